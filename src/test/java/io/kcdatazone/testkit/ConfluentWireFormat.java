@@ -45,20 +45,33 @@ public final class ConfluentWireFormat {
     }
 
     /**
-     * Decodes a value written with a record schema.
+     * Decodes a value written with a record schema, as the connectors' events are.
      *
-     * @throws IllegalArgumentException when the value is not in the wire format or has bytes after the record
+     * @throws IllegalArgumentException when the value is not in the wire format, not a record, or has bytes after it
      */
     public GenericRecord decode(byte[] value) {
+        Object datum = decodeDatum(value);
+        if (!(datum instanceof GenericRecord)) {
+            throw new IllegalArgumentException("Not a record but a " + schema(schemaId(value)).getType());
+        }
+        return (GenericRecord) datum;
+    }
+
+    /**
+     * Decodes a value of any schema: a {@link GenericRecord}, a {@link CharSequence} for a string, and so on.
+     *
+     * @throws IllegalArgumentException when the value is not in the wire format or has bytes after the datum
+     */
+    public Object decodeDatum(byte[] value) {
         Schema schema = schema(schemaId(value));
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH, null);
         try {
-            GenericRecord record = new GenericDatumReader<GenericRecord>(schema).read(null, decoder);
+            Object datum = new GenericDatumReader<>(schema).read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new IllegalArgumentException("Bytes left after decoding a " + schema.getFullName());
             }
-            return record;
+            return datum;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot decode a " + schema.getFullName(), e);
         }
