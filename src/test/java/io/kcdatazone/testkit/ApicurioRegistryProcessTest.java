@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,6 +25,17 @@ class ApicurioRegistryProcessTest {
 
         assertThat(process.isAlive()).isFalse();
         assertThatThrownBy(() -> registry.ccompat().globalCompatibility()).isInstanceOf(UncheckedIOException.class);
+    }
+
+    @Test
+    void awaitReadyFailsAtOnceWhenTheProcessExits(@TempDir Path home) throws Exception {
+        Files.createFile(home.resolve("broken-runner.jar"));
+        ApicurioRegistryProcess registry = ApicurioRegistryProcess.launch(home, home);
+
+        assertThatThrownBy(() -> registry.awaitReady(Duration.ofSeconds(90)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited with code")
+                .hasMessageContaining(".log");
     }
 
     @Test

@@ -9,4 +9,8 @@ public interface StackService extends AutoCloseable {
 
     /** Starts the service; returns once it answers. */
     void start(KafkaConnectStack stack) throws Exception;
+
+    /** Stops the service and releases what it holds. */
+    @Override
+    void close();
 }
