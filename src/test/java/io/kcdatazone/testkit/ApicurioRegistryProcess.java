@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +40,15 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final Process process;
+    private final Path tmpDir;
     private final Path logFile;
     private final String baseUrl;
     private final CcompatClient ccompat;
     private final Thread shutdownHook;
 
-    private ApicurioRegistryProcess(Process process, Path logFile, int port) {
+    private ApicurioRegistryProcess(Process process, Path tmpDir, Path logFile, int port) {
         this.process = process;
+        this.tmpDir = tmpDir;
         this.logFile = logFile;
         this.baseUrl = "http://" + HOST + ":" + port;
         this.ccompat = new CcompatClient(ccompatUrl());
@@ -95,7 +98,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
                 .redirectOutput(logFile.toFile())
                 .start();
         log.info("Launched Apicurio Registry (pid {}) on port {}, log {}", process.pid(), port, logFile);
-        return new ApicurioRegistryProcess(process, logFile, port);
+        return new ApicurioRegistryProcess(process, tmpDir, logFile, port);
     }
 
     /**
@@ -137,10 +140,11 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Stops the registry and whatever it spawned; waits for them to exit. */
+    /** Stops the registry and whatever it spawned, waits for them to exit and deletes their temporary files. */
     @Override
     public void close() {
         terminate(process.toHandle());
+        deleteRecursively(tmpDir);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException jvmAlreadyShuttingDown) {
@@ -175,6 +179,16 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
                 handle.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            log.warn("Could not delete the registry's temporary files in {}", dir, e);
         }
     }
 

@@ -100,14 +100,7 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
 
     private void start(String name) throws Exception {
         long startNanos = System.nanoTime();
-        if (DockerProbe.dockerAvailable()) {
-            // EmbeddedConnectCluster always starts its own brokers and points its workers at them, so a container
-            // broker would need workers started without it. Until that exists, Docker changes nothing here.
-            log.info("A Docker engine answers, but the Testcontainers Kafka backend is not implemented: "
-                    + "using in-process KRaft brokers");
-        } else {
-            log.info("No Docker engine (or -D{}=false): using in-process KRaft brokers", DockerProbe.ENABLED_PROPERTY);
-        }
+        logKafkaSource();
         Path registryHome = ApicurioRegistryProcess.homeFromSystemProperty();
         registry = ApicurioRegistryProcess.launch(registryHome, registryHome.resolveSibling("apicurio-work"));
         try {
@@ -130,6 +123,17 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
         }
         log.info("Stack {} ({} broker(s), {} worker(s), registry, {} service(s)) started in {} ms",
                 name, brokers, workers, services.size(), Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+    }
+
+    private static void logKafkaSource() {
+        if (DockerProbe.dockerAvailable()) {
+            // EmbeddedConnectCluster always starts its own brokers and points its workers at them, so a container
+            // broker would need workers started without it. Until that exists, Docker changes nothing here.
+            log.info("A Docker engine answers, but the Testcontainers Kafka backend is not implemented: "
+                    + "using in-process KRaft brokers");
+        } else {
+            log.info("No Docker engine (or -D{}=false): using in-process KRaft brokers", DockerProbe.ENABLED_PROPERTY);
+        }
     }
 
     private Properties brokerProperties() {
