@@ -23,7 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KafkaConnectStackTest {
 
     @RegisterExtension
-    static final KafkaConnectStack STACK = KafkaConnectStack.builder().workers(2).build();
+    static final KafkaConnectStack STACK = KafkaConnectStack.builder()
+            .workers(2)
+            .service(new RegistryProbeService())
+            .build();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -76,6 +79,25 @@ class KafkaConnectStackTest {
         });
         WorkerHandle added = STACK.startWorker(TIMEOUT);
         assertThat(STACK.workers()).containsExactlyInAnyOrder(workers.get(1), added);
+    }
+
+    @Test
+    void servicesStartAfterTheRestOfTheStackAndAreReachable() {
+        assertThat(STACK.service(RegistryProbeService.class).compatibilityAtStart).isEqualTo("BACKWARD");
+    }
+
+    /** A service that uses the registry when it starts, as the simulator might use Kafka. */
+    private static final class RegistryProbeService implements StackService {
+        private String compatibilityAtStart;
+
+        @Override
+        public void start(KafkaConnectStack stack) {
+            compatibilityAtStart = stack.registry().ccompat().globalCompatibility();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** A task producing 10 records a second; without a throttle it would spin through empty polls once done. */
