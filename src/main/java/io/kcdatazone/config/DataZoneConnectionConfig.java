@@ -352,20 +352,23 @@ public final class DataZoneConnectionConfig {
 
     /** Accepts unset, or an absolute http(s) URI with a host. */
     private static final class UriValidator implements ConfigDef.Validator {
+        private static final Pattern HTTP_SCHEME = Pattern.compile("https?://", Pattern.CASE_INSENSITIVE);
+
         @Override
         public void ensureValid(String name, Object value) {
             String text = blankToNull((String) value);
             if (text == null) {
                 return;
             }
+            // checked before parsing: "127.0.0.1:8080" is the likely mistake, and would parse as scheme "127.0.0.1"
+            if (!HTTP_SCHEME.matcher(text).lookingAt()) {
+                throw new ConfigException(name, value, "the URI must start with http:// or https://");
+            }
             URI uri;
             try {
                 uri = new URI(text);
             } catch (URISyntaxException e) {
                 throw new ConfigException(name, value, "not a valid URI: " + e.getReason());
-            }
-            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                throw new ConfigException(name, value, "the URI must start with http:// or https://");
             }
             if (uri.getHost() == null) {
                 throw new ConfigException(name, value, "the URI must name a host");
