@@ -1,5 +1,8 @@
 package io.kcdatazone.datazone;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
@@ -34,12 +38,15 @@ public final class DataZoneClients implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataZoneClients.class);
 
     static final String USER_AGENT_PRODUCT = "kafka-connect-datazone";
+    private static final Duration EVENT_LOOP_QUIET_PERIOD = Duration.ofMillis(100);
+    private static final Duration EVENT_LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     private final DataZoneConnectionConfig config;
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final String userAgentSuffix;
     private final DataZoneErrorClassifier errorClassifier;
+    private SdkEventLoopGroup eventLoopGroup;
     private DataZoneAsyncClient asyncClient;
     private DataZoneClient syncClient;
     private boolean closed;
@@ -73,8 +80,11 @@ public final class DataZoneClients implements AutoCloseable {
     public synchronized DataZoneAsyncClient async() {
         ensureOpen();
         if (asyncClient == null) {
+            // Our own event loop group, because the SDK's own one takes a fixed 2 s quiet period to close, which
+            // would slow down every task stop (and so every rebalance).
+            eventLoopGroup = SdkEventLoopGroup.builder().build();
             asyncClient = configure(DataZoneAsyncClient.builder())
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoopGroup))
                     .build();
         }
         return asyncClient;
@@ -109,6 +119,13 @@ public final class DataZoneClients implements AutoCloseable {
         }
         closed = true;
         AwsCredentialsProviderFactory.closeQuietly(asyncClient);
+        if (eventLoopGroup != null) {
+            // a short quiet period lets the closing connection pools finish their last callbacks
+            eventLoopGroup.eventLoopGroup()
+                    .shutdownGracefully(EVENT_LOOP_QUIET_PERIOD.toMillis(), EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis());
+        }
         AwsCredentialsProviderFactory.closeQuietly(syncClient);
         // The SDK clients never close a credentials provider they were given.
         AwsCredentialsProviderFactory.closeQuietly(credentials);

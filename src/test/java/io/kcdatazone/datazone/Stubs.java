@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import software.amazon.awssdk.services.datazone.model.StartDataSourceRunRequest;
+
 /** Canned DataZone and STS stand-ins for the client-layer tests, and readers for what the client sent them. */
 final class Stubs {
 
@@ -30,6 +32,15 @@ final class Stubs {
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/\\d{8}/([^/]+)/([^/]+)/");
 
     private Stubs() {
+    }
+
+    /** StartDataSourceRun for the stub's data source, with an explicit client token as the sink sends it. */
+    static StartDataSourceRunRequest startRequest() {
+        return StartDataSourceRunRequest.builder()
+                .domainIdentifier(DOMAIN_ID)
+                .dataSourceIdentifier(DATA_SOURCE_ID)
+                .clientToken("request-1")
+                .build();
     }
 
     /** DataZone answering every request with a started run unless scripted otherwise. */
