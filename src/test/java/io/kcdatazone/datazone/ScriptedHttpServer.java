@@ -68,6 +68,12 @@ final class ScriptedHttpServer implements AutoCloseable {
         return this;
     }
 
+    /** Forgets scripted replies not used yet and the requests received so far. */
+    synchronized void reset() {
+        script.clear();
+        requests.clear();
+    }
+
     List<Request> requests() {
         return List.copyOf(requests);
     }
