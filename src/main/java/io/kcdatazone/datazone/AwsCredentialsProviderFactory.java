@@ -23,6 +23,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -85,7 +86,9 @@ public final class AwsCredentialsProviderFactory {
                 .region(region)
                 .credentialsProvider(baseProvider)
                 .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
+                // STS calls get the same inner SDK retries as DataZone calls: one setting for that layer
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD)
+                                .toBuilder().maxAttempts(config.sdkMaxAttempts()).build())
                         .apiCallTimeout(config.apiCallTimeout())
                         .apiCallAttemptTimeout(config.apiCallAttemptTimeout()));
         config.stsEndpointOverride().ifPresent(sts::endpointOverride);
