@@ -5,7 +5,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -75,7 +74,7 @@ public final class AwsCredentialsProviderFactory {
             log.info("Using AWS credentials from {}", description);
             return roleProvider;
         } catch (RuntimeException e) {
-            closeQuietly(baseProvider);
+            Closeables.closeQuietly(baseProvider);
             throw e;
         }
     }
@@ -115,10 +114,10 @@ public final class AwsCredentialsProviderFactory {
             provider.resolveCredentials();
             return provider;
         } catch (ConfigException e) {
-            closeQuietly(provider);
+            Closeables.closeQuietly(provider);
             throw e;
         } catch (RuntimeException e) {
-            closeQuietly(provider);
+            Closeables.closeQuietly(provider);
             throw new ConfigException("Could not resolve AWS credentials from " + description + ": "
                     + redactor.redact(reason(e)));
         }
@@ -126,16 +125,6 @@ public final class AwsCredentialsProviderFactory {
 
     private static String reason(Throwable e) {
         return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-    }
-
-    static void closeQuietly(Object resource) {
-        if (resource instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) resource).close();
-            } catch (Exception e) {
-                log.warn("Failed to close {}", resource.getClass().getName(), e);
-            }
-        }
     }
 
     /** Where the credentials (or, with a role, the base credentials to assume it) come from. */
@@ -276,14 +265,12 @@ public final class AwsCredentialsProviderFactory {
      */
     private static final class AssumedRoleCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
         private final StsAssumeRoleCredentialsProvider delegate;
-        private final List<Object> resources = new ArrayList<>();
+        private final List<Object> resources;
 
         AssumedRoleCredentialsProvider(
                 StsAssumeRoleCredentialsProvider delegate, StsClient stsClient, AwsCredentialsProvider baseProvider) {
             this.delegate = delegate;
-            resources.add(delegate);
-            resources.add(stsClient);
-            resources.add(baseProvider);
+            this.resources = List.of(delegate, stsClient, baseProvider);
         }
 
         @Override
@@ -293,7 +280,7 @@ public final class AwsCredentialsProviderFactory {
 
         @Override
         public void close() {
-            resources.forEach(AwsCredentialsProviderFactory::closeQuietly);
+            resources.forEach(Closeables::closeQuietly);
         }
 
         @Override

@@ -118,7 +118,7 @@ public final class DataZoneClients implements AutoCloseable {
             return;
         }
         closed = true;
-        AwsCredentialsProviderFactory.closeQuietly(asyncClient);
+        Closeables.closeQuietly(asyncClient);
         if (eventLoopGroup != null) {
             // a short quiet period lets the closing connection pools finish their last callbacks
             eventLoopGroup.eventLoopGroup()
@@ -126,9 +126,9 @@ public final class DataZoneClients implements AutoCloseable {
                             TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis());
         }
-        AwsCredentialsProviderFactory.closeQuietly(syncClient);
+        Closeables.closeQuietly(syncClient);
         // The SDK clients never close a credentials provider they were given.
-        AwsCredentialsProviderFactory.closeQuietly(credentials);
+        Closeables.closeQuietly(credentials);
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import io.kcdatazone.config.SecretRedactor;
@@ -33,8 +34,10 @@ import software.amazon.awssdk.services.datazone.model.ValidationException;
  *   <tr><td>ThrottlingException, or any HTTP 429 / throttling error code (marked throttled)</td>
  *       <td>RETRIABLE</td><td>THROTTLING_EXCEPTION</td></tr>
  *   <tr><td>InternalServerException, any other HTTP 5xx</td><td>RETRIABLE</td><td>INTERNAL_SERVER_EXCEPTION</td></tr>
- *   <tr><td>I/O error (an {@link IOException} in the cause chain), ApiCallTimeoutException,
- *       ApiCallAttemptTimeoutException</td><td>RETRIABLE</td><td>INTERNAL_SERVER_EXCEPTION</td></tr>
+ *   <tr><td>ApiCallTimeoutException, ApiCallAttemptTimeoutException, a {@link TimeoutException} in the cause chain
+ *       (e.g. no pooled connection became free in time)</td><td>RETRIABLE</td><td>INTERNAL_SERVER_EXCEPTION</td></tr>
+ *   <tr><td>I/O error (an {@link IOException} in the cause chain)</td><td>RETRIABLE</td>
+ *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
  *   <tr><td>ConflictException, any other HTTP 409</td><td>CONFLICT</td><td>CONFLICT_EXCEPTION</td></tr>
  *   <tr><td>ValidationException, any other HTTP 400</td><td>PERMANENT</td><td>VALIDATION_EXCEPTION</td></tr>
  *   <tr><td>AccessDeniedException, UnauthorizedException, any other HTTP 401 / 403</td><td>PERMANENT</td>
@@ -72,11 +75,12 @@ public final class DataZoneErrorClassifier {
         if (cause instanceof SdkServiceException) {
             return serviceFailure((SdkServiceException) cause);
         }
-        if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException) {
+        if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException
+                || causedBy(cause, TimeoutException.class)) {
             return failure(Category.RETRIABLE, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
                     "timed out: " + message(cause));
         }
-        if (causedByIo(cause)) {
+        if (causedBy(cause, IOException.class) || causedBy(cause, UncheckedIOException.class)) {
             return failure(Category.RETRIABLE, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
                     "I/O error: " + message(cause));
         }
@@ -159,10 +163,10 @@ public final class DataZoneErrorClassifier {
         return t;
     }
 
-    private static boolean causedByIo(Throwable failure) {
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -188,6 +189,15 @@ class DataZoneErrorClassifierTest {
                         new UncheckedIOException(new IOException("Connection reset")))));
 
         assertRetriableWithoutResponse(failure, "I/O error: Unable to execute HTTP request");
+    }
+
+    @Test
+    void timeoutsAnywhereInTheCauseChainAreRetriable() {
+        DataZoneFailure failure = clients.errorClassifier().classify(SdkClientException.create(
+                "Unable to execute HTTP request: Acquire operation took longer than the configured maximum time",
+                new TimeoutException("Acquire operation took longer than 10000 milliseconds")));
+
+        assertRetriableWithoutResponse(failure, "timed out: Unable to execute HTTP request: Acquire operation");
     }
 
     @Test
