@@ -1,0 +1,291 @@
+package io.kcdatazone.datazone;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.Configurable;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kcdatazone.config.DataZoneConnectionConfig;
+import io.kcdatazone.config.SecretRedactor;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
+
+/**
+ * Builds the {@link AwsCredentialsProvider} a {@link DataZoneConnectionConfig} describes and resolves credentials
+ * once, so that a bad setup fails at start with a {@link ConfigException} that names the credentials mode and the
+ * keys to check. Messages never carry a secret: the SDK's own reasons are passed through the config's
+ * {@link SecretRedactor}, and no SDK exception is attached as a cause.
+ *
+ * <p>The returned provider belongs to the caller; close it when it is an {@link SdkAutoCloseable} (an assumed role's
+ * provider also closes its STS client and base credentials).
+ */
+public final class AwsCredentialsProviderFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(AwsCredentialsProviderFactory.class);
+
+    private AwsCredentialsProviderFactory() {
+    }
+
+    /**
+     * The provider for {@code config}, with credentials already resolved once.
+     *
+     * @param region the region STS is called in when a role is assumed
+     * @throws ConfigException when the settings are inconsistent or no credentials can be resolved
+     */
+    public static AwsCredentialsProvider create(DataZoneConnectionConfig config, Region region) {
+        config.ensureConsistent();
+        SecretRedactor redactor = config.secretRedactor();
+        BaseCredentials base = BaseCredentials.of(config);
+        AwsCredentialsProvider baseProvider = resolved(() -> base.build(config), base.describe(config), redactor);
+        if (config.roleArn().isEmpty()) {
+            log.info("Using AWS credentials from {}", base.describe(config));
+            return baseProvider;
+        }
+        String description = "assume-role of " + config.roleArn().get() + " (check " + DataZoneConnectionConfig.ROLE_ARN
+                + ", " + DataZoneConnectionConfig.ROLE_EXTERNAL_ID + ", " + DataZoneConnectionConfig.ROLE_SESSION_NAME
+                + ", " + DataZoneConnectionConfig.STS_ENDPOINT_OVERRIDE + ") with base credentials from "
+                + base.describe(config);
+        try {
+            AwsCredentialsProvider roleProvider =
+                    resolved(() -> assumeRole(config, region, baseProvider), description, redactor);
+            log.info("Using AWS credentials from {}", description);
+            return roleProvider;
+        } catch (RuntimeException e) {
+            Closeables.closeQuietly(baseProvider);
+            throw e;
+        }
+    }
+
+    private static AssumedRoleCredentialsProvider assumeRole(
+            DataZoneConnectionConfig config, Region region, AwsCredentialsProvider baseProvider) {
+        StsClientBuilder sts = StsClient.builder()
+                .region(region)
+                .credentialsProvider(baseProvider)
+                .httpClientBuilder(ApacheHttpClient.builder())
+                // STS calls get the same inner SDK retries as DataZone calls: one setting for that layer
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD)
+                                .toBuilder().maxAttempts(config.sdkMaxAttempts()).build())
+                        .apiCallTimeout(config.apiCallTimeout())
+                        .apiCallAttemptTimeout(config.apiCallAttemptTimeout()));
+        config.stsEndpointOverride().ifPresent(sts::endpointOverride);
+        StsClient stsClient = sts.build();
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+                .roleArn(config.roleArn().get())
+                .roleSessionName(config.roleSessionName());
+        config.roleExternalId().ifPresent(externalId -> request.externalId(externalId.value()));
+        StsAssumeRoleCredentialsProvider roleProvider = StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(stsClient)
+                .refreshRequest(request.build())
+                // refresh in the background before expiry, so no DataZone call waits on STS
+                .asyncCredentialUpdateEnabled(true)
+                .build();
+        return new AssumedRoleCredentialsProvider(roleProvider, stsClient, baseProvider);
+    }
+
+    /** Builds and resolves once; on failure closes what was built and throws a message safe to show. */
+    private static AwsCredentialsProvider resolved(
+            Supplier<AwsCredentialsProvider> builder, String description, SecretRedactor redactor) {
+        AwsCredentialsProvider provider = null;
+        try {
+            provider = builder.get();
+            provider.resolveCredentials();
+            return provider;
+        } catch (ConfigException e) {
+            Closeables.closeQuietly(provider);
+            throw e;
+        } catch (RuntimeException e) {
+            Closeables.closeQuietly(provider);
+            throw new ConfigException("Could not resolve AWS credentials from " + description + ": "
+                    + redactor.redact(reason(e)));
+        }
+    }
+
+    private static String reason(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    }
+
+    /** Where the credentials (or, with a role, the base credentials to assume it) come from. */
+    private enum BaseCredentials {
+        STATIC_KEYS {
+            @Override
+            String describe(DataZoneConnectionConfig config) {
+                return "static keys (check " + DataZoneConnectionConfig.ACCESS_KEY_ID + ", "
+                        + DataZoneConnectionConfig.SECRET_ACCESS_KEY + ", " + DataZoneConnectionConfig.SESSION_TOKEN
+                        + ")";
+            }
+
+            @Override
+            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
+                String accessKeyId = config.accessKeyId().get().value();
+                String secretAccessKey = config.secretAccessKey().get().value();
+                AwsCredentials credentials = config.sessionToken()
+                        .<AwsCredentials>map(token -> AwsSessionCredentials.create(
+                                accessKeyId, secretAccessKey, token.value()))
+                        .orElseGet(() -> AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+                return StaticCredentialsProvider.create(credentials);
+            }
+        },
+        PROFILE {
+            @Override
+            String describe(DataZoneConnectionConfig config) {
+                return "profile '" + config.profile().orElse("default") + "'"
+                        + config.credentialsFile().map(file -> " in " + file).orElse("")
+                        + " (check " + DataZoneConnectionConfig.PROFILE + ", "
+                        + DataZoneConnectionConfig.CREDENTIALS_FILE + ")";
+            }
+
+            @Override
+            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
+                ProfileCredentialsProvider.Builder builder = ProfileCredentialsProvider.builder();
+                config.profile().ifPresent(builder::profileName);
+                config.credentialsFile().ifPresent(file -> builder.profileFile(credentialsFile(file)));
+                return builder.build();
+            }
+        },
+        CUSTOM_PROVIDER {
+            @Override
+            String describe(DataZoneConnectionConfig config) {
+                return "custom provider " + config.credentialsProviderClass().get().getName() + " (check "
+                        + DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS + ", "
+                        + DataZoneConnectionConfig.CREDENTIALS_PROVIDER_PREFIX + "*)";
+            }
+
+            @Override
+            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
+                AwsCredentialsProvider provider = instantiate(config.credentialsProviderClass().get(), config);
+                if (provider instanceof Configurable) {
+                    ((Configurable) provider).configure(config.credentialsProviderConfigs());
+                }
+                return provider;
+            }
+        },
+        DEFAULT_CHAIN {
+            @Override
+            String describe(DataZoneConnectionConfig config) {
+                return "the AWS default credentials chain (no credentials are configured: set "
+                        + DataZoneConnectionConfig.ACCESS_KEY_ID + " and " + DataZoneConnectionConfig.SECRET_ACCESS_KEY
+                        + ", " + DataZoneConnectionConfig.PROFILE + ", or "
+                        + DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS
+                        + ", or give the worker credentials through its environment)";
+            }
+
+            @Override
+            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
+                // a provider of our own, not the shared instance create() returns, so closing it harms no one
+                return DefaultCredentialsProvider.builder().build();
+            }
+        };
+
+        abstract String describe(DataZoneConnectionConfig config);
+
+        abstract AwsCredentialsProvider build(DataZoneConnectionConfig config);
+
+        static BaseCredentials of(DataZoneConnectionConfig config) {
+            if (config.accessKeyId().isPresent()) {
+                return STATIC_KEYS;
+            }
+            if (config.profile().isPresent() || config.credentialsFile().isPresent()) {
+                return PROFILE;
+            }
+            if (config.credentialsProviderClass().isPresent()) {
+                return CUSTOM_PROVIDER;
+            }
+            return DEFAULT_CHAIN;
+        }
+    }
+
+    private static ProfileFile credentialsFile(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigException(DataZoneConnectionConfig.CREDENTIALS_FILE + ": cannot read the file " + file);
+        }
+        return ProfileFile.builder().content(file).type(ProfileFile.Type.CREDENTIALS).build();
+    }
+
+    /** A public no-argument constructor first (a fresh instance we own), else a public static create(). */
+    private static AwsCredentialsProvider instantiate(Class<?> type, DataZoneConnectionConfig config) {
+        String key = DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS;
+        try {
+            Object instance;
+            try {
+                instance = type.getConstructor().newInstance();
+            } catch (NoSuchMethodException noConstructor) {
+                Method create = staticCreateMethod(type);
+                if (create == null) {
+                    throw new ConfigException(key + ": " + type.getName()
+                            + " has neither a public no-argument constructor nor a public static create() method");
+                }
+                instance = create.invoke(null);
+            }
+            return (AwsCredentialsProvider) instance;
+        } catch (InvocationTargetException e) {
+            throw new ConfigException(key + ": creating " + type.getName() + " failed: "
+                    + config.secretRedactor().redact(reason(e.getCause())));
+        } catch (ReflectiveOperationException e) {
+            throw new ConfigException(key + ": cannot create " + type.getName() + ": " + e);
+        }
+    }
+
+    private static Method staticCreateMethod(Class<?> type) {
+        try {
+            Method create = type.getMethod("create");
+            boolean usable = Modifier.isStatic(create.getModifiers())
+                    && AwsCredentialsProvider.class.isAssignableFrom(create.getReturnType());
+            return usable ? create : null;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The STS provider of an assumed role, together with the STS client and base credentials it uses: the SDK's
+     * provider closes neither, and both are ours.
+     */
+    private static final class AssumedRoleCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
+        private final StsAssumeRoleCredentialsProvider delegate;
+        private final List<Object> resources;
+
+        AssumedRoleCredentialsProvider(
+                StsAssumeRoleCredentialsProvider delegate, StsClient stsClient, AwsCredentialsProvider baseProvider) {
+            this.delegate = delegate;
+            this.resources = List.of(delegate, stsClient, baseProvider);
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return delegate.resolveCredentials();
+        }
+
+        @Override
+        public void close() {
+            resources.forEach(Closeables::closeQuietly);
+        }
+
+        @Override
+        public String toString() {
+            return "AssumedRoleCredentialsProvider(" + delegate + ")";
+        }
+    }
+}

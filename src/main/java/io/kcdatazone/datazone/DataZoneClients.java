@@ -1,0 +1,177 @@
+package io.kcdatazone.datazone;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.kcdatazone.Version;
+import io.kcdatazone.config.DataZoneConnectionConfig;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
+import software.amazon.awssdk.services.datazone.DataZoneClient;
+
+/**
+ * The DataZone clients of one connector or task, built from a {@link DataZoneConnectionConfig}.
+ *
+ * <p>{@link #open} resolves the region and the credentials right away, so a bad setup fails at start. The
+ * asynchronous client (Netty) and the synchronous one (Apache HTTP) are built on first use and share the
+ * credentials. Both use the SDK's standard retry strategy with {@value DataZoneConnectionConfig#SDK_MAX_ATTEMPTS}
+ * attempts (the connectors own the longer backoff), the configured call timeouts, and a user agent suffix naming the
+ * plugin version and the connector. {@link #close()} closes the clients and the credentials provider.
+ */
+public final class DataZoneClients implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DataZoneClients.class);
+
+    static final String USER_AGENT_PRODUCT = "kafka-connect-datazone";
+    private static final Duration EVENT_LOOP_QUIET_PERIOD = Duration.ofMillis(100);
+    private static final Duration EVENT_LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final DataZoneConnectionConfig config;
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private final String userAgentSuffix;
+    private final DataZoneErrorClassifier errorClassifier;
+    private SdkEventLoopGroup eventLoopGroup;
+    private DataZoneAsyncClient asyncClient;
+    private DataZoneClient syncClient;
+    private boolean closed;
+
+    private DataZoneClients(DataZoneConnectionConfig config, Region region, AwsCredentialsProvider credentials,
+                            String connectorName) {
+        this.config = config;
+        this.region = region;
+        this.credentials = credentials;
+        this.userAgentSuffix = userAgentSuffix(connectorName);
+        this.errorClassifier = new DataZoneErrorClassifier(config.secretRedactor());
+    }
+
+    /**
+     * Resolves region and credentials for {@code config}.
+     *
+     * @param connectorName the connector's name, carried in the user agent so DataZone's CloudTrail entries show
+     *                      which connector made a call
+     * @throws ConfigException when the settings are inconsistent, or no region or credentials can be resolved
+     */
+    public static DataZoneClients open(DataZoneConnectionConfig config, String connectorName) {
+        config.ensureConsistent();
+        Region region = resolveRegion(config);
+        AwsCredentialsProvider credentials = AwsCredentialsProviderFactory.create(config, region);
+        log.info("DataZone clients for connector {} use region {}{}", connectorName, region,
+                config.endpointOverride().map(uri -> " and endpoint " + uri).orElse(""));
+        return new DataZoneClients(config, region, credentials, connectorName);
+    }
+
+    /** The asynchronous client, built on first use. */
+    public synchronized DataZoneAsyncClient async() {
+        ensureOpen();
+        if (asyncClient == null) {
+            // Our own event loop group, because the SDK's own one takes a fixed 2 s quiet period to close, which
+            // would slow down every task stop (and so every rebalance).
+            eventLoopGroup = SdkEventLoopGroup.builder().build();
+            asyncClient = configure(DataZoneAsyncClient.builder())
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoopGroup))
+                    .build();
+        }
+        return asyncClient;
+    }
+
+    /** The synchronous client, built on first use (for one-off calls such as checks in {@code validate()}). */
+    public synchronized DataZoneClient sync() {
+        ensureOpen();
+        if (syncClient == null) {
+            syncClient = configure(DataZoneClient.builder())
+                    .httpClientBuilder(ApacheHttpClient.builder())
+                    .build();
+        }
+        return syncClient;
+    }
+
+    /** Classifies the failures of these clients' calls, masking this connection's secrets. */
+    public DataZoneErrorClassifier errorClassifier() {
+        return errorClassifier;
+    }
+
+    /** The region calls are signed for. */
+    public Region region() {
+        return region;
+    }
+
+    /** Closes the clients built so far and the credentials provider; later calls to this are no-ops. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Closeables.closeQuietly(asyncClient);
+        if (eventLoopGroup != null) {
+            // a short quiet period lets the closing connection pools finish their last callbacks
+            eventLoopGroup.eventLoopGroup()
+                    .shutdownGracefully(EVENT_LOOP_QUIET_PERIOD.toMillis(), EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis(),
+                            TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis());
+        }
+        Closeables.closeQuietly(syncClient);
+        // The SDK clients never close a credentials provider they were given.
+        Closeables.closeQuietly(credentials);
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
+        builder.region(region)
+                .credentialsProvider(credentials)
+                .overrideConfiguration(overrideConfiguration());
+        config.endpointOverride().ifPresent(builder::endpointOverride);
+        return builder;
+    }
+
+    private ClientOverrideConfiguration overrideConfiguration() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
+                        .maxAttempts(config.sdkMaxAttempts())
+                        .build())
+                .apiCallTimeout(config.apiCallTimeout())
+                .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
+                .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, userAgentSuffix)
+                .build();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("DataZone clients are closed");
+        }
+    }
+
+    /** {@code kafka-connect-datazone/<version> (connector <name>)}, with the name reduced to safe header text. */
+    static String userAgentSuffix(String connectorName) {
+        String name = connectorName == null ? "unnamed" : connectorName.replaceAll("[^A-Za-z0-9._~+=:@/-]", "_");
+        return USER_AGENT_PRODUCT + "/" + Version.current() + " (connector " + name + ")";
+    }
+
+    private static Region resolveRegion(DataZoneConnectionConfig config) {
+        if (config.region().isPresent()) {
+            return Region.of(config.region().get());
+        }
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (SdkClientException e) {
+            throw new ConfigException(DataZoneConnectionConfig.REGION + " is not set and the AWS default region "
+                    + "chain found no region (AWS_REGION, the aws.region system property, the profile, instance "
+                    + "metadata); set " + DataZoneConnectionConfig.REGION + ".");
+        }
+    }
+}
