@@ -1,0 +1,140 @@
+package io.kcdatazone.config;
+
+import io.kcdatazone.ledger.LedgerConfig;
+import io.kcdatazone.sink.RunStartDispatcher.ConflictPolicy;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Configuration of the sink connector: the DataZone connection, the ledger, and how requests become calls. */
+public final class DataSourceRunSinkConfig extends AbstractConfig {
+
+    public static final String REQUESTS_GROUP = "Requests";
+    public static final String RETRY_GROUP = "Retries";
+
+    public static final String DEFAULT_DOMAIN = "datazone.domain.identifier";
+    public static final String MAX_IN_FLIGHT = "max.in.flight.requests";
+    public static final String REQUESTS_PER_SECOND = "datazone.requests.per.second";
+    public static final String MAX_BUFFERED_RECORDS = "max.buffered.records";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
+    public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
+    public static final String ON_CONFLICT = "on.conflict";
+
+    /** Set by the connector on each task: the task's share of {@value #REQUESTS_PER_SECOND}. */
+    public static final String TASK_REQUESTS_PER_SECOND = "task.datazone.requests.per.second";
+    /** Connect's own setting, read to decide whether a malformed record goes to the dead letter queue. */
+    public static final String ERRORS_TOLERANCE = "errors.tolerance";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public DataSourceRunSinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        DataZoneConnectionConfig.define(def);
+        LedgerConfig.define(def);
+        int order = 0;
+        def.define(DEFAULT_DOMAIN, Type.STRING, null, Importance.MEDIUM,
+                        "Domain of requests that name no domainIdentifier (a DomainId such as dzd_abc123).",
+                        REQUESTS_GROUP, ++order, Width.MEDIUM, "Default domain")
+                .define(MAX_IN_FLIGHT, Type.INT, 32, Range.between(1, 1024), Importance.MEDIUM,
+                        "Most StartDataSourceRun calls one task has waiting for DataZone at once. Throughput is"
+                                + " at most this number divided by the call latency.",
+                        REQUESTS_GROUP, ++order, Width.SHORT, "Max in-flight calls per task")
+                .define(REQUESTS_PER_SECOND, Type.DOUBLE, 10.0, Importance.MEDIUM,
+                        "StartDataSourceRun calls per second for the whole connector, shared evenly among its"
+                                + " tasks; 0 or less means no limit. Keep it below the account's DataZone quota;"
+                                + " when DataZone throttles anyway, tasks slow down on their own and recover.",
+                        REQUESTS_GROUP, ++order, Width.SHORT, "Request rate (connector)")
+                .define(MAX_BUFFERED_RECORDS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                        "Records a task holds whose outcome is not yet in the ledger (waiting, in flight or"
+                                + " retrying). Beyond it the task pauses its partitions until half are done; this"
+                                + " bounds memory.",
+                        REQUESTS_GROUP, ++order, Width.SHORT, "Max buffered records per task")
+                .define(RETRY_BACKOFF_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
+                        "First retry delay ceiling for throttling, server errors, timeouts and (with"
+                                + " on.conflict=retry) conflicts. Each retry doubles the ceiling up to"
+                                + " retry.backoff.max.ms; the delay is random below it (full jitter).",
+                        RETRY_GROUP, 1, Width.SHORT, "Retry backoff")
+                .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+                        "Largest retry delay ceiling.",
+                        RETRY_GROUP, 2, Width.SHORT, "Max retry backoff")
+                .define(RETRY_TIMEOUT_MS, Type.LONG, 30L * 60 * 1000, Range.atLeast(0), Importance.MEDIUM,
+                        "How long a request keeps being retried, counted from its first attempt. Then it ends as"
+                                + " RUN_START_FAILED with the last error. The count of attempts is not limited.",
+                        RETRY_GROUP, 3, Width.SHORT, "Retry timeout")
+                .define(ON_CONFLICT, Type.STRING, "retry", ConfigDef.CaseInsensitiveValidString.in("retry", "fail"),
+                        Importance.MEDIUM,
+                        "What to do when DataZone answers ConflictException (a run of that data source is in"
+                                + " progress): 'retry' until retry.timeout.ms, or 'fail' at once with"
+                                + " RUN_START_FAILED / CONFLICT_EXCEPTION.",
+                        RETRY_GROUP, 4, Width.SHORT, "On conflict")
+                .defineInternal(TASK_REQUESTS_PER_SECOND, Type.DOUBLE, null, Importance.LOW)
+                .defineInternal(ERRORS_TOLERANCE, Type.STRING, "none", Importance.LOW);
+        return def;
+    }
+
+    public DataZoneConnectionConfig connection() {
+        return DataZoneConnectionConfig.from(this);
+    }
+
+    public LedgerConfig ledger() {
+        return LedgerConfig.from(this);
+    }
+
+    public String defaultDomainId() {
+        return getString(DEFAULT_DOMAIN);
+    }
+
+    public int maxInFlight() {
+        return getInt(MAX_IN_FLIGHT);
+    }
+
+    /** This task's rate budget: its share when the connector set one, else the whole budget. */
+    public double taskRequestsPerSecond() {
+        Double share = getDouble(TASK_REQUESTS_PER_SECOND);
+        return share != null ? share : getDouble(REQUESTS_PER_SECOND);
+    }
+
+    public double connectorRequestsPerSecond() {
+        return getDouble(REQUESTS_PER_SECOND);
+    }
+
+    public int maxBufferedRecords() {
+        return getInt(MAX_BUFFERED_RECORDS);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS);
+    }
+
+    public long retryBackoffMaxMs() {
+        long max = getLong(RETRY_BACKOFF_MAX_MS);
+        if (max < retryBackoffMs()) {
+            throw new ConfigException(RETRY_BACKOFF_MAX_MS, max, "must not be below " + RETRY_BACKOFF_MS);
+        }
+        return max;
+    }
+
+    public long retryTimeoutMs() {
+        return getLong(RETRY_TIMEOUT_MS);
+    }
+
+    public ConflictPolicy onConflict() {
+        return ConflictPolicy.valueOf(getString(ON_CONFLICT).toUpperCase(Locale.ROOT));
+    }
+
+    /** Whether Connect tolerates bad records, so malformed requests may go to the dead letter queue. */
+    public boolean toleratesErrors() {
+        return "all".equalsIgnoreCase(getString(ERRORS_TOLERANCE));
+    }
+}

@@ -1,0 +1,104 @@
+package io.kcdatazone.config;
+
+import io.kcdatazone.ledger.LedgerConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/** Configuration of the source connector: the DataZone connection, the ledger, and the events it publishes. */
+public final class DataSourceRunSourceConfig extends AbstractConfig {
+
+    public static final String EVENTS_GROUP = "Events";
+
+    public static final String OUTPUT_TOPIC = "output.topic";
+    public static final String STATUS_POLL_INTERVAL_MS = "status.poll.interval.ms";
+    public static final String STATUS_POLL_INTERVAL_MAX_MS = "status.poll.interval.max.ms";
+    public static final String INCLUDE_CONFIGURATION_SNAPSHOT = "include.configuration.snapshot";
+    public static final String MAX_TRACKED_RUNS = "max.tracked.runs";
+    public static final String PARTITION_CHECK_INTERVAL_MS = "ledger.partition.check.interval.ms";
+
+    /** Set by the connector on each task: the ledger partitions the task reads. */
+    public static final String TASK_LEDGER_PARTITIONS = "task.ledger.partitions";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public DataSourceRunSourceConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        DataZoneConnectionConfig.define(def);
+        LedgerConfig.define(def);
+        int order = 0;
+        return def
+                .define(OUTPUT_TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH,
+                        "Topic that receives the DataSourceRunEvent records, keyed by client token.",
+                        EVENTS_GROUP, ++order, Width.MEDIUM, "Output topic")
+                .define(STATUS_POLL_INTERVAL_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.MEDIUM,
+                        "How often the status of a data source's runs is checked (one ListDataSourceRuns call per"
+                                + " data source with runs in flight).",
+                        EVENTS_GROUP, ++order, Width.SHORT, "Status poll interval")
+                .define(STATUS_POLL_INTERVAL_MAX_MS, Type.LONG, 120_000L, Range.atLeast(100), Importance.LOW,
+                        "While a data source's runs show no change, its poll interval doubles up to this; any"
+                                + " change resets it to status.poll.interval.ms. Set it equal to the interval to"
+                                + " poll at a fixed rate.",
+                        EVENTS_GROUP, ++order, Width.SHORT, "Max status poll interval")
+                .define(INCLUDE_CONFIGURATION_SNAPSHOT, Type.BOOLEAN, false, Importance.LOW,
+                        "Whether events carry DataZone's dataSourceConfigurationSnapshot (a JSON document, often"
+                                + " several KB).",
+                        EVENTS_GROUP, ++order, Width.SHORT, "Include configuration snapshot")
+                .define(MAX_TRACKED_RUNS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                        "Runs one task tracks at most; beyond it the task stops reading new ledger entries until"
+                                + " runs finish. This bounds memory and the size of the stored offsets.",
+                        EVENTS_GROUP, ++order, Width.SHORT, "Max tracked runs per task")
+                .define(PARTITION_CHECK_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
+                        "How often the connector checks the ledger's partition count, to spread new partitions"
+                                + " over its tasks.",
+                        LedgerConfig.GROUP, 100, Width.SHORT, "Ledger partition check interval")
+                .defineInternal(TASK_LEDGER_PARTITIONS, Type.LIST, "", Importance.LOW);
+    }
+
+    public DataZoneConnectionConfig connection() {
+        return DataZoneConnectionConfig.from(this);
+    }
+
+    public LedgerConfig ledger() {
+        return LedgerConfig.from(this);
+    }
+
+    public String outputTopic() {
+        return getString(OUTPUT_TOPIC);
+    }
+
+    public long statusPollIntervalMs() {
+        return getLong(STATUS_POLL_INTERVAL_MS);
+    }
+
+    public long statusPollIntervalMaxMs() {
+        return Math.max(getLong(STATUS_POLL_INTERVAL_MAX_MS), statusPollIntervalMs());
+    }
+
+    public boolean includeConfigurationSnapshot() {
+        return getBoolean(INCLUDE_CONFIGURATION_SNAPSHOT);
+    }
+
+    public int maxTrackedRuns() {
+        return getInt(MAX_TRACKED_RUNS);
+    }
+
+    public long partitionCheckIntervalMs() {
+        return getLong(PARTITION_CHECK_INTERVAL_MS);
+    }
+
+    public List<Integer> taskLedgerPartitions() {
+        return getList(TASK_LEDGER_PARTITIONS).stream().map(Integer::valueOf).collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,11 @@
+package io.kcdatazone.event;
+
+/** What a {@code DataSourceRunEvent} reports. */
+public enum EventType {
+    /** The request started a run (or found the run an earlier delivery of it started). */
+    RUN_STARTED,
+    /** The request ended without a run; {@code errorMessage} says why. */
+    RUN_START_FAILED,
+    /** The run was observed in a new status; the last one of a run is terminal. */
+    RUN_STATUS_CHANGED
+}

@@ -1,0 +1,134 @@
+package io.kcdatazone.ledger;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The ledger topic and the Kafka clients that write (sink) and read (source) it, declared once for both connectors.
+ *
+ * <p>Security and tuning settings for those clients pass through {@value #KAFKA_PREFIX}{@code *}; the settings that
+ * carry the ledger's guarantees (acks, idempotence, isolation level, serializers) are ours and cannot be overridden.
+ */
+public final class LedgerConfig {
+
+    public static final String GROUP = "Ledger";
+
+    public static final String TOPIC = "ledger.topic";
+    public static final String BOOTSTRAP_SERVERS = "ledger.bootstrap.servers";
+    public static final String TOPIC_PARTITIONS = "ledger.topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "ledger.topic.replication.factor";
+    public static final String TOPIC_RETENTION_MS = "ledger.topic.retention.ms";
+    public static final String KAFKA_PREFIX = "ledger.kafka.";
+
+    public static final String DEFAULT_TOPIC = "datazone-run-ledger";
+
+    private final String topic;
+    private final String bootstrapServers;
+    private final int partitions;
+    private final short replicationFactor;
+    private final long retentionMs;
+    private final Map<String, Object> clientOverrides;
+
+    private LedgerConfig(AbstractConfig config) {
+        this.topic = config.getString(TOPIC);
+        this.bootstrapServers = String.join(",", config.getList(BOOTSTRAP_SERVERS));
+        this.partitions = config.getInt(TOPIC_PARTITIONS);
+        this.replicationFactor = config.getShort(TOPIC_REPLICATION_FACTOR);
+        this.retentionMs = config.getLong(TOPIC_RETENTION_MS);
+        this.clientOverrides = config.originalsWithPrefix(KAFKA_PREFIX);
+    }
+
+    /** Adds the ledger settings to a connector's ConfigDef. */
+    public static ConfigDef define(ConfigDef def) {
+        int order = 0;
+        return def
+                .define(TOPIC, Type.STRING, DEFAULT_TOPIC, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Internal topic through which the sink hands each request's outcome to the source. Both"
+                                + " connectors of a pair must name the same topic.",
+                        GROUP, ++order, ConfigDef.Width.MEDIUM, "Ledger topic")
+                .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                        "Kafka brokers that hold the ledger topic, usually the Connect cluster's own. Security"
+                                + " settings for these clients go in " + KAFKA_PREFIX + "* (for example "
+                                + KAFKA_PREFIX + "security.protocol).",
+                        GROUP, ++order, ConfigDef.Width.LONG, "Ledger bootstrap servers")
+                .define(TOPIC_PARTITIONS, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Partitions of the ledger topic when the sink creates it. The source's parallelism is at"
+                                + " most this number.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Ledger partitions")
+                .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+                        "Replication factor of the ledger topic when the sink creates it; -1 uses the broker's"
+                                + " default.replication.factor.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Ledger replication factor")
+                .define(TOPIC_RETENTION_MS, Type.LONG, 7L * 24 * 60 * 60 * 1000, ConfigDef.Range.atLeast(3_600_000L),
+                        Importance.LOW,
+                        "Retention of the ledger topic when the sink creates it. It must exceed the longest time"
+                                + " the source connector may be down, or outcomes expire unread.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Ledger retention");
+    }
+
+    public static LedgerConfig from(AbstractConfig config) {
+        return new LedgerConfig(config);
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** The topic as the sink creates it when missing: compaction would lose entries, so it is a plain log. */
+    public NewTopic newTopic() {
+        Optional<Short> rf = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        return new NewTopic(topic, Optional.of(partitions), rf).configs(configs);
+    }
+
+    /** The sink's writer: idempotent, acknowledged by all in-sync replicas. */
+    public Map<String, Object> producerProps(String clientId) {
+        Map<String, Object> props = common(clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+
+    /** The source's reader: manual assignment, no group, committed data only. */
+    public Map<String, Object> consumerProps(String clientId) {
+        Map<String, Object> props = common(clientId);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    public Map<String, Object> adminProps(String clientId) {
+        return common(clientId);
+    }
+
+    private Map<String, Object> common(String clientId) {
+        Map<String, Object> props = new HashMap<>(clientOverrides);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+}

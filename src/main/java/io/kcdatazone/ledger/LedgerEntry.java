@@ -1,0 +1,154 @@
+package io.kcdatazone.ledger;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.datazone.RunSnapshot.RunError;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The sink's hand-off to the source: the outcome of one request record, written to the ledger topic as JSON.
+ *
+ * <p>Format version {@value #FORMAT_VERSION} (the {@code version} field). Readers accept every version up to their own
+ * and ignore unknown fields, so a field can be added without a version bump; a change of meaning needs a new version.
+ * The field list is documented in {@code docs/ledger.md}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class LedgerEntry {
+
+    public static final int FORMAT_VERSION = 1;
+
+    /** What happened to the request. */
+    public enum Outcome {
+        RUN_STARTED,
+        RUN_START_FAILED
+    }
+
+    private final int version;
+    private final Outcome outcome;
+    private final String clientToken;
+    private final String requestTopic;
+    private final int requestPartition;
+    private final long requestOffset;
+    private final String domainId;
+    private final String dataSourceId;
+    private final RunSnapshot run;
+    private final RunError error;
+    private final String dataZoneRequestId;
+    private final Instant recordedAt;
+
+    @JsonCreator
+    public LedgerEntry(@JsonProperty("version") int version,
+                       @JsonProperty("outcome") Outcome outcome,
+                       @JsonProperty("clientToken") String clientToken,
+                       @JsonProperty("requestTopic") String requestTopic,
+                       @JsonProperty("requestPartition") int requestPartition,
+                       @JsonProperty("requestOffset") long requestOffset,
+                       @JsonProperty("domainId") String domainId,
+                       @JsonProperty("dataSourceId") String dataSourceId,
+                       @JsonProperty("run") RunSnapshot run,
+                       @JsonProperty("error") RunError error,
+                       @JsonProperty("dataZoneRequestId") String dataZoneRequestId,
+                       @JsonProperty("recordedAt") Instant recordedAt) {
+        this.version = version;
+        this.outcome = Objects.requireNonNull(outcome, "outcome");
+        this.clientToken = clientToken;
+        this.requestTopic = requestTopic;
+        this.requestPartition = requestPartition;
+        this.requestOffset = requestOffset;
+        this.domainId = domainId;
+        this.dataSourceId = dataSourceId;
+        this.run = run;
+        this.error = error;
+        this.dataZoneRequestId = dataZoneRequestId;
+        this.recordedAt = recordedAt;
+    }
+
+    /** A run was started, or an earlier start with the same client token was confirmed. */
+    public static LedgerEntry started(RequestCoordinates request, String clientToken, RunSnapshot run,
+                                      String dataZoneRequestId, Instant now) {
+        return new LedgerEntry(FORMAT_VERSION, Outcome.RUN_STARTED, clientToken, request.topic(),
+                request.partition(), request.offset(), run.domainId(), run.dataSourceId(), run, null,
+                dataZoneRequestId, now);
+    }
+
+    /**
+     * The request ended without a run. Domain and data source are null when the record was too broken to name them.
+     */
+    public static LedgerEntry failed(RequestCoordinates request, String clientToken, String domainId,
+                                     String dataSourceId, RunError error, String dataZoneRequestId, Instant now) {
+        return new LedgerEntry(FORMAT_VERSION, Outcome.RUN_START_FAILED, clientToken, request.topic(),
+                request.partition(), request.offset(), domainId, dataSourceId, null,
+                Objects.requireNonNull(error, "error"), dataZoneRequestId, now);
+    }
+
+    /**
+     * The ledger record key: all entries of one data source share a partition, so one source task owns its runs.
+     * Entries that name no data source spread by client token, or land on one key when they have none either.
+     */
+    public String ledgerKey() {
+        if (domainId != null && dataSourceId != null) {
+            return domainId + "/" + dataSourceId;
+        }
+        return clientToken != null ? "invalid/" + clientToken : "invalid";
+    }
+
+    @JsonProperty public int version() {
+        return version;
+    }
+
+    @JsonProperty public Outcome outcome() {
+        return outcome;
+    }
+
+    @JsonProperty public String clientToken() {
+        return clientToken;
+    }
+
+    @JsonProperty public String requestTopic() {
+        return requestTopic;
+    }
+
+    @JsonProperty public int requestPartition() {
+        return requestPartition;
+    }
+
+    @JsonProperty public long requestOffset() {
+        return requestOffset;
+    }
+
+    @JsonProperty public String domainId() {
+        return domainId;
+    }
+
+    @JsonProperty public String dataSourceId() {
+        return dataSourceId;
+    }
+
+    @JsonProperty public RunSnapshot run() {
+        return run;
+    }
+
+    @JsonProperty public RunError error() {
+        return error;
+    }
+
+    @JsonProperty public String dataZoneRequestId() {
+        return dataZoneRequestId;
+    }
+
+    @JsonProperty public Instant recordedAt() {
+        return recordedAt;
+    }
+
+    public RequestCoordinates request() {
+        return new RequestCoordinates(requestTopic, requestPartition, requestOffset);
+    }
+
+    @Override
+    public String toString() {
+        return outcome + " for " + request() + " (" + ledgerKey() + ")";
+    }
+}

@@ -1,0 +1,66 @@
+package io.kcdatazone.sink;
+
+/**
+ * Paces StartDataSourceRun calls to this task's share of {@code datazone.requests.per.second}, and adapts when DataZone
+ * throttles anyway (the quota is per account and region, shared with everything else that calls DataZone there):
+ * each throttle halves the rate, each success wins back a small step of the budget (additive increase, multiplicative
+ * decrease, as TCP does).
+ *
+ * <p>Non-blocking: {@link #reserve(long)} books the next permit and says how long to wait for it, so the caller can
+ * schedule the call instead of parking a thread. Not thread-safe: the dispatcher uses it from its one thread.
+ */
+public final class AdaptiveRateLimiter {
+
+    /** Recover the full budget after this many successes in a row. */
+    private static final double RECOVERY_STEPS = 20.0;
+
+    private final double budgetPerSecond;
+    private final double floorPerSecond;
+    private double ratePerSecond;
+    private long nextFreeNanos;
+
+    /**
+     * @param budgetPerSecond permits per second; zero or less means unlimited
+     */
+    public AdaptiveRateLimiter(double budgetPerSecond) {
+        this.budgetPerSecond = budgetPerSecond;
+        this.floorPerSecond = Math.min(budgetPerSecond, 0.1);
+        this.ratePerSecond = budgetPerSecond;
+    }
+
+    /**
+     * Books one permit.
+     *
+     * @param nowNanos the current {@link System#nanoTime()}
+     * @return nanoseconds the caller must wait before using the permit; 0 to go now
+     */
+    public long reserve(long nowNanos) {
+        if (budgetPerSecond <= 0) {
+            return 0;
+        }
+        long interval = (long) (1_000_000_000L / ratePerSecond);
+        // Unused permits are not banked, so no burst ever exceeds the rate DataZone sees.
+        long start = Math.max(nextFreeNanos, nowNanos);
+        nextFreeNanos = start + interval;
+        return Math.max(0, start - nowNanos);
+    }
+
+    /** DataZone answered ThrottlingException: back off. */
+    public void onThrottled() {
+        if (budgetPerSecond > 0) {
+            ratePerSecond = Math.max(floorPerSecond, ratePerSecond / 2);
+        }
+    }
+
+    /** A call went through: recover a step of the budget. */
+    public void onSuccess() {
+        if (budgetPerSecond > 0) {
+            ratePerSecond = Math.min(budgetPerSecond, ratePerSecond + budgetPerSecond / RECOVERY_STEPS);
+        }
+    }
+
+    /** The current rate in permits per second; the budget when unthrottled, +infinity when unlimited. */
+    public double currentRate() {
+        return budgetPerSecond <= 0 ? Double.POSITIVE_INFINITY : ratePerSecond;
+    }
+}

@@ -1,0 +1,171 @@
+package io.kcdatazone.sink;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+
+/**
+ * Maps a request record's key to the DataZone {@code clientToken} that makes StartDataSourceRun idempotent.
+ *
+ * <p>The mapping is a compatibility contract: changing it would make every request redelivered after an upgrade start
+ * a second run. It is pinned by test vectors ({@code ClientTokensTest}) and documented in the README:
+ * <ul>
+ *   <li>A string key of 1 to 128 printable ASCII characters ({@code 0x21..0x7E}, the pattern DataZone uses for client
+ *       tokens elsewhere) is the token as it is.</li>
+ *   <li>Every other key becomes {@code "k1-"} followed by the lower-case hex SHA-256 of a canonical form: a type tag, a
+ *       colon, then the value. Tags: {@code s} UTF-8 string, {@code b} bytes, {@code i} integer (decimal, so an int
+ *       and a long of equal value give one token), {@code f} floating point (shortest decimal of the double value),
+ *       {@code z} boolean, {@code j} struct, map or list as JSON with keys sorted and bytes in base64.</li>
+ *   <li>A null key, an empty string and empty bytes have no token: the request is invalid.</li>
+ * </ul>
+ */
+public final class ClientTokens {
+
+    /** Prefix of hashed tokens; the digit is the version of the canonical form. */
+    static final String HASHED_PREFIX = "k1-";
+
+    private static final int MAX_VERBATIM_LENGTH = 128;
+    private static final Pattern VERBATIM = Pattern.compile("[\\x21-\\x7E]{1," + MAX_VERBATIM_LENGTH + "}");
+    private static final ObjectMapper CANONICAL_JSON =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private ClientTokens() {
+    }
+
+    /**
+     * Returns the client token for a record key.
+     *
+     * @throws InvalidRequestException when the key is null, empty or of a type that has no canonical form
+     */
+    public static String fromKey(Object key) {
+        if (key == null) {
+            throw new InvalidRequestException("the record has no key; the key is the request id and becomes the"
+                    + " DataZone clientToken, so it is required");
+        }
+        if (key instanceof String) {
+            String text = (String) key;
+            if (text.isEmpty()) {
+                throw new InvalidRequestException("the record key is an empty string; it must name the request");
+            }
+            return VERBATIM.matcher(text).matches() ? text : hashed("s", text.getBytes(StandardCharsets.UTF_8));
+        }
+        if (key instanceof byte[] || key instanceof ByteBuffer) {
+            byte[] bytes = bytesOf(key);
+            if (bytes.length == 0) {
+                throw new InvalidRequestException("the record key is empty bytes; it must name the request");
+            }
+            return hashed("b", bytes);
+        }
+        if (key instanceof Byte || key instanceof Short || key instanceof Integer || key instanceof Long
+                || key instanceof BigInteger) {
+            return hashed("i", key.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (key instanceof BigDecimal) {
+            return hashed("f", ((BigDecimal) key).stripTrailingZeros().toPlainString()
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        if (key instanceof Float || key instanceof Double) {
+            return hashed("f", canonicalDouble(((Number) key).doubleValue()).getBytes(StandardCharsets.UTF_8));
+        }
+        if (key instanceof Boolean) {
+            return hashed("z", key.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (key instanceof Struct || key instanceof Map || key instanceof Collection) {
+            return hashed("j", canonicalJson(key));
+        }
+        throw new InvalidRequestException("the record key has type " + key.getClass().getName()
+                + ", which has no canonical form for a clientToken");
+    }
+
+    private static String canonicalDouble(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return Double.toString(value);
+        }
+        // Float keys are widened through their decimal form so that 1.1f and 1.1d give one token.
+        return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+    }
+
+    private static byte[] canonicalJson(Object key) {
+        try {
+            return CANONICAL_JSON.writeValueAsBytes(toPlain(key));
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("the record key cannot be written in canonical form: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    /** Converts structs and nested containers into sorted maps, lists and scalars Jackson writes deterministically. */
+    private static Object toPlain(Object value) {
+        if (value instanceof Struct) {
+            Struct struct = (Struct) value;
+            Map<String, Object> fields = new TreeMap<>();
+            for (Field field : struct.schema().fields()) {
+                fields.put(field.name(), toPlain(struct.get(field)));
+            }
+            return fields;
+        }
+        if (value instanceof Map) {
+            Map<String, Object> entries = new TreeMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> entries.put(String.valueOf(k), toPlain(v)));
+            return entries;
+        }
+        if (value instanceof Collection) {
+            List<Object> items = new ArrayList<>();
+            ((Collection<?>) value).forEach(item -> items.add(toPlain(item)));
+            return items;
+        }
+        if (value instanceof byte[] || value instanceof ByteBuffer) {
+            return Base64.getEncoder().encodeToString(bytesOf(value));
+        }
+        if (value instanceof Float || value instanceof Double) {
+            return canonicalDouble(((Number) value).doubleValue());
+        }
+        return value;
+    }
+
+    private static byte[] bytesOf(Object value) {
+        if (value instanceof byte[]) {
+            return (byte[]) value;
+        }
+        ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    private static String hashed(String tag, byte[] canonical) {
+        MessageDigest digest = sha256();
+        digest.update(tag.getBytes(StandardCharsets.US_ASCII));
+        digest.update((byte) ':');
+        digest.update(canonical);
+        byte[] hash = digest.digest();
+        StringBuilder token = new StringBuilder(HASHED_PREFIX.length() + 2 * hash.length).append(HASHED_PREFIX);
+        for (byte b : hash) {
+            token.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return token.toString();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+}

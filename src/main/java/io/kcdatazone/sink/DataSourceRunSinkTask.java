@@ -1,0 +1,217 @@
+package io.kcdatazone.sink;
+
+import io.kcdatazone.Version;
+import io.kcdatazone.config.DataSourceRunSinkConfig;
+import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.LedgerWriter;
+import io.kcdatazone.ledger.RequestCoordinates;
+import io.kcdatazone.logging.ContextThreads;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts one DataZone run per request record and writes each outcome to the ledger.
+ *
+ * <p>{@link #put} never waits for DataZone: it parses, hands the request to the {@link RunStartDispatcher} and
+ * returns. Outcomes go to the ledger asynchronously, and {@link #preCommit} releases only offsets whose outcome the
+ * ledger has acknowledged ({@link OffsetTracker}). A crash anywhere therefore redelivers requests, and the client
+ * token derived from the key makes a redelivered request return the run it already started.
+ */
+public class DataSourceRunSinkTask extends SinkTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSinkTask.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final SinkTaskCounters counters = new SinkTaskCounters();
+    private final AtomicReference<Throwable> ledgerFailure = new AtomicReference<>();
+
+    private DataSourceRunSinkConfig config;
+    private RunRequestParser parser;
+    private ScheduledExecutorService scheduler;
+    private DataZoneClients clients;
+    private LedgerWriter ledger;
+    private RunStartDispatcher dispatcher;
+    private ErrantRecordReporter deadLetters;
+    private boolean paused;
+
+    @Override
+    public String version() {
+        return Version.current();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new DataSourceRunSinkConfig(props);
+        String connectorName = props.getOrDefault("name", "datazone-sink");
+        parser = new RunRequestParser(config.defaultDomainId());
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                ContextThreads.named("datazone-sink-dispatcher-" + connectorName));
+        clients = DataZoneClients.open(config.connection(), connectorName);
+        ledger = new LedgerWriter(config.ledger(), "datazone-sink-ledger-" + connectorName);
+        dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()),
+                clients.errorClassifier(), scheduler, config.maxInFlight(),
+                new AdaptiveRateLimiter(config.taskRequestsPerSecond()),
+                new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
+                        bound -> ThreadLocalRandom.current().nextLong(bound)),
+                config.retryTimeoutMs(), config.onConflict(), System::nanoTime, Clock.systemUTC(), counters);
+        deadLetters = config.toleratesErrors() ? deadLetterReporter() : null;
+        LOG.info("Started: at most {} calls in flight, {} starts/s, on.conflict={}, dead letter queue {}",
+                config.maxInFlight(), config.taskRequestsPerSecond(), config.onConflict(),
+                deadLetters != null ? "on" : "off");
+    }
+
+    private ErrantRecordReporter deadLetterReporter() {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            LOG.warn("This Connect worker has no errant record reporter: malformed requests only get a"
+                    + " RUN_START_FAILED event");
+            return null;
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        failIfLedgerBroken();
+        for (SinkRecord record : records) {
+            accept(record);
+        }
+        applyBackpressure();
+    }
+
+    private void accept(SinkRecord record) {
+        counters.onReceived();
+        OffsetTracker.Tracked tracked = tracker.track(record);
+        if (record.value() == null) {
+            // A tombstone asks for nothing: it is skipped, counted, and its offset released.
+            counters.onTombstone();
+            tracked.complete();
+            return;
+        }
+        RequestCoordinates coordinates =
+                new RequestCoordinates(record.originalTopic(), record.originalKafkaPartition(),
+                        record.originalKafkaOffset());
+        ParsedRequest parsed = ParsedRequest.of(record, parser);
+        CompletableFuture<LedgerEntry> outcome;
+        if (parsed.problem() != null) {
+            outcome = CompletableFuture.completedFuture(rejected(record, coordinates, parsed));
+        } else {
+            outcome = dispatcher.submit(coordinates, parsed.clientToken(), parsed.request());
+        }
+        outcome.thenCompose(ledger::append).whenComplete((written, error) -> {
+            if (error == null) {
+                counters.onLedgerWrite();
+                tracked.complete();
+            } else if (!isCancellation(error)) {
+                ledgerFailure.compareAndSet(null, error);
+            }
+        });
+    }
+
+    /** The dispatcher cancels what it abandons at stop; those offsets simply stay uncommitted. */
+    private static boolean isCancellation(Throwable error) {
+        return error instanceof CancellationException || error.getCause() instanceof CancellationException;
+    }
+
+    private LedgerEntry rejected(SinkRecord record, RequestCoordinates coordinates, ParsedRequest parsed) {
+        counters.onInvalid();
+        String problem = parsed.problem();
+        LOG.warn("Request {} is invalid and starts no run: {}", coordinates, problem);
+        if (deadLetters != null) {
+            deadLetters.report(record, new InvalidRequestException(problem));
+            counters.onDeadLettered();
+        }
+        return LedgerEntry.failed(coordinates, parsed.clientToken(), parsed.domainId(), parsed.dataSourceId(),
+                new RunError("VALIDATION_EXCEPTION", problem), null, Clock.systemUTC().instant());
+    }
+
+    private void applyBackpressure() {
+        int pending = tracker.pendingCount();
+        if (!paused && pending >= config.maxBufferedRecords()) {
+            paused = true;
+            context.pause(context.assignment().toArray(new TopicPartition[0]));
+            LOG.info("Paused consumption: {} requests await their outcome (max.buffered.records={})", pending,
+                    config.maxBufferedRecords());
+        } else if (paused && pending <= config.maxBufferedRecords() / 2) {
+            paused = false;
+            context.resume(context.assignment().toArray(new TopicPartition[0]));
+            LOG.info("Resumed consumption: {} requests await their outcome", pending);
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        failIfLedgerBroken();
+        Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>(tracker.committableOffsets());
+        safe.keySet().retainAll(currentOffsets.keySet());
+        return safe;
+    }
+
+    private void failIfLedgerBroken() {
+        Throwable failure = ledgerFailure.get();
+        if (failure != null) {
+            // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
+            throw new ConnectException("Could not write a request outcome to the ledger topic '"
+                    + config.ledger().topic() + "': " + failure.getMessage(), failure);
+        }
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        tracker.forget(partitions);
+    }
+
+    @Override
+    public void stop() {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            awaitQuietly(scheduler);
+        }
+        if (clients != null) {
+            clients.close();
+        }
+        if (ledger != null) {
+            ledger.close(CLOSE_TIMEOUT);
+        }
+        LOG.info("Stopped after {} requests: {} runs started, start failures {}, {} invalid, {} tombstones",
+                counters.received(), counters.runsStarted(), counters.startFailures(), counters.invalidRequests(),
+                counters.tombstones());
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For tests and metrics. */
+    SinkTaskCounters counters() {
+        return counters;
+    }
+}

@@ -1,0 +1,103 @@
+package io.kcdatazone.sink;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Tracks every record the task has accepted until its outcome is durable, and tells {@code preCommit} which offsets
+ * are safe to commit: per partition, the highest offset of the contiguous prefix of finished records, plus one.
+ *
+ * <p>This is the pattern of Confluent's Elasticsearch sink ({@code AsyncOffsetTracker}), keyed by the record's
+ * <em>original</em> topic, partition and offset (KIP-793) so topic-renaming transforms cannot make us commit the wrong
+ * partition. Completions arrive on producer callback threads, so every method is synchronized; the critical sections are
+ * a few pointer moves.
+ */
+public final class OffsetTracker {
+
+    private final Map<TopicPartition, ArrayDeque<Tracked>> pendingByPartition = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
+    private int pending;
+
+    /** A record whose outcome is not yet durable. */
+    public final class Tracked {
+        private final TopicPartition partition;
+        private final long offset;
+        private boolean done;
+
+        private Tracked(TopicPartition partition, long offset) {
+            this.partition = partition;
+            this.offset = offset;
+        }
+
+        /** Marks the record's outcome as durable; idempotent, and harmless after its partition was revoked. */
+        public void complete() {
+            synchronized (OffsetTracker.this) {
+                if (!done) {
+                    done = true;
+                    pending--;
+                }
+            }
+        }
+
+        public TopicPartition partition() {
+            return partition;
+        }
+
+        public long offset() {
+            return offset;
+        }
+    }
+
+    /** Starts tracking a record, in the order the task receives it. */
+    public synchronized Tracked track(SinkRecord record) {
+        TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+        Tracked tracked = new Tracked(partition, record.originalKafkaOffset());
+        pendingByPartition.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(tracked);
+        pending++;
+        return tracked;
+    }
+
+    /**
+     * Returns, for every partition that has finished records, the offset after its contiguous finished prefix. The
+     * result repeats earlier positions until they move, so a failed commit is simply retried by the next one.
+     */
+    public synchronized Map<TopicPartition, OffsetAndMetadata> committableOffsets() {
+        for (Map.Entry<TopicPartition, ArrayDeque<Tracked>> entry : pendingByPartition.entrySet()) {
+            ArrayDeque<Tracked> queue = entry.getValue();
+            long next = -1;
+            while (!queue.isEmpty() && queue.peekFirst().done) {
+                next = queue.pollFirst().offset + 1;
+            }
+            if (next >= 0) {
+                committable.put(entry.getKey(), new OffsetAndMetadata(next));
+            }
+        }
+        return new HashMap<>(committable);
+    }
+
+    /** Forgets revoked partitions: their unfinished records will be redelivered to whoever owns them next. */
+    public synchronized void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            committable.remove(partition);
+            ArrayDeque<Tracked> queue = pendingByPartition.remove(partition);
+            if (queue != null) {
+                for (Tracked tracked : queue) {
+                    if (!tracked.done) {
+                        tracked.done = true;
+                        pending--;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Records accepted whose outcome is not yet durable; bounds the task's memory and drives pausing. */
+    public synchronized int pendingCount() {
+        return pending;
+    }
+}

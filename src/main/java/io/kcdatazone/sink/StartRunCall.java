@@ -1,0 +1,23 @@
+package io.kcdatazone.sink;
+
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
+import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
+
+/** One StartDataSourceRun call; the seam between the dispatcher's scheduling and the AWS SDK. */
+@FunctionalInterface
+public interface StartRunCall {
+
+    /**
+     * Starts a run. The token is always set explicitly: left null, the SDK would invent a random one per call, and a
+     * redelivered request would start a second run.
+     */
+    CompletableFuture<StartDataSourceRunResponse> start(RunRequest request, String clientToken);
+
+    static StartRunCall using(DataZoneAsyncClient client) {
+        return (request, clientToken) -> client.startDataSourceRun(b -> b
+                .domainIdentifier(request.domainId())
+                .dataSourceIdentifier(request.dataSourceId())
+                .clientToken(clientToken));
+    }
+}

@@ -1,0 +1,154 @@
+package io.kcdatazone.source;
+
+import io.kcdatazone.Version;
+import io.kcdatazone.config.DataSourceRunSourceConfig;
+import io.kcdatazone.ledger.LedgerConfig;
+import io.kcdatazone.ledger.LedgerTopic;
+import io.kcdatazone.logging.ContextThreads;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Source connector: publishes every request outcome the sink wrote to the ledger, and every later status of each
+ * started run, as {@code DataSourceRunEvent} records. Ledger partitions are spread over the tasks; a change of the
+ * partition count triggers a task reconfiguration.
+ */
+public class DataSourceRunSourceConnector extends SourceConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSourceConnector.class);
+
+    private Map<String, String> props;
+    private DataSourceRunSourceConfig config;
+    private ScheduledExecutorService partitionMonitor;
+    private volatile int ledgerPartitions;
+
+    @Override
+    public String version() {
+        return Version.current();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = new HashMap<>(props);
+        this.config = new DataSourceRunSourceConfig(props);
+        String name = props.getOrDefault("name", "connector");
+        LedgerTopic.ensureExists(config.ledger(), "datazone-source-admin-" + name);
+        ledgerPartitions = countLedgerPartitions();
+        partitionMonitor = Executors.newSingleThreadScheduledExecutor(
+                ContextThreads.named("datazone-source-partition-monitor-" + name));
+        long interval = config.partitionCheckIntervalMs();
+        partitionMonitor.scheduleWithFixedDelay(this::checkPartitionCount, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private int countLedgerPartitions() {
+        LedgerConfig ledger = config.ledger();
+        try (Admin admin = Admin.create(ledger.adminProps("datazone-source-admin-" + props.get("name")))) {
+            return admin.describeTopics(Collections.singleton(ledger.topic())).allTopicNames()
+                    .get(60, TimeUnit.SECONDS).get(ledger.topic()).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while reading the ledger topic's partitions", e);
+        } catch (Exception e) {
+            throw new ConnectException("Cannot read the partitions of the ledger topic '" + ledger.topic() + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void checkPartitionCount() {
+        try {
+            int current = countLedgerPartitions();
+            if (current != ledgerPartitions) {
+                LOG.info("The ledger topic now has {} partitions (was {}): reassigning them to tasks", current,
+                        ledgerPartitions);
+                ledgerPartitions = current;
+                context.requestTaskReconfiguration();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not check the ledger topic's partition count: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return DataSourceRunSourceTask.class;
+    }
+
+    /** Round-robin: partition p goes to task p mod n, with no more tasks than partitions. */
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        int tasks = Math.max(1, Math.min(maxTasks, ledgerPartitions));
+        List<List<Integer>> assignments = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            assignments.add(new ArrayList<>());
+        }
+        for (int partition = 0; partition < ledgerPartitions; partition++) {
+            assignments.get(partition % tasks).add(partition);
+        }
+        List<Map<String, String>> configs = new ArrayList<>(tasks);
+        for (List<Integer> partitions : assignments) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put(DataSourceRunSourceConfig.TASK_LEDGER_PARTITIONS,
+                    partitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        if (partitionMonitor != null) {
+            partitionMonitor.shutdownNow();
+        }
+    }
+
+    @Override
+    public ConfigDef config() {
+        return DataSourceRunSourceConfig.CONFIG_DEF;
+    }
+
+    /**
+     * Exactly-once holds: the task reads the ledger with {@code read_committed}, and all its state (ledger position,
+     * tracked runs) is in the source offsets that Connect commits in the same transaction as the events.
+     */
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    /** Accepts offsets this connector wrote (or null to reset a partition); refuses anything else, saying why. */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        String ledgerTopic = new DataSourceRunSourceConfig(connectorConfig).ledger().topic();
+        for (Map.Entry<Map<String, ?>, Map<String, ?>> entry : offsets.entrySet()) {
+            Map<String, ?> partition = entry.getKey();
+            Object topic = partition.get(LedgerPartitionState.LEDGER_TOPIC_KEY);
+            Object number = partition.get(LedgerPartitionState.LEDGER_PARTITION_KEY);
+            if (!ledgerTopic.equals(topic) || !(number instanceof Number) || ((Number) number).intValue() < 0) {
+                throw new ConnectException("Source partition " + partition + " is not one of this connector's: it"
+                        + " must be {\"" + LedgerPartitionState.LEDGER_TOPIC_KEY + "\": \"" + ledgerTopic + "\", \""
+                        + LedgerPartitionState.LEDGER_PARTITION_KEY + "\": <partition number>}");
+            }
+            try {
+                LedgerPartitionState.fromOffset(ledgerTopic, ((Number) number).intValue(), entry.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new ConnectException("Invalid offset for " + partition + ": " + e.getMessage(), e);
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,337 @@
+package io.kcdatazone.source;
+
+import io.kcdatazone.Version;
+import io.kcdatazone.config.DataSourceRunSourceConfig;
+import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.event.DataSourceRunEventSchema;
+import io.kcdatazone.event.DataSourceRunEvents;
+import io.kcdatazone.event.EventType;
+import io.kcdatazone.ledger.LedgerCodec;
+import io.kcdatazone.ledger.LedgerEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes, for the ledger partitions assigned to it, each request's result and every later status of its run.
+ *
+ * <p>It reads the ledger like MirrorMaker's source task reads its upstream topic: manual assignment, positions from
+ * Connect's own source offsets, committed data only. Each record it emits carries the whole state of its ledger
+ * partition ({@link LedgerPartitionState}) as offset, so a restarted task resumes exactly where the last committed
+ * record left it: in exactly-once mode ({@code transaction.boundary=poll}) that state commits atomically with the
+ * events. Status polls are asynchronous: {@link #poll()} launches those that are due and collects those that are done,
+ * so a slow DataZone never stalls the ledger.
+ */
+public class DataSourceRunSourceTask extends SourceTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSourceTask.class);
+    private static final Set<String> TERMINAL = Set.of("SUCCESS", "FAILED", "PARTIALLY_SUCCEEDED");
+    private static final Duration MAX_LEDGER_WAIT = Duration.ofMillis(500);
+    private static final Duration BUSY_LEDGER_WAIT = Duration.ofMillis(50);
+
+    private final SourceTaskCounters counters = new SourceTaskCounters();
+    private final Map<Integer, LedgerPartitionState> states = new HashMap<>();
+    private final Map<DataSourceKey, PollSchedule> schedules = new HashMap<>();
+    private final Map<DataSourceKey, CompletableFuture<Map<String, RunObservation>>> pollsInFlight = new HashMap<>();
+    /** Held by {@link #poll()} while it uses the consumer; {@link #stop()} takes it before closing the consumer. */
+    private final Semaphore consumerAccess = new Semaphore(1);
+
+    private DataSourceRunSourceConfig config;
+    private DataZoneClients clients;
+    private RunStatusPoller poller;
+    private DataSourceRunEvents events;
+    private Consumer<String, byte[]> consumer;
+    private final Clock clock = Clock.systemUTC();
+    private volatile boolean stopping;
+    private boolean ledgerPaused;
+
+    @Override
+    public String version() {
+        return Version.current();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new DataSourceRunSourceConfig(props);
+        String connectorName = props.getOrDefault("name", "datazone-source");
+        clients = DataZoneClients.open(config.connection(), connectorName);
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier());
+        events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
+        String ledgerTopic = config.ledger().topic();
+        List<Integer> partitions = config.taskLedgerPartitions();
+        restoreStates(ledgerTopic, partitions);
+        consumer = new KafkaConsumer<>(config.ledger().consumerProps("datazone-source-ledger-" + connectorName));
+        List<TopicPartition> assignment = new ArrayList<>();
+        for (int partition : partitions) {
+            assignment.add(new TopicPartition(ledgerTopic, partition));
+        }
+        consumer.assign(assignment);
+        for (TopicPartition tp : assignment) {
+            consumer.seek(tp, states.get(tp.partition()).position());
+        }
+        int tracked = states.values().stream().mapToInt(s -> s.runs().size()).sum();
+        LOG.info("Started on ledger partitions {} of '{}', resuming {} tracked runs", partitions, ledgerTopic,
+                tracked);
+    }
+
+    private void restoreStates(String ledgerTopic, List<Integer> partitions) {
+        List<Map<String, Object>> keys = new ArrayList<>();
+        for (int partition : partitions) {
+            keys.add(LedgerPartitionState.sourcePartition(ledgerTopic, partition));
+        }
+        Map<Map<String, Object>, Map<String, Object>> stored = context.offsetStorageReader().offsets(keys);
+        long now = clock.millis();
+        for (int partition : partitions) {
+            Map<String, Object> offset = stored.get(LedgerPartitionState.sourcePartition(ledgerTopic, partition));
+            LedgerPartitionState state;
+            try {
+                state = LedgerPartitionState.fromOffset(ledgerTopic, partition, offset);
+            } catch (IllegalArgumentException e) {
+                throw new ConnectException("The stored offset of ledger partition " + partition + " is invalid ("
+                        + e.getMessage() + "); fix or reset it with Connect's offsets REST API", e);
+            }
+            states.put(partition, state);
+            // Runs that were in flight at the last stop are polled at once: they may have moved meanwhile.
+            state.runs().forEach(run -> schedules.computeIfAbsent(run.dataSource(), ds -> newSchedule(now)));
+        }
+    }
+
+    private PollSchedule newSchedule(long firstPollAtMs) {
+        return new PollSchedule(config.statusPollIntervalMs(), config.statusPollIntervalMaxMs(), firstPollAtMs);
+    }
+
+    @Override
+    public List<SourceRecord> poll() {
+        if (stopping || !consumerAccess.tryAcquire()) {
+            return null;
+        }
+        try {
+            List<SourceRecord> records = new ArrayList<>();
+            collectFinishedPolls(records);
+            readLedger(records);
+            launchDuePolls();
+            return records.isEmpty() ? null : records;
+        } catch (WakeupException e) {
+            return null;
+        } finally {
+            consumerAccess.release();
+        }
+    }
+
+    private void readLedger(List<SourceRecord> records) {
+        applyTrackingLimit();
+        Duration wait = records.isEmpty() && pollsInFlight.isEmpty() ? untilNextPoll() : BUSY_LEDGER_WAIT;
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
+            LedgerPartitionState state = states.get(record.partition());
+            if (state == null || record.offset() < state.position()) {
+                continue;
+            }
+            state.advancePast(record.offset());
+            counters.onLedgerEntry();
+            LedgerEntry entry;
+            try {
+                entry = LedgerCodec.decode(record.value());
+            } catch (IllegalArgumentException e) {
+                counters.onUnreadableEntry();
+                LOG.error("Skipping unreadable ledger entry at {}-{}@{}: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                continue;
+            }
+            onLedgerEntry(state, entry, records);
+        }
+    }
+
+    private void onLedgerEntry(LedgerPartitionState state, LedgerEntry entry, List<SourceRecord> records) {
+        Struct result = events.result(entry, clock.instant());
+        String eventId = result.getString(DataSourceRunEventSchema.EVENT_ID);
+        if (state.published(eventId)) {
+            // The sink wrote this outcome twice (it restarted before committing the request's offset).
+            counters.onDuplicateEntry();
+            LOG.debug("Dropping duplicate ledger entry {}", entry);
+            return;
+        }
+        state.rememberPublished(eventId);
+        RunSnapshot run = entry.run();
+        if (run != null && run.id() != null && state.run(run.id()).isEmpty() && !state.finished(run.id())) {
+            if (TERMINAL.contains(run.status())) {
+                state.finish(run.id());
+            } else {
+                state.track(new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
+                        entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status()));
+                schedules.computeIfAbsent(new DataSourceKey(run.domainId(), run.dataSourceId()),
+                        ds -> newSchedule(clock.millis() + config.statusPollIntervalMs()));
+            }
+        }
+        records.add(record(state, entry.clientToken(), result));
+        counters.onEvent(EventType.valueOf(result.getString(DataSourceRunEventSchema.EVENT_TYPE)));
+    }
+
+    /** Stops reading new ledger entries while the task tracks its maximum of runs; bounded memory and offsets. */
+    private void applyTrackingLimit() {
+        int tracked = states.values().stream().mapToInt(s -> s.runs().size()).sum();
+        if (!ledgerPaused && tracked >= config.maxTrackedRuns()) {
+            ledgerPaused = true;
+            consumer.pause(consumer.assignment());
+            LOG.info("Tracking {} runs (max.tracked.runs): reading the ledger again when some finish", tracked);
+        } else if (ledgerPaused && tracked < config.maxTrackedRuns()) {
+            ledgerPaused = false;
+            consumer.resume(consumer.assignment());
+        }
+    }
+
+    private Duration untilNextPoll() {
+        long now = clock.millis();
+        long next = schedules.values().stream().mapToLong(PollSchedule::nextPollAtMs).min().orElse(Long.MAX_VALUE);
+        long waitMs = Math.max(0, Math.min(next - now, MAX_LEDGER_WAIT.toMillis()));
+        return Duration.ofMillis(waitMs);
+    }
+
+    private void launchDuePolls() {
+        long now = clock.millis();
+        Map<DataSourceKey, Set<String>> runsBySource = trackedRunsBySource();
+        for (Iterator<Map.Entry<DataSourceKey, PollSchedule>> it = schedules.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<DataSourceKey, PollSchedule> entry = it.next();
+            DataSourceKey dataSource = entry.getKey();
+            Set<String> runIds = runsBySource.get(dataSource);
+            if (runIds == null) {
+                it.remove();
+            } else if (entry.getValue().due(now) && !pollsInFlight.containsKey(dataSource)) {
+                pollsInFlight.put(dataSource, poller.poll(dataSource, runIds));
+            }
+        }
+    }
+
+    private Map<DataSourceKey, Set<String>> trackedRunsBySource() {
+        Map<DataSourceKey, Set<String>> runs = new HashMap<>();
+        for (LedgerPartitionState state : states.values()) {
+            for (TrackedRun run : state.runs()) {
+                runs.computeIfAbsent(run.dataSource(), ds -> new HashSet<>()).add(run.runId());
+            }
+        }
+        return runs;
+    }
+
+    private void collectFinishedPolls(List<SourceRecord> records) {
+        for (Iterator<Map.Entry<DataSourceKey, CompletableFuture<Map<String, RunObservation>>>> it =
+                pollsInFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<DataSourceKey, CompletableFuture<Map<String, RunObservation>>> entry = it.next();
+            if (!entry.getValue().isDone()) {
+                continue;
+            }
+            it.remove();
+            DataSourceKey dataSource = entry.getKey();
+            PollSchedule schedule = schedules.get(dataSource);
+            Map<String, RunObservation> observations;
+            try {
+                observations = entry.getValue().join();
+            } catch (RuntimeException e) {
+                counters.onFailedPoll();
+                LOG.warn("Could not poll the runs of {}: {}", dataSource,
+                        clients.errorClassifier().classify(e));
+                if (schedule != null) {
+                    schedule.polled(clock.millis(), false);
+                }
+                continue;
+            }
+            boolean changed = publishChanges(dataSource, observations, records);
+            if (schedule != null) {
+                schedule.polled(clock.millis(), changed);
+            }
+        }
+    }
+
+    private boolean publishChanges(DataSourceKey dataSource, Map<String, RunObservation> observations,
+                                   List<SourceRecord> records) {
+        boolean changed = false;
+        for (LedgerPartitionState state : states.values()) {
+            for (TrackedRun run : new ArrayList<>(state.runs())) {
+                RunObservation observation = run.dataSource().equals(dataSource) ? observations.get(run.runId()) : null;
+                if (observation == null) {
+                    continue;
+                }
+                if (observation.snapshot().isEmpty()) {
+                    counters.onVanishedRun();
+                    LOG.warn("DataZone no longer knows {} (GetDataSourceRun: ResourceNotFoundException); it is not"
+                            + " tracked any more and gets no further events", run);
+                    state.finish(run.runId());
+                    changed = true;
+                    continue;
+                }
+                RunSnapshot snapshot = observation.snapshot().get();
+                if (snapshot.status() == null || snapshot.status().equals(run.lastStatus())) {
+                    continue;
+                }
+                changed = true;
+                if (TERMINAL.contains(snapshot.status())) {
+                    state.finish(run.runId());
+                } else {
+                    state.track(run.withLastStatus(snapshot.status()));
+                }
+                Struct event = events.statusChanged(run.clientToken(), run.request(), snapshot, run.lastStatus(),
+                        clock.instant());
+                records.add(record(state, run.clientToken(), event));
+                counters.onEvent(EventType.RUN_STATUS_CHANGED);
+            }
+        }
+        return changed;
+    }
+
+    private SourceRecord record(LedgerPartitionState state, String clientToken, Struct event) {
+        return new SourceRecord(state.sourcePartition(), state.toOffset(), config.outputTopic(), null,
+                Schema.OPTIONAL_STRING_SCHEMA, clientToken, DataSourceRunEventSchema.SCHEMA, event,
+                clock.millis());
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        consumerAccess.acquireUninterruptibly();
+        try {
+            if (consumer != null) {
+                consumer.close(Duration.ofSeconds(5));
+            }
+            if (clients != null) {
+                clients.close();
+            }
+        } finally {
+            consumerAccess.release();
+        }
+        LOG.info("Stopped after {} ledger entries: {} RUN_STARTED, {} RUN_START_FAILED, {} RUN_STATUS_CHANGED",
+                counters.ledgerEntries(), counters.events(EventType.RUN_STARTED),
+                counters.events(EventType.RUN_START_FAILED), counters.events(EventType.RUN_STATUS_CHANGED));
+    }
+
+    /** For tests and metrics. */
+    SourceTaskCounters counters() {
+        return counters;
+    }
+
+    Collection<LedgerPartitionState> states() {
+        return states.values();
+    }
+}

@@ -1,0 +1,108 @@
+package io.kcdatazone.source;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kcdatazone.ledger.RequestCoordinates;
+import java.util.Objects;
+
+/**
+ * A started run whose terminal status has not been published yet: what the task needs to poll it and to label its
+ * events, and the last status it published. Stored in the source offsets, so it is kept small.
+ */
+public final class TrackedRun {
+
+    private final String runId;
+    private final String domainId;
+    private final String dataSourceId;
+    private final String clientToken;
+    private final String requestTopic;
+    private final int requestPartition;
+    private final long requestOffset;
+    private final String lastStatus;
+
+    @JsonCreator
+    public TrackedRun(@JsonProperty("r") String runId,
+                      @JsonProperty("d") String domainId,
+                      @JsonProperty("s") String dataSourceId,
+                      @JsonProperty("k") String clientToken,
+                      @JsonProperty("t") String requestTopic,
+                      @JsonProperty("p") int requestPartition,
+                      @JsonProperty("o") long requestOffset,
+                      @JsonProperty("l") String lastStatus) {
+        this.runId = Objects.requireNonNull(runId, "runId");
+        this.domainId = Objects.requireNonNull(domainId, "domainId");
+        this.dataSourceId = Objects.requireNonNull(dataSourceId, "dataSourceId");
+        this.clientToken = clientToken;
+        this.requestTopic = requestTopic;
+        this.requestPartition = requestPartition;
+        this.requestOffset = requestOffset;
+        this.lastStatus = lastStatus;
+    }
+
+    public TrackedRun withLastStatus(String status) {
+        return new TrackedRun(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition,
+                requestOffset, status);
+    }
+
+    @JsonProperty("r") public String runId() {
+        return runId;
+    }
+
+    @JsonProperty("d") public String domainId() {
+        return domainId;
+    }
+
+    @JsonProperty("s") public String dataSourceId() {
+        return dataSourceId;
+    }
+
+    @JsonProperty("k") public String clientToken() {
+        return clientToken;
+    }
+
+    @JsonProperty("t") public String requestTopic() {
+        return requestTopic;
+    }
+
+    @JsonProperty("p") public int requestPartition() {
+        return requestPartition;
+    }
+
+    @JsonProperty("o") public long requestOffset() {
+        return requestOffset;
+    }
+
+    @JsonProperty("l") public String lastStatus() {
+        return lastStatus;
+    }
+
+    public RequestCoordinates request() {
+        return requestTopic == null ? null : new RequestCoordinates(requestTopic, requestPartition, requestOffset);
+    }
+
+    public DataSourceKey dataSource() {
+        return new DataSourceKey(domainId, dataSourceId);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof TrackedRun)) {
+            return false;
+        }
+        TrackedRun that = (TrackedRun) o;
+        return runId.equals(that.runId) && domainId.equals(that.domainId) && dataSourceId.equals(that.dataSourceId)
+                && Objects.equals(clientToken, that.clientToken) && Objects.equals(requestTopic, that.requestTopic)
+                && requestPartition == that.requestPartition && requestOffset == that.requestOffset
+                && Objects.equals(lastStatus, that.lastStatus);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(runId, lastStatus);
+    }
+
+    @Override
+    public String toString() {
+        return "run " + runId + " of " + domainId + "/" + dataSourceId + " (" + lastStatus + ")";
+    }
+}

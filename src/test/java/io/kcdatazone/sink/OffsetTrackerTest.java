@@ -1,0 +1,61 @@
+package io.kcdatazone.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+class OffsetTrackerTest {
+
+    private static final TopicPartition REQUESTS_0 = new TopicPartition("requests", 0);
+    private final OffsetTracker tracker = new OffsetTracker();
+
+    @Test
+    void releasesOnlyTheContiguousFinishedPrefix() {
+        OffsetTracker.Tracked first = tracker.track(record("requests", 0, 10));
+        OffsetTracker.Tracked second = tracker.track(record("requests", 0, 11));
+        OffsetTracker.Tracked third = tracker.track(record("requests", 0, 12));
+
+        second.complete();
+        third.complete();
+        assertThat(tracker.committableOffsets()).as("offset 10 is not durable yet").isEmpty();
+
+        first.complete();
+        assertThat(tracker.committableOffsets()).containsExactly(Map.entry(REQUESTS_0, new OffsetAndMetadata(13)));
+        assertThat(tracker.pendingCount()).isZero();
+    }
+
+    @Test
+    void repeatsTheLastPositionSoAFailedCommitIsRetried() {
+        tracker.track(record("requests", 0, 5)).complete();
+        assertThat(tracker.committableOffsets()).containsEntry(REQUESTS_0, new OffsetAndMetadata(6));
+        assertThat(tracker.committableOffsets()).containsEntry(REQUESTS_0, new OffsetAndMetadata(6));
+    }
+
+    @Test
+    void keysByTheOriginalPartitionWhenATransformRenamedTheTopic() {
+        SinkRecord renamed = record("requests", 0, 7).newRecord("renamed", 3, null, "k", null, "v", 0L);
+        tracker.track(renamed).complete();
+        assertThat(tracker.committableOffsets()).containsOnlyKeys(REQUESTS_0);
+    }
+
+    @Test
+    void forgetsRevokedPartitionsAndTheirPendingRecords() {
+        OffsetTracker.Tracked pending = tracker.track(record("requests", 0, 1));
+        tracker.track(record("requests", 1, 1)).complete();
+        tracker.forget(List.of(REQUESTS_0));
+
+        assertThat(tracker.pendingCount()).isZero();
+        pending.complete();
+        assertThat(tracker.pendingCount()).as("a late completion must not skew the count").isZero();
+        assertThat(tracker.committableOffsets()).containsOnlyKeys(new TopicPartition("requests", 1));
+    }
+
+    private static SinkRecord record(String topic, int partition, long offset) {
+        return new SinkRecord(topic, partition, null, "key", null, "value", offset);
+    }
+}
