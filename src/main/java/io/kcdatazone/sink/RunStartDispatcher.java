@@ -130,10 +130,15 @@ public final class RunStartDispatcher {
         }
         response.whenComplete((result, error) -> scheduler.execute(() -> {
             inFlight.decrementAndGet();
-            if (error == null) {
-                onStarted(attempt, result);
-            } else {
-                onFailed(attempt, classifier.classify(error));
+            try {
+                if (error == null) {
+                    onStarted(attempt, result);
+                } else {
+                    onFailed(attempt, classifier.classify(error));
+                }
+            } catch (RuntimeException e) {
+                // A bug of ours must fail the task loudly, not leave a request hanging without an outcome.
+                attempt.outcome.completeExceptionally(e);
             }
             drain();
         }));
@@ -143,7 +148,11 @@ public final class RunStartDispatcher {
         limiter.onSuccess();
         counters.onRunStarted();
         attempt.outcome.complete(LedgerEntry.started(attempt.coordinates, attempt.clientToken,
-                RunSnapshot.of(response), response.responseMetadata().requestId(), clock.instant()));
+                RunSnapshot.of(response), requestIdOf(response), clock.instant()));
+    }
+
+    private static String requestIdOf(StartDataSourceRunResponse response) {
+        return response.responseMetadata() == null ? null : response.responseMetadata().requestId();
     }
 
     private void onFailed(Attempt attempt, DataZoneFailure failure) {

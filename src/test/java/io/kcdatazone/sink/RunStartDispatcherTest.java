@@ -20,10 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse
 import software.amazon.awssdk.services.datazone.model.ThrottlingException;
 
 /** The dispatcher's scheduling, retry and conflict rules, against a scripted {@link StartRunCall}. */
+@Timeout(60)
 class RunStartDispatcherTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
