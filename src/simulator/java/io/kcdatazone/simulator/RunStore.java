@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,7 +62,8 @@ final class RunStore {
     }
 
     synchronized StartResult start(Catalog.DataSourceEntry entry, String clientToken) {
-        Instant now = clock.instant();
+        // Millisecond precision, as in AWS's own examples; the lifecycle is computed from this instant.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (clientToken != null) {
             Run earlier = runsByClientToken.get(clientToken);
             if (earlier != null) {

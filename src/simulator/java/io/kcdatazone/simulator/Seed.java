@@ -26,12 +26,17 @@ public record Seed(String accountId, String region, List<Domain> domains) {
         domains = List.copyOf(domains);
         require(!domains.isEmpty(), "a seed needs at least one domain");
         require(domains.stream().map(Domain::id).distinct().count() == domains.size(), "domain ids must be unique");
-        require(dataSources().stream().map(DataSource::id).distinct().count() == dataSources().size(),
+        List<DataSource> dataSources = dataSourcesOf(domains);
+        require(dataSources.stream().map(DataSource::id).distinct().count() == dataSources.size(),
                 "data source ids must be unique across the seed");
     }
 
     /** Every data source of every project of every domain, in seed order. */
     public List<DataSource> dataSources() {
+        return dataSourcesOf(domains);
+    }
+
+    private static List<DataSource> dataSourcesOf(List<Domain> domains) {
         return domains.stream().flatMap(d -> d.projects().stream()).flatMap(p -> p.dataSources().stream()).toList();
     }
 
