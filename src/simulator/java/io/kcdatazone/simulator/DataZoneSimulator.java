@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +25,7 @@ public final class DataZoneSimulator implements AutoCloseable {
     /** Seeded resources were created this long before the simulator started. */
     private static final Duration CATALOG_AGE = Duration.ofDays(30);
     private static final int WORKER_THREADS = 32;
+    private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -52,6 +54,7 @@ public final class DataZoneSimulator implements AutoCloseable {
         handlers.put(Operation.LIST_DATA_SOURCES, new ListDataSourcesHandler(account));
         handlers.put(Operation.GET_DOMAIN, new GetDomainHandler(account));
 
+        enableTcpNoDelay();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
         this.workers = Executors.newFixedThreadPool(WORKER_THREADS, daemonThreads());
         server.setExecutor(workers);
@@ -101,7 +104,18 @@ public final class DataZoneSimulator implements AutoCloseable {
         workers.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
+    /**
+     * The JDK server writes a response's headers and body separately; with Nagle's algorithm on, the body then waits
+     * for the client's delayed ACK (about 40 ms per call on Linux). The JDK reads this switch once, when its first
+     * server starts, so it is set before that unless the JVM was started with an explicit choice.
+     */
+    private static void enableTcpNoDelay() {
+        if (System.getProperty(NO_DELAY_PROPERTY) == null) {
+            System.setProperty(NO_DELAY_PROPERTY, "true");
+        }
+    }
+
+    private static ThreadFactory daemonThreads() {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, "datazone-simulator-" + count.incrementAndGet());
