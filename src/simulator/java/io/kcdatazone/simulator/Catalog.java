@@ -10,7 +10,6 @@ import java.util.Map;
  * (an unknown id is a ResourceNotFoundException).
  */
 final class Catalog {
-    private final Seed seed;
     private final Instant createdAt;
     private final Map<String, Seed.Domain> domains = new LinkedHashMap<>();
     private final Map<String, DataSourceEntry> dataSources = new LinkedHashMap<>();
@@ -27,7 +26,6 @@ final class Catalog {
     }
 
     Catalog(Seed seed, Instant createdAt) {
-        this.seed = seed;
         this.createdAt = createdAt;
         long position = 0;
         for (Seed.Domain domain : seed.domains()) {
@@ -38,10 +36,6 @@ final class Catalog {
                 }
             }
         }
-    }
-
-    Seed seed() {
-        return seed;
     }
 
     /** When the seeded resources were created: a fixed instant before the simulator started. */

@@ -8,18 +8,15 @@ record RunStatistics(int added, int updated, int unchanged, int skipped, int fai
 
     static RunStatistics of(Outcome outcome, int assets) {
         int quarter = assets / 4;
-        switch (outcome) {
-            case SUCCESS:
-                return new RunStatistics(quarter, quarter, assets - 2 * quarter, 0, 0);
-            case PARTIALLY_SUCCEEDED:
+        return switch (outcome) {
+            case SUCCESS -> new RunStatistics(quarter, quarter, assets - 2 * quarter, 0, 0);
+            case PARTIALLY_SUCCEEDED -> {
                 int failed = Math.max(1, quarter);
                 int added = Math.min(quarter, assets - failed);
-                return new RunStatistics(added, 0, assets - failed - added, 0, failed);
-            case FAILED:
-                return new RunStatistics(0, 0, 0, 0, assets);
-            default:
-                throw new IllegalStateException("unhandled outcome " + outcome);
-        }
+                yield new RunStatistics(added, 0, assets - failed - added, 0, failed);
+            }
+            case FAILED -> new RunStatistics(0, 0, 0, 0, assets);
+        };
     }
 
     /** The assets the run put into (or confirmed in) the catalogue: DataZone's {@code lastRunAssetCount}. */

@@ -34,15 +34,6 @@ final class RunStore {
     private final Set<String> vanished = new HashSet<>();
 
     /**
-     * The outcome of a Start.
-     *
-     * @param run the run started, or the earlier run with the same idempotency key
-     * @param created whether this call created the run
-     */
-    record StartResult(Run run, boolean created) {
-    }
-
-    /**
      * A data source's own run-related state.
      *
      * @param status READY, or RUNNING while one of its runs is in progress
@@ -61,14 +52,15 @@ final class RunStore {
         this.factory = factory;
     }
 
-    synchronized StartResult start(Catalog.DataSourceEntry entry, String clientToken) {
+    /** Starts a run, or returns the run already started with the same idempotency key. */
+    synchronized Run start(Catalog.DataSourceEntry entry, String clientToken) {
         // Millisecond precision, as in AWS's own examples; the lifecycle is computed from this instant.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (clientToken != null) {
             Run earlier = runsByClientToken.get(clientToken);
             if (earlier != null) {
                 if (earlier.domainId().equals(entry.domain().id()) && earlier.dataSourceId().equals(entry.id())) {
-                    return new StartResult(earlier, false);
+                    return earlier;
                 }
                 throw ApiException.conflict("Client token " + clientToken
                         + " was already used to start a run of another data source");
@@ -96,7 +88,7 @@ final class RunStore {
         if (clientToken != null) {
             runsByClientToken.put(clientToken, run);
         }
-        return new StartResult(run, true);
+        return run;
     }
 
     /** The visible run with this id in this domain. */

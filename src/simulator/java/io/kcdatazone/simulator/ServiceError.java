@@ -36,25 +36,15 @@ public enum ServiceError {
 
     /** A generic message, used when a fault is injected without one. */
     String defaultMessage() {
-        switch (this) {
-            case ACCESS_DENIED:
-                return "User is not authorized to perform this action";
-            case CONFLICT:
-                return "The request conflicts with the current state of the resource";
-            case INTERNAL_SERVER:
-                return "An internal error occurred";
-            case RESOURCE_NOT_FOUND:
-                return "The requested resource was not found";
-            case SERVICE_QUOTA_EXCEEDED:
-                return "Service quota exceeded";
-            case THROTTLING:
-                return "Rate exceeded";
-            case VALIDATION:
-                return "The request failed validation";
-            case UNAUTHORIZED:
-                return "The security token included in the request is invalid";
-            default:
-                throw new IllegalStateException("unhandled error " + this);
-        }
+        return switch (this) {
+            case ACCESS_DENIED -> "User is not authorized to perform this action";
+            case CONFLICT -> "The request conflicts with the current state of the resource";
+            case INTERNAL_SERVER -> "An internal error occurred";
+            case RESOURCE_NOT_FOUND -> "The requested resource was not found";
+            case SERVICE_QUOTA_EXCEEDED -> "Service quota exceeded";
+            case THROTTLING -> "Rate exceeded";
+            case VALIDATION -> "The request failed validation";
+            case UNAUTHORIZED -> "The security token included in the request is invalid";
+        };
     }
 }

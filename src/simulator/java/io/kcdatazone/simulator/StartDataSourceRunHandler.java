@@ -15,7 +15,7 @@ final class StartDataSourceRunHandler implements OperationHandler {
         String domainId = Validation.domainId("domainIdentifier", request.label("domainIdentifier"));
         String dataSourceId = Validation.resourceId("dataSourceIdentifier", request.label("dataSourceIdentifier"));
         Catalog.DataSourceEntry entry = account.catalog().dataSource(domainId, dataSourceId);
-        Run run = account.runs().start(entry, request.clientToken().orElse(null)).run();
+        Run run = account.runs().start(entry, request.clientToken().orElse(null));
         return account.shapes().startDataSourceRunOutput(run, run.stateAt(account.clock().instant()));
     }
 }

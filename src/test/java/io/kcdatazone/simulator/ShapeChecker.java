@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -68,8 +67,7 @@ final class ShapeChecker {
         if (shape.path("union").asBoolean(false) && value.size() != 1) {
             problems.add(path + ": union " + shapeName + " must set exactly one member, has " + value.size());
         }
-        for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : value.properties()) {
             JsonNode member = members.path(field.getKey());
             if (member.isMissingNode()) {
                 problems.add(path + ": member '" + field.getKey() + "' is not defined by " + shapeName);
@@ -105,7 +103,7 @@ final class ShapeChecker {
         checkSize(value.size(), shape, path, "entries", problems);
         String keyShape = shape.path("key").path("shape").asText();
         String valueShape = shape.path("value").path("shape").asText();
-        value.fields().forEachRemaining(entry -> {
+        value.properties().forEach(entry -> {
             checkString(TextNode.valueOf(entry.getKey()), model.shape(keyShape),
                     path + "{key " + entry.getKey() + "}", problems);
             check(entry.getValue(), valueShape, null, path + "." + entry.getKey(), problems);
