@@ -9,7 +9,8 @@ import java.util.Optional;
  * @param operation the operation called
  * @param requestId the {@code x-amzn-RequestId} the call was answered with
  * @param labels the decoded path labels (e.g. {@code domainIdentifier})
- * @param clientToken the StartDataSourceRun client token, if the call carried one
+ * @param clientToken the StartDataSourceRun client token, if the call carried one (not read for calls reset before
+ *     handling)
  * @param httpStatus the status answered, or 0 when the connection was closed without an answer
  * @param errorType the {@code x-amzn-ErrorType} answered, if the call failed with a modelled error
  */
