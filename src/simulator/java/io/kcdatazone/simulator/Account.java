@@ -1,0 +1,10 @@
+package io.kcdatazone.simulator;
+
+import java.time.Clock;
+
+/**
+ * The simulated account the operation handlers work on: the seeded catalogue, the runs, the clock they are judged
+ * by, and the renderer of the model's shapes.
+ */
+record Account(Catalog catalog, RunStore runs, Clock clock, Shapes shapes) {
+}

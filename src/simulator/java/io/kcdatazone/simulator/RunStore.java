@@ -1,0 +1,148 @@
+package io.kcdatazone.simulator;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * All runs of the account, and the one place where a run is started. Starting is a single synchronised decision
+ * (idempotent replay, token reuse, concurrent run, daily quota, creation), so "one key, one run" holds under any
+ * number of concurrent callers.
+ */
+final class RunStore {
+    private final Clock clock;
+    private final RunLimits limits;
+    private final RunFactory factory;
+
+    private final Map<String, Run> runsById = new LinkedHashMap<>();
+    private final Map<String, Run> runsByClientToken = new HashMap<>();
+    private final Map<String, Integer> startedPerDataSource = new HashMap<>();
+    private final Map<String, Deque<RunScript>> scriptsPerDataSource = new HashMap<>();
+    private final Set<String> vanished = new HashSet<>();
+
+    /**
+     * A data source's own run-related state.
+     *
+     * @param status READY, or RUNNING while one of its runs is in progress
+     * @param lastRun the latest run with its state, if any
+     */
+    record DataSourceState(String status, Optional<RunSnapshot> lastRun) {
+    }
+
+    /** A run together with its state at the moment it was read. */
+    record RunSnapshot(Run run, RunState state) {
+    }
+
+    RunStore(Clock clock, RunLimits limits, RunFactory factory) {
+        this.clock = clock;
+        this.limits = limits;
+        this.factory = factory;
+    }
+
+    /** Starts a run, or returns the run already started with the same idempotency key. */
+    synchronized Run start(Catalog.DataSourceEntry entry, String clientToken) {
+        // Millisecond precision, as in AWS's own examples; the lifecycle is computed from this instant.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (clientToken != null) {
+            Run earlier = runsByClientToken.get(clientToken);
+            if (earlier != null) {
+                if (earlier.domainId().equals(entry.domain().id()) && earlier.dataSourceId().equals(entry.id())) {
+                    return earlier;
+                }
+                throw ApiException.conflict("Client token " + clientToken
+                        + " was already used to start a run of another data source");
+            }
+        }
+        List<Run> runs = runsOf(entry.id());
+        if (limits.conflictWhileInProgress()
+                && runs.stream().anyMatch(run -> !vanished.contains(run.id()) && run.stateAt(now).inProgress())) {
+            throw ApiException.conflict("A data source run is already in progress for data source " + entry.id());
+        }
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long startedToday = runs.stream()
+                .filter(run -> LocalDate.ofInstant(run.createdAt(), ZoneOffset.UTC).equals(today))
+                .count();
+        if (limits.runsPerDataSourcePerDay() > 0 && startedToday >= limits.runsPerDataSourcePerDay()) {
+            throw new ApiException(ServiceError.SERVICE_QUOTA_EXCEEDED, "The maximum number of data source runs per "
+                    + "data source per day (" + limits.runsPerDataSourcePerDay() + ") has been reached");
+        }
+        int ordinal = startedPerDataSource.merge(entry.id(), 1, Integer::sum) - 1;
+        RunScript script = Optional.ofNullable(scriptsPerDataSource.get(entry.id()))
+                .map(Deque::poll)
+                .orElse(new RunScript(Optional.empty(), false, Optional.empty()));
+        Run run = newRun(entry, clientToken, now, ordinal, script);
+        runsById.put(run.id(), run);
+        if (clientToken != null) {
+            runsByClientToken.put(clientToken, run);
+        }
+        return run;
+    }
+
+    /** The visible run with this id in this domain. */
+    synchronized Optional<Run> find(String domainId, String runId) {
+        return Optional.ofNullable(runsById.get(runId))
+                .filter(run -> run.domainId().equals(domainId) && !vanished.contains(runId));
+    }
+
+    /** The visible runs of a data source, newest first. */
+    synchronized List<Run> visibleRunsOf(String dataSourceId) {
+        List<Run> runs = new ArrayList<>(runsOf(dataSourceId));
+        runs.removeIf(run -> vanished.contains(run.id()));
+        runs.sort(Comparator.comparingLong(Run::sequence).reversed());
+        return runs;
+    }
+
+    synchronized DataSourceState dataSourceState(String dataSourceId) {
+        Instant now = clock.instant();
+        List<RunSnapshot> snapshots = visibleRunsOf(dataSourceId).stream()
+                .map(run -> new RunSnapshot(run, run.stateAt(now)))
+                .toList();
+        boolean running = snapshots.stream().anyMatch(snapshot -> snapshot.state().inProgress());
+        return new DataSourceState(running ? "RUNNING" : "READY", snapshots.stream().findFirst());
+    }
+
+    /** Every run ever started, including vanished ones, in creation order. */
+    synchronized List<Run> allRuns() {
+        return List.copyOf(runsById.values());
+    }
+
+    synchronized void scriptNextRun(String dataSourceId, RunScript script) {
+        scriptsPerDataSource.computeIfAbsent(dataSourceId, id -> new ArrayDeque<>()).add(script);
+    }
+
+    synchronized void vanish(String runId) {
+        if (!runsById.containsKey(runId)) {
+            throw new IllegalArgumentException("no run " + runId);
+        }
+        vanished.add(runId);
+    }
+
+    synchronized void clearScripts() {
+        scriptsPerDataSource.clear();
+    }
+
+    private Run newRun(Catalog.DataSourceEntry entry, String clientToken, Instant now, int ordinal, RunScript script) {
+        Run run;
+        do {
+            run = factory.create(runsById.size(), entry, clientToken, now, ordinal, script);
+        } while (runsById.containsKey(run.id()));
+        return run;
+    }
+
+    private List<Run> runsOf(String dataSourceId) {
+        return runsById.values().stream().filter(run -> run.dataSourceId().equals(dataSourceId)).toList();
+    }
+}

@@ -1,0 +1,154 @@
+package io.kcdatazone.simulator;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Renders the simulator's state as the JSON shapes of DataZone's service model. Member names, optionality and
+ * timestamp formats follow the model exactly; the model-conformance test holds every response to it.
+ */
+final class Shapes {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final Seed seed;
+
+    Shapes(Seed seed) {
+        this.seed = seed;
+    }
+
+    /** {@code StartDataSourceRunOutput}: the run fields, with the snapshot and without lineage. */
+    ObjectNode startDataSourceRunOutput(Run run, RunState state) {
+        return runFields(run, state).put("domainId", run.domainId())
+                .put("dataSourceConfigurationSnapshot", run.configurationSnapshot());
+    }
+
+    /** {@code GetDataSourceRunOutput}: as Start's output. Lineage import is not simulated, so no lineageSummary. */
+    ObjectNode getDataSourceRunOutput(Run run, RunState state) {
+        return startDataSourceRunOutput(run, state);
+    }
+
+    /** {@code DataSourceRunSummary}: no domainId and no configuration snapshot. */
+    ObjectNode dataSourceRunSummary(Run run, RunState state) {
+        return runFields(run, state);
+    }
+
+    /** {@code DataSourceRunActivity} for one asset of a finished run. */
+    ObjectNode dataSourceRunActivity(Run run, RunState state, ActivityRecord activity) {
+        ObjectNode node = JSON.objectNode()
+                .put("dataSourceRunId", run.id())
+                .put("projectId", run.projectId())
+                .put("database", activity.database())
+                .put("technicalName", activity.technicalName())
+                .put("dataAssetStatus", activity.status())
+                .put("createdAt", iso(state.startedAt().orElse(run.createdAt())))
+                .put("updatedAt", iso(state.updatedAt()));
+        activity.dataAssetId().ifPresent(id -> node.put("dataAssetId", id));
+        activity.error().ifPresent(error -> node.set("errorMessage", errorMessage(error)));
+        return node;
+    }
+
+    /** {@code GetDataSourceOutput}. */
+    ObjectNode getDataSourceOutput(Catalog.DataSourceEntry entry, RunStore.DataSourceState state, Instant created) {
+        Seed.DataSource dataSource = entry.dataSource();
+        ObjectNode node = JSON.objectNode()
+                .put("id", dataSource.id())
+                .put("domainId", entry.domain().id())
+                .put("projectId", entry.project().id())
+                .put("name", dataSource.name())
+                .put("type", dataSource.type())
+                .put("status", state.status())
+                .put("enableSetting", "ENABLED")
+                .put("publishOnImport", false)
+                .put("createdAt", iso(created));
+        DataSourceConfiguration.of(dataSource, seed).ifPresent(configuration -> node.set("configuration",
+                configuration));
+        lastRunFields(node, state, created);
+        return node;
+    }
+
+    /** {@code DataSourceSummary}: note {@code dataSourceId}, not {@code id}. */
+    ObjectNode dataSourceSummary(Catalog.DataSourceEntry entry, RunStore.DataSourceState state, Instant created) {
+        ObjectNode node = JSON.objectNode()
+                .put("dataSourceId", entry.id())
+                .put("domainId", entry.domain().id())
+                .put("name", entry.dataSource().name())
+                .put("type", entry.dataSource().type())
+                .put("status", state.status())
+                .put("enableSetting", "ENABLED")
+                .put("createdAt", iso(created));
+        lastRunFields(node, state, created);
+        return node;
+    }
+
+    /** {@code GetDomainOutput}; its timestamps are epoch-second numbers, unlike every other shape here. */
+    ObjectNode getDomainOutput(Seed.Domain domain, Instant created) {
+        String accountArn = "arn:aws:datazone:" + seed.region() + ":" + seed.accountId();
+        return JSON.objectNode()
+                .put("id", domain.id())
+                .put("name", domain.name())
+                .put("arn", accountArn + ":domain/" + domain.id())
+                .put("domainExecutionRole",
+                        "arn:aws:iam::" + seed.accountId() + ":role/service-role/AmazonDataZoneDomainExecution")
+                .put("status", "AVAILABLE")
+                .put("domainVersion", "V1")
+                .put("portalUrl", "https://" + domain.id() + ".datazone." + seed.region() + ".on.aws")
+                .put("createdAt", epochSeconds(created))
+                .put("lastUpdatedAt", epochSeconds(created));
+    }
+
+    /** The body of every error: just {@code message}, the only member the error shapes define. */
+    ObjectNode error(String message) {
+        return JSON.objectNode().put("message", message);
+    }
+
+    private ObjectNode runFields(Run run, RunState state) {
+        ObjectNode node = JSON.objectNode()
+                .put("id", run.id())
+                .put("dataSourceId", run.dataSourceId())
+                .put("projectId", run.projectId())
+                .put("status", state.status())
+                .put("type", Run.TYPE)
+                .put("createdAt", iso(run.createdAt()))
+                .put("updatedAt", iso(state.updatedAt()));
+        state.startedAt().ifPresent(at -> node.put("startedAt", iso(at)));
+        state.stoppedAt().ifPresent(at -> node.put("stoppedAt", iso(at)));
+        state.statistics().ifPresent(statistics -> node.putObject("runStatisticsForAssets")
+                .put("added", statistics.added())
+                .put("updated", statistics.updated())
+                .put("unchanged", statistics.unchanged())
+                .put("skipped", statistics.skipped())
+                .put("failed", statistics.failed()));
+        state.error().ifPresent(error -> node.set("errorMessage", errorMessage(error)));
+        return node;
+    }
+
+    private void lastRunFields(ObjectNode node, RunStore.DataSourceState state, Instant created) {
+        Optional<RunStore.RunSnapshot> lastRun = state.lastRun();
+        node.put("updatedAt", iso(lastRun.map(snapshot -> snapshot.state().updatedAt()).orElse(created)));
+        lastRun.ifPresent(snapshot -> {
+            node.put("lastRunStatus", snapshot.state().status())
+                    .put("lastRunAt", iso(snapshot.run().createdAt()));
+            snapshot.state().statistics().ifPresent(statistics ->
+                    node.put("lastRunAssetCount", statistics.catalogued()));
+            snapshot.state().error().ifPresent(error -> node.set("lastRunErrorMessage", errorMessage(error)));
+        });
+    }
+
+    private static ObjectNode errorMessage(RunError error) {
+        return JSON.objectNode().put("errorType", error.errorType()).put("errorDetail", error.errorDetail());
+    }
+
+    /** ISO-8601 in UTC with {@code Z}, the format of the model's {@code DateTime} shape. */
+    private static String iso(Instant instant) {
+        return instant.toString();
+    }
+
+    /** restJson1's default timestamp format: seconds since the epoch, fractional when needed. */
+    private static BigDecimal epochSeconds(Instant instant) {
+        return BigDecimal.valueOf(instant.getEpochSecond()).add(BigDecimal.valueOf(instant.getNano(), 9))
+                .stripTrailingZeros();
+    }
+}

@@ -1,0 +1,269 @@
+package io.kcdatazone.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.datazone.DataZoneClient;
+import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
+import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
+import software.amazon.awssdk.services.datazone.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
+import software.amazon.awssdk.services.datazone.model.ThrottlingException;
+
+/**
+ * Fault injection, scripted odd runs, latency and introspection, seen through the real synchronous SDK client.
+ */
+class SimulatorBehaviourTest {
+    private static final String DOMAIN = "dzd_demo";
+    private static final String DATA_SOURCE = "sales_glue";
+
+    private static SdkHttpClient httpClient;
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    private DataZoneSimulator simulator;
+    private DataZoneClient client;
+
+    @BeforeAll
+    static void createHttpClient() {
+        httpClient = ApacheHttpClient.create();
+    }
+
+    @AfterAll
+    static void closeHttpClient() {
+        httpClient.close();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        simulator.close();
+    }
+
+    private void start(Consumer<SimulatorOptions.Builder> customisation) {
+        SimulatorOptions.Builder options = SimulatorOptions.builder().clock(clock);
+        customisation.accept(options);
+        simulator = DataZoneSimulator.start(options.build());
+        client = SdkClients.sync(simulator.endpoint(), httpClient);
+    }
+
+    private StartDataSourceRunResponse startRun(String clientToken) {
+        return client.startDataSourceRun(b -> b.domainIdentifier(DOMAIN).dataSourceIdentifier(DATA_SOURCE)
+                .clientToken(clientToken));
+    }
+
+    private String statusOf(String runId) {
+        return client.getDataSourceRun(b -> b.domainIdentifier(DOMAIN).identifier(runId)).statusAsString();
+    }
+
+    @Test
+    void aScriptedErrorSequenceIsConsumedInOrderThenCallsSucceed() {
+        start(options -> { });
+        simulator.faults().failNext(Operation.START_DATA_SOURCE_RUN, ServiceError.THROTTLING, 4);
+
+        assertThatThrownBy(() -> startRun("k")).isInstanceOf(ThrottlingException.class);
+        assertThat(simulator.introspection().runs()).isEmpty();
+        // One throttle left: the SDK's retry absorbs it.
+        assertThat(startRun("k").status()).isEqualTo(DataSourceRunStatus.REQUESTED);
+
+        assertThat(simulator.introspection().calls(Operation.START_DATA_SOURCE_RUN))
+                .extracting(RecordedCall::httpStatus).containsExactly(429, 429, 429, 429, 200);
+    }
+
+    @Test
+    void aResetConnectionIsRetriedByTheSdk() {
+        start(options -> { });
+        simulator.faults().resetNext(Operation.GET_DOMAIN, 1);
+
+        assertThat(client.getDomain(b -> b.identifier(DOMAIN)).id()).isEqualTo(DOMAIN);
+
+        assertThat(simulator.introspection().calls(Operation.GET_DOMAIN)).extracting(RecordedCall::httpStatus)
+                .containsExactly(RecordedCall.NO_RESPONSE, 200);
+    }
+
+    @Test
+    void aStartWhoseResponseIsLostStartsOneRunThroughTheSdkRetry() {
+        start(options -> { });
+        simulator.faults().dropResponseNext(Operation.START_DATA_SOURCE_RUN, 1);
+
+        StartDataSourceRunResponse run = startRun("lost-response");
+
+        assertThat(simulator.introspection().runsForClientToken("lost-response")).singleElement()
+                .satisfies(record -> assertThat(record.runId()).isEqualTo(run.id()));
+        assertThat(simulator.introspection().calls(Operation.START_DATA_SOURCE_RUN))
+                .extracting(call -> call.clientToken().orElseThrow()).containsExactly("lost-response",
+                        "lost-response");
+    }
+
+    @Test
+    void resetsOnEveryAttemptSurfaceAsAClientError() {
+        start(options -> { });
+        simulator.faults().resetNext(Operation.GET_DOMAIN, SdkClients.MAX_ATTEMPTS);
+
+        assertThatThrownBy(() -> client.getDomain(b -> b.identifier(DOMAIN))).isInstanceOf(SdkClientException.class);
+        assertThat(simulator.introspection().callCount(Operation.GET_DOMAIN)).isEqualTo(SdkClients.MAX_ATTEMPTS);
+    }
+
+    @Test
+    void aSlowResponseArrivesLate() {
+        start(options -> { });
+        simulator.faults().delayNext(Operation.GET_DOMAIN, Duration.ofMillis(300), 1);
+
+        long began = System.nanoTime();
+        client.getDomain(b -> b.identifier(DOMAIN));
+        long slow = System.nanoTime() - began;
+
+        assertThat(Duration.ofNanos(slow)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void everyCallPaysTheConfiguredLatency() {
+        start(options -> options.latency(Duration.ofMillis(100), Duration.ofMillis(20)));
+
+        long began = System.nanoTime();
+        client.getDomain(b -> b.identifier(DOMAIN));
+        client.getDomain(b -> b.identifier(DOMAIN));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void errorRatesFailAShareOfCallsRepeatably() {
+        start(options -> options.randomSeed(7));
+        simulator.faults().failRandomly(Operation.GET_DATA_SOURCE, ServiceError.ACCESS_DENIED, 0.5);
+
+        int failures = 0;
+        for (int i = 0; i < 40; i++) {
+            try {
+                client.getDataSource(b -> b.domainIdentifier(DOMAIN).identifier(DATA_SOURCE));
+            } catch (AccessDeniedException e) {
+                failures++;
+            }
+        }
+
+        assertThat(failures).isBetween(8, 32);
+        simulator.faults().clear();
+        assertThat(client.getDataSource(b -> b.domainIdentifier(DOMAIN).identifier(DATA_SOURCE)).id())
+                .isEqualTo(DATA_SOURCE);
+    }
+
+    @Test
+    void anErrorTheOperationDoesNotDeclareCannotBeInjected() {
+        start(options -> { });
+
+        assertThatThrownBy(() -> simulator.faults().failNext(Operation.GET_DOMAIN, ServiceError.CONFLICT, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aScriptedRunCanSkipRunning() {
+        start(options -> { });
+        simulator.faults().scriptNextRun(DATA_SOURCE, RunScript.skipsRunning());
+        String runId = startRun("skip").id();
+
+        List<String> seen = new ArrayList<>();
+        for (int second = 0; second <= 8; second++) {
+            seen.add(statusOf(runId));
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(seen).containsOnly("REQUESTED", "SUCCESS").startsWith("REQUESTED").endsWith("SUCCESS");
+    }
+
+    @Test
+    void aScriptedRunCanEndInAStatusTheSdkDoesNotKnow() {
+        start(options -> { });
+        simulator.faults().scriptNextRun(DATA_SOURCE, RunScript.endsWithUnknownStatus("CANCELLED"));
+        String runId = startRun("odd").id();
+        clock.advance(Duration.ofSeconds(10));
+
+        var run = client.getDataSourceRun(b -> b.domainIdentifier(DOMAIN).identifier(runId));
+
+        assertThat(run.status()).isEqualTo(DataSourceRunStatus.UNKNOWN_TO_SDK_VERSION);
+        assertThat(run.statusAsString()).isEqualTo("CANCELLED");
+        // A run in an unknown state does not hold the data source busy.
+        assertThat(startRun("after-odd").id()).isNotEqualTo(runId);
+    }
+
+    @Test
+    void aScriptedRunCanOverrideTheOutcomeMix() {
+        start(options -> { });
+        simulator.faults().scriptNextRun(DATA_SOURCE, RunScript.endsWith(Outcome.FAILED));
+        String runId = startRun("forced").id();
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(statusOf(runId)).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aVanishedRunIsNotFoundAndNotListed() {
+        start(options -> { });
+        String runId = startRun("vanishing").id();
+
+        simulator.faults().vanishRun(runId);
+
+        assertThatThrownBy(() -> statusOf(runId)).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(client.listDataSourceRuns(b -> b.domainIdentifier(DOMAIN).dataSourceIdentifier(DATA_SOURCE))
+                .items()).isEmpty();
+        assertThat(simulator.introspection().runs()).singleElement()
+                .satisfies(record -> assertThat(record.vanished()).isTrue());
+    }
+
+    @Test
+    void concurrentStartsWithOneClientTokenStartOneRun() throws Exception {
+        start(options -> { });
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                calls.add(() -> startRun("contended").id());
+            }
+            Set<String> runIds = new HashSet<>();
+            for (Future<String> result : callers.invokeAll(calls)) {
+                runIds.add(result.get());
+            }
+
+            assertThat(runIds).hasSize(1);
+            assertThat(simulator.introspection().runsForClientToken("contended")).hasSize(1);
+            assertThat(simulator.introspection().callCount(Operation.START_DATA_SOURCE_RUN)).isEqualTo(16);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyResponseCarriesARequestIdAndTheLogRecordsIt() throws Exception {
+        start(options -> { });
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(simulator.endpoint() + "/v2/domains/" + DOMAIN)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        String requestId = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
+        assertThat(simulator.introspection().calls()).singleElement().satisfies(call -> {
+            assertThat(call.requestId()).isEqualTo(requestId);
+            assertThat(call.operation()).isEqualTo(Operation.GET_DOMAIN);
+            assertThat(call.labels()).containsEntry("identifier", DOMAIN);
+        });
+        assertThat(simulator.endpoint().toString()).matches("http://127\\.0\\.0\\.1:\\d+");
+    }
+}
