@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse
 public final class RunStartDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStartDispatcher.class);
+    private static final long NO_PERMIT = Long.MIN_VALUE;
 
     /** What to do when DataZone says a run of the data source is already in progress. */
     public enum ConflictPolicy {
@@ -51,6 +52,8 @@ public final class RunStartDispatcher {
     private final ArrayDeque<Attempt> ready = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private boolean drainScheduled;
+    /** When the rate permit booked for the next call is due; {@link #NO_PERMIT} when none is booked. */
+    private long permitAtNanos = NO_PERMIT;
     private volatile boolean closed;
 
     public RunStartDispatcher(StartRunCall call, DataZoneErrorClassifier classifier,
@@ -98,12 +101,16 @@ public final class RunStartDispatcher {
     private void drain() {
         drainScheduled = false;
         while (!closed && !ready.isEmpty() && inFlight.get() < maxInFlight) {
-            long wait = limiter.reserve(nanoTime.getAsLong());
-            if (wait > 0) {
-                // The permit is booked: the next drain uses it, so the rate holds however often drain runs.
-                scheduleDrain(wait);
+            long now = nanoTime.getAsLong();
+            if (permitAtNanos == NO_PERMIT) {
+                permitAtNanos = now + limiter.reserve(now);
+            }
+            if (permitAtNanos > now) {
+                // The booked permit is kept until it is due, however often drain runs before then.
+                scheduleDrain(permitAtNanos - now);
                 return;
             }
+            permitAtNanos = NO_PERMIT;
             send(ready.pollFirst());
         }
         if (closed) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -157,10 +158,34 @@ class RunStartDispatcherTest {
         assertThat(busy).as("the conflicting request is still being retried").isNotDone();
     }
 
+    @Test
+    void pacesCallsToTheRateBudgetAndStillFinishesEveryRequest() {
+        List<Long> callTimes = new CopyOnWriteArrayList<>();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            callTimes.add(System.nanoTime());
+            return CompletableFuture.completedFuture(started("run-" + token));
+        }, 32, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(20));
+
+        List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            outcomes.add(dispatcher.submit(next(), "t" + i, DS_A));
+        }
+
+        assertThat(CompletableFuture.allOf(outcomes.toArray(new CompletableFuture[0]))).succeedsWithin(WAIT);
+        long spanNanos = callTimes.get(callTimes.size() - 1) - callTimes.get(0);
+        assertThat(spanNanos).as("10 calls at 20/s take at least 9 intervals of 50 ms")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(9 * 50 - 5));
+    }
+
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
                                           ConflictPolicy onConflict) {
+        return dispatcher(call, maxInFlight, retryTimeoutMs, onConflict, new AdaptiveRateLimiter(0));
+    }
+
+    private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
+                                          ConflictPolicy onConflict, AdaptiveRateLimiter limiter) {
         return new RunStartDispatcher(call, new DataZoneErrorClassifier(SecretRedactor.none()), scheduler,
-                maxInFlight, new AdaptiveRateLimiter(0), new RetryBackoff(1, 20, bound -> bound / 2),
+                maxInFlight, limiter, new RetryBackoff(1, 20, bound -> bound / 2),
                 retryTimeoutMs, onConflict, System::nanoTime,
                 Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), counters);
     }
