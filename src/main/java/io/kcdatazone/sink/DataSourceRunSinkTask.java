@@ -67,7 +67,8 @@ public class DataSourceRunSinkTask extends SinkTask {
         parser = new RunRequestParser(config.defaultDomainId());
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 ContextThreads.named("datazone-sink-dispatcher-" + connectorName));
-        clients = DataZoneClients.open(config.connection(), connectorName);
+        // One connection per call we allow in flight, so no call waits for a connection inside the SDK.
+        clients = DataZoneClients.open(config.connection(), connectorName, config.maxInFlight());
         ledger = new LedgerWriter(config.ledger(), "datazone-sink-ledger-" + connectorName);
         dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
