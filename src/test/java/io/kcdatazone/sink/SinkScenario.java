@@ -183,9 +183,15 @@ final class SinkScenario implements AutoCloseable {
         return ledgerEntries().stream().filter(e -> e.request().equals(request.coordinates())).toList();
     }
 
-    /** Waits until every request sent that is not a tombstone has at least one outcome in the ledger. */
+    /**
+     * Waits until every request sent that is not a tombstone has at least one outcome in the ledger, checking on every
+     * poll that committed offsets never pass a request without one.
+     */
     Map<Sent, LedgerEntry> awaitEveryOutcome() {
-        await("every request has an outcome in ledger " + ledgerTopic()).until(this::everyRequestHasAnOutcome);
+        await("every request has an outcome in ledger " + ledgerTopic()).until(() -> {
+            assertCommittedOffsetsPassOnlyRecordedOutcomes();
+            return everyRequestHasAnOutcome();
+        });
         Map<RequestCoordinates, LedgerEntry> byCoordinates = ledgerEntries().stream()
                 .collect(Collectors.toMap(LedgerEntry::request, e -> e, (first, later) -> first));
         Map<Sent, LedgerEntry> outcomes = new HashMap<>();
