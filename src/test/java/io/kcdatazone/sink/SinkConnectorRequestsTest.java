@@ -32,6 +32,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.StringConverter;
+import org.apache.kafka.connect.transforms.RegexRouter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -287,6 +288,24 @@ class SinkConnectorRequestsTest {
                     .containsExactlyInAnyOrder("tombstones-1", "tombstones-3");
             assertThat(sink.startCallsFor("tombstones-2")).isEmpty();
             assertThat(sink.startCallsFor("tombstones-4")).isEmpty();
+        }
+    }
+
+    @Test
+    void aTopicRenamingTransformKeepsTheOriginalCoordinatesForTheLedgerAndTheOffsets() {
+        try (SinkScenario sink = SinkScenario.create(STACK, "renamed", 1)) {
+            sink.with("transforms", "rename")
+                    .with("transforms.rename.type", RegexRouter.class.getName())
+                    .with("transforms.rename.regex", ".*")
+                    .with("transforms.rename.replacement", "renamed-by-transform")
+                    .start();
+
+            LedgerEntry outcome = sink.awaitOutcome(sink.send("renamed-1", request(DOMAIN, SALES)));
+
+            assertThat(outcome.outcome()).isEqualTo(Outcome.RUN_STARTED);
+            assertThat(outcome.requestTopic()).isEqualTo(sink.requestTopic());
+            // offsets of the renamed topic would not be committed at all
+            sink.awaitOffsetsCommittedToTheEnd();
         }
     }
 
