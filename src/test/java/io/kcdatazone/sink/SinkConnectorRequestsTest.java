@@ -262,6 +262,8 @@ class SinkConnectorRequestsTest {
             assertThat(header(first, "__connect.errors.exception.class.name"))
                     .isEqualTo(InvalidRequestException.class.getName());
             assertThat(header(first, "__connect.errors.exception.message")).contains("not valid JSON");
+            assertThat(header(first, "__connect.errors.stage")).isEqualTo("TASK_PUT");
+            assertThat(header(first, "__connect.errors.connector.name")).isEqualTo(sink.name());
             assertThat(dead).extracting(r -> header(r, "__connect.errors.offset")).containsExactly(
                     Long.toString(notJson.coordinates().offset()), Long.toString(noDataSource.coordinates().offset()),
                     Long.toString(badId.coordinates().offset()), Long.toString(noKey.coordinates().offset()));
