@@ -142,29 +142,23 @@ final class SinkScenario implements AutoCloseable {
         return send(null, key, value);
     }
 
+    /** Produces a request (a tombstone when {@code value} is null) to a partition, or by key when it is null. */
     Sent send(Integer partition, String key, String value) {
-        return send(partition, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), value);
-    }
-
-    Sent send(Integer partition, String key, byte[] value, String description) {
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+        byte[] valueBytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
         RecordMetadata metadata;
         try {
-            metadata = producer.send(new ProducerRecord<>(requestTopic, partition, keyBytes, value)).get();
+            metadata = producer.send(new ProducerRecord<>(requestTopic, partition, keyBytes, valueBytes)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not produce a request", e.getCause());
         }
-        Sent request = new Sent(key, description,
-                new RequestCoordinates(requestTopic, metadata.partition(), metadata.offset()));
+        Sent request = new Sent(key, value, new RequestCoordinates(requestTopic, metadata.partition(),
+                metadata.offset()));
         sent.add(request);
         return request;
-    }
-
-    List<Sent> sent() {
-        return List.copyOf(sent);
     }
 
     List<LedgerEntry> ledgerEntries() {
