@@ -336,6 +336,32 @@ class SinkConnectorRequestsTest {
     }
 
     @Test
+    void partitionsAssignedWhileTheBufferIsFullStayPaused() {
+        int buffered = 2;
+        try (SinkScenario sink = SinkScenario.create(STACK, "paused-rebalance", 1)) {
+            sink.with("max.buffered.records", Integer.toString(buffered))
+                    .with("consumer.override.max.poll.records", "1")
+                    // the consumer sees the new partition, and rebalances, within a second
+                    .with("consumer.override.metadata.max.age.ms", "500")
+                    .start();
+            simulator().faults().delayNext(Operation.START_DATA_SOURCE_RUN, Duration.ofSeconds(8), buffered);
+            List<String> first = List.of("paused-rebalance-1", "paused-rebalance-2");
+            first.forEach(key -> sink.send(0, key, request(DOMAIN, SALES)));
+            await("the buffer fills").until(() -> startedRuns(first) == buffered);
+
+            sink.increasePartitions(2);
+            List<String> later = IntStream.rangeClosed(3, 5).mapToObj(i -> "paused-rebalance-" + i).toList();
+            later.forEach(key -> sink.send(1, key, request(DOMAIN, ORDERS)));
+
+            await("nothing taken from the new partition while paused").during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5)).until(() -> startedRuns(later) == 0);
+            Map<Sent, LedgerEntry> outcomes = sink.awaitEveryOutcome();
+            assertThat(outcomes).hasSize(5);
+            assertThat(outcomes.values()).extracting(LedgerEntry::outcome).containsOnly(Outcome.RUN_STARTED);
+        }
+    }
+
+    @Test
     void dispatcherLogLinesCarryTheConnectorContextAndNoSecretIsLogged() throws IOException {
         try (SinkScenario sink = SinkScenario.create(STACK, "logged", 1)) {
             sink.start();

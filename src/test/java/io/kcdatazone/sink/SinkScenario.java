@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -159,6 +160,18 @@ final class SinkScenario implements AutoCloseable {
                 metadata.offset()));
         sent.add(request);
         return request;
+    }
+
+    /** Grows the request topic to {@code partitions} partitions; the task's consumer finds them on its next refresh. */
+    void increasePartitions(int partitions) {
+        try {
+            admin().createPartitions(Map.of(requestTopic, NewPartitions.increaseTo(partitions))).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not add partitions to " + requestTopic, e.getCause());
+        }
     }
 
     List<LedgerEntry> ledgerEntries() {
