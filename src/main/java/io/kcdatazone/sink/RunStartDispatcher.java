@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse
 public final class RunStartDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStartDispatcher.class);
-    private static final long NO_PERMIT = Long.MIN_VALUE;
 
     /** What to do when DataZone says a run of the data source is already in progress. */
     public enum ConflictPolicy {
@@ -52,8 +51,9 @@ public final class RunStartDispatcher {
     private final ArrayDeque<Attempt> ready = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private boolean drainScheduled;
-    /** When the rate permit booked for the next call is due; {@link #NO_PERMIT} when none is booked. */
-    private long permitAtNanos = NO_PERMIT;
+    /** Whether a permit is booked from the limiter and not yet used, and when it may be used. */
+    private boolean permitBooked;
+    private long permitDueNanos;
     private volatile boolean closed;
 
     public RunStartDispatcher(StartRunCall call, DataZoneErrorClassifier classifier,
@@ -102,15 +102,17 @@ public final class RunStartDispatcher {
         drainScheduled = false;
         while (!closed && !ready.isEmpty() && inFlight.get() < maxInFlight) {
             long now = nanoTime.getAsLong();
-            if (permitAtNanos == NO_PERMIT) {
-                permitAtNanos = now + limiter.reserve(now);
+            if (!permitBooked) {
+                permitDueNanos = now + limiter.reserve(now);
+                permitBooked = true;
             }
-            if (permitAtNanos > now) {
-                // The booked permit is kept until it is due, however often drain runs before then.
-                scheduleDrain(permitAtNanos - now);
+            if (permitDueNanos > now) {
+                // The permit stays booked for a later drain. Booking another one each time would move the next call
+                // one interval further out on every drain, and a timer that fires on time would never catch up.
+                scheduleDrain(permitDueNanos - now);
                 return;
             }
-            permitAtNanos = NO_PERMIT;
+            permitBooked = false;
             send(ready.pollFirst());
         }
         if (closed) {
@@ -171,8 +173,14 @@ public final class RunStartDispatcher {
         if (failure.isConflict()) {
             counters.onConflict();
         }
+        if (retry && closed) {
+            // The task is stopping: the request is redelivered after the restart, so a transient failure now is no
+            // outcome; recording it as RUN_START_FAILED would end a request that would have started a run.
+            attempt.outcome.cancel(false);
+            return;
+        }
         long delayNanos = TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(attempt.retries));
-        if (retry && !closed && nanoTime.getAsLong() + delayNanos < attempt.deadlineNanos) {
+        if (retry && nanoTime.getAsLong() + delayNanos < attempt.deadlineNanos) {
             attempt.retries++;
             counters.onRetry();
             LOG.debug("Retrying start of {} for request {} in {} ms after {} (DataZone request id {})",
