@@ -1,0 +1,94 @@
+package io.kcdatazone.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.testkit.KafkaConnectStack;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sink and source together on one worker: every request ends in one result event, every started run's statuses follow
+ * in order up to the terminal one, read as a Confluent consumer reads them.
+ */
+class SourceConnectorEndToEndTest {
+
+    private static final ManualClock CLOCK = Pipeline.clock();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final KafkaConnectStack STACK = KafkaConnectStack.builder()
+            .service(Pipeline.simulator(CLOCK, 20))
+            .build();
+
+    private Pipeline pipeline;
+
+    @AfterEach
+    void deleteConnectors() {
+        if (pipeline != null) {
+            pipeline.delete();
+        }
+    }
+
+    @Test
+    void everyRequestEndsInOneResultAndEveryRunInItsTerminalStatus() {
+        pipeline = new Pipeline(STACK, "outcomes");
+        pipeline.start(3, 3, 1, 2);
+        pipeline.request("req-success", Pipeline.dataSourceId(0));
+        pipeline.request("req-partial", Pipeline.dataSourceId(1));
+        pipeline.request("req-failed", Pipeline.dataSourceId(2));
+        pipeline.request("req-unknown", "no_such_source");
+        // The same key again: a second request record, so a second result, but the same run.
+        pipeline.request("req-success", Pipeline.dataSourceId(0));
+
+        try (OutputTopicReader reader = pipeline.reader(3)) {
+            reader.awaitEvents("5 results", events -> OutputTopicReader.count(events, ObservedEvent::isResult) == 5,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents("3 runs RUNNING", events -> statusCount(events, "RUNNING") == 3, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            List<ObservedEvent> events = reader.awaitEvents("3 runs ended",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
+            events = reader.readFor(Duration.ofSeconds(2));
+
+            Map<String, List<ObservedEvent>> byToken = events.stream()
+                    .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+            assertThat(byToken.keySet()).containsExactlyInAnyOrder("req-success", "req-partial", "req-failed",
+                    "req-unknown");
+            assertThat(byToken.get("req-unknown")).singleElement().satisfies(failed -> {
+                assertThat(failed.eventType()).isEqualTo("RUN_START_FAILED");
+                assertThat(failed.errorType()).isEqualTo("RESOURCE_NOT_FOUND_EXCEPTION");
+                assertThat(failed.runId()).isNull();
+                assertThat(failed.key()).isEqualTo("req-unknown");
+            });
+            assertThat(sequence(byToken.get("req-success"))).containsExactly(
+                    "RUN_STARTED REQUESTED", "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
+                    "RUN_STATUS_CHANGED RUNNING>SUCCESS");
+            assertThat(sequence(byToken.get("req-partial"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING", "RUN_STATUS_CHANGED RUNNING>PARTIALLY_SUCCEEDED");
+            assertThat(sequence(byToken.get("req-failed"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING", "RUN_STATUS_CHANGED RUNNING>FAILED");
+            assertThat(byToken.get("req-success")).extracting(ObservedEvent::runId).containsOnly(
+                    byToken.get("req-success").get(0).runId());
+            assertThat(byToken.get("req-partial").get(2).errorType()).isEqualTo("ACCESS_DENIED_EXCEPTION");
+            assertThat(events).allSatisfy(event -> assertThat(event.key()).isEqualTo(event.clientToken()));
+            assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
+        }
+    }
+
+    private static long statusCount(List<ObservedEvent> events, String status) {
+        return OutputTopicReader.count(events, e -> e.isStatusChange() && status.equals(e.status()));
+    }
+
+    /** A run's events as "TYPE status" or "TYPE previous>status", in output order. */
+    static List<String> sequence(List<ObservedEvent> events) {
+        return events.stream().map(e -> e.eventType() + " "
+                + (e.isStatusChange() ? e.previousStatus() + ">" + e.status() : e.status()))
+                .collect(Collectors.toList());
+    }
+}
