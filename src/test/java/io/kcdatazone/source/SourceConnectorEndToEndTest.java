@@ -2,12 +2,16 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdatazone.simulator.Introspection;
 import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.testkit.KafkaConnectStack;
+import io.kcdatazone.testkit.SimulatorService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,6 +83,64 @@ class SourceConnectorEndToEndTest {
             assertThat(events).allSatisfy(event -> assertThat(event.key()).isEqualTo(event.clientToken()));
             assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
         }
+    }
+
+    @Test
+    void fiveHundredRunsOfTwentyDataSourcesAreFollowedWithOneListCallPerDataSourceAndPoll() {
+        int requests = 500;
+        int dataSources = 20;
+        pipeline = new Pipeline(STACK, "many");
+        pipeline.start(6, 6, 3, 3);
+        Introspection calls = STACK.service(SimulatorService.class).simulator().introspection();
+        long listBefore = calls.callCount(Operation.LIST_DATA_SOURCE_RUNS);
+        long getBefore = calls.callCount(Operation.GET_DATA_SOURCE_RUN);
+        long began = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+            pipeline.request(String.format("many-%03d", i), Pipeline.dataSourceId(i % dataSources));
+        }
+
+        List<ObservedEvent> events;
+        try (OutputTopicReader reader = pipeline.reader(6)) {
+            reader.awaitEvents(requests + " results",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isResult) == requests, TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents(requests + " runs RUNNING", all -> statusCount(all, "RUNNING") == requests, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            events = reader.awaitEvents(requests + " runs ended",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 2L * requests, TIMEOUT);
+        }
+        long elapsedMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
+        long lists = calls.callCount(Operation.LIST_DATA_SOURCE_RUNS) - listBefore;
+        long gets = calls.callCount(Operation.GET_DATA_SOURCE_RUN) - getBefore;
+        long transitions = 2L * requests;
+        System.out.printf("%d runs of %d data sources in %d ms: %d ListDataSourceRuns + %d GetDataSourceRun calls for"
+                + " %d status transitions = %.3f status calls per transition, %.1f polls per data source%n",
+                requests, dataSources, elapsedMs, lists, gets, transitions, (double) (lists + gets) / transitions,
+                (double) lists / dataSources);
+
+        Map<String, List<ObservedEvent>> byRun = OutputTopicReader.byRun(events);
+        assertThat(byRun).hasSize(requests);
+        byRun.forEach((runId, runEvents) -> {
+            int dataSource = Integer.parseInt(runEvents.get(0).dataSourceId().substring(3));
+            assertThat(sequence(runEvents)).as(runId).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING",
+                    "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(dataSource));
+        });
+        assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
+        // Each data source's 25 runs fit on one page: one list call observes them all, no run needs its own call.
+        assertThat(gets).isZero();
+        assertThat(lists).as("at most one call per data source per poll interval")
+                .isLessThanOrEqualTo(dataSources * (elapsedMs / Pipeline.POLL_INTERVAL_MS + 1));
+        assertThat((double) (lists + gets) / transitions).as("status calls per transition").isLessThan(1.0);
+        assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 6);
+    }
+
+    private static void assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(String connector, int ledgerPartitions) {
+        List<ConnectorOffset> offsets = STACK.connect().connectorOffsets(connector).offsets();
+        assertThat(offsets).hasSizeLessThanOrEqualTo(ledgerPartitions);
+        assertThat(offsets).extracting(offset -> offset.partition().keySet())
+                .allSatisfy(keys -> assertThat(keys).containsExactlyInAnyOrder("ledgerTopic", "ledgerPartition"));
+        assertThat(offsets).extracting(offset -> (Object) offset.offset().get("runs")).containsOnly("[]");
     }
 
     private static long statusCount(List<ObservedEvent> events, String status) {
