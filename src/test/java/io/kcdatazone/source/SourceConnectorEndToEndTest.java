@@ -2,9 +2,11 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdatazone.simulator.Faults;
 import io.kcdatazone.simulator.Introspection;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.RunScript;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
 import java.time.Duration;
@@ -85,6 +87,37 @@ class SourceConnectorEndToEndTest {
             assertThat(events).allSatisfy(event -> assertThat(event.key()).isEqualTo(event.clientToken()));
             assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
         }
+    }
+
+    @Test
+    void aRunNeverSeenRunningAndOneEndingInAStatusNewerThanTheConnectorAreFollowedToTheirEnd() {
+        pipeline = new Pipeline(STACK, "odd");
+        pipeline.start(1, 1, 1, 1);
+        Faults faults = STACK.service(SimulatorService.class).simulator().faults();
+        faults.scriptNextRun(Pipeline.dataSourceId(6), RunScript.skipsRunning());
+        faults.scriptNextRun(Pipeline.dataSourceId(7), RunScript.endsWithUnknownStatus("CANCELLED"));
+        pipeline.request("odd-skips", Pipeline.dataSourceId(6));
+        pipeline.request("odd-unknown", Pipeline.dataSourceId(7));
+
+        try (OutputTopicReader reader = pipeline.reader(1)) {
+            reader.awaitEvents("2 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 2,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents("odd-unknown RUNNING", all -> statusCount(all, "RUNNING") == 1, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            List<ObservedEvent> events = reader.awaitEvents("both runs ended",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 3, TIMEOUT);
+
+            Map<String, List<ObservedEvent>> byToken = events.stream()
+                    .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+            assertThat(sequence(byToken.get("odd-skips"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>" + Pipeline.outcomeOf(6));
+            assertThat(sequence(byToken.get("odd-unknown"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING", "RUN_STATUS_CHANGED RUNNING>CANCELLED");
+        }
+        // The run that stopped in a status the connector does not know is not tracked (and polled) forever.
+        Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
+                assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
     }
 
     @Test
