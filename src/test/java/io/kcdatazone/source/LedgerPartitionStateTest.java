@@ -3,8 +3,10 @@ package io.kcdatazone.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdatazone.config.DataSourceRunSourceConfig;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class LedgerPartitionStateTest {
@@ -72,6 +74,25 @@ class LedgerPartitionStateTest {
         assertThat(restored.published("id-10")).isTrue();
         assertThat(restored.published("id-" + (total - 1))).isTrue();
         assertThat((String) state.toOffset().get("recent")).hasSizeLessThan(LedgerPartitionState.RECENT_CAPACITY * 12);
+    }
+
+    @Test
+    void theLargestDefaultOffsetFitsInOneRecordOfTheOffsetsTopic() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        String longestTopic = "t".repeat(249);
+        String longestToken = "k".repeat(128);
+        for (int i = 0; i < DataSourceRunSourceConfig.DEFAULT_MAX_TRACKED_RUNS; i++) {
+            String id = String.format("%036d", i);
+            state.track(new TrackedRun(id, "dzd_" + id.substring(4), id, longestToken, longestTopic,
+                    Integer.MAX_VALUE, Long.MAX_VALUE, "PARTIALLY_SUCCEEDED"));
+        }
+        for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
+            state.rememberPublished(UUID.randomUUID().toString());
+        }
+
+        int size = state.toOffset().values().stream().mapToInt(value -> String.valueOf(value).length()).sum();
+
+        assertThat(size).isLessThan(1_000_000);
     }
 
     @Test
