@@ -205,18 +205,25 @@ class SourceConnectorEndToEndTest {
             assertThat(foreign.getStatus()).isEqualTo(500);
             assertThat(foreign.getEntity().toString()).contains("is not one of this connector's");
 
-            // Back to the start of the ledger, forgetting what was published: a replay.
+            // Back to the third ledger entry, forgetting what was published: a replay of that entry's run only. The
+            // fields are in another order than the task writes them: Connect must still match the partition.
             Response reset = patchOffsets(source, "{\"ledgerTopic\": \"offsets-ledger\", \"ledgerPartition\": 0}",
-                    "{\"version\": 1, \"position\": 0}");
+                    "{\"version\": 1, \"position\": 2}");
             assertThat(reset.getStatus()).as(String.valueOf(reset.getEntity())).isEqualTo(200);
             STACK.connect().resumeConnector(source);
 
-            List<ObservedEvent> after = reader.awaitEvents("3 results and 3 terminal statuses again",
-                    all -> all.size() == before.size() + 6, TIMEOUT);
+            List<ObservedEvent> after = reader.awaitEvents("the third result and its run's terminal status again",
+                    all -> all.size() >= before.size() + 2, TIMEOUT);
+            after = reader.readFor(Duration.ofSeconds(2));
             assertThat(after.subList(before.size(), after.size()))
                     .as("a replay repeats eventIds only, so consumers that drop repeats see nothing new")
                     .extracting(ObservedEvent::eventId)
+                    .hasSize(2)
                     .isSubsetOf(before.stream().map(ObservedEvent::eventId).collect(Collectors.toList()));
+            List<ObservedEvent> resultsBefore = before.stream().filter(ObservedEvent::isResult)
+                    .collect(Collectors.toList());
+            assertThat(after.get(before.size()).eventId()).isEqualTo(resultsBefore.get(2).eventId());
+            assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
         }
     }
 
