@@ -187,7 +187,8 @@ class SourceConnectorEndToEndTest {
             String source = pipeline.sourceName();
             assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
             assertThat(STACK.connect().connectorOffsets(source).offsets()).singleElement()
-                    .satisfies(offset -> assertThat(((Number) offset.offset().get("position")).longValue()).isEqualTo(3L));
+                    .satisfies(offset -> assertThat(((Number) offset.offset().get("position")).longValue())
+                            .isEqualTo(3L));
 
             STACK.connect().stopConnector(source);
             Awaitility.await("connector stopped").atMost(TIMEOUT).ignoreExceptions().until(() ->
