@@ -4,41 +4,57 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.testkit.KafkaConnectStack;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly-once source mode (KIP-618) on three workers, {@code exactly.once.support=required} and
- * {@code transaction.boundary=poll}: while runs change status, a worker goes away and the source tasks restart, and a
+ * {@code transaction.boundary=poll}: while runs change status, a worker is killed and the source tasks restart, and a
  * {@code read_committed} consumer still sees each expected event once, in order per run.
  *
- * <p>Workers give a stopping task no grace ({@code task.shutdown.graceful.timeout.ms=1}): its producer is closed
- * with whatever transaction it had open, as a crash would leave it, and the task's successor fences it.
+ * <p>Two workers are embedded; the third runs in a child JVM and dies by {@code SIGKILL} with a source task on it, its
+ * transaction open, its group membership left to time out. The embedded workers give a stopping task no grace
+ * ({@code task.shutdown.graceful.timeout.ms=1}), so task restarts close producers mid-transaction too.
  */
 class ExactlyOnceEndToEndTest {
 
     private static final ManualClock CLOCK = Pipeline.clock();
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int SOURCE_TASKS = 3;
+    /** In the build directory, so the child worker's log outlives a failed test. */
+    private static final Path CHILD_WORKER_DIR = Path.of("target", "child-connect-worker");
 
     @RegisterExtension
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
-            .workers(3)
+            .workers(2)
             .workerProperty("task.shutdown.graceful.timeout.ms", "1")
             .service(Pipeline.simulator(CLOCK, 9))
             .build();
 
     @Test
-    void everyEventOnceInOrderPerRunThroughAWorkerLossAndTaskRestarts() {
+    void everyEventOnceInOrderPerRunThroughAKilledWorkerAndTaskRestarts() {
         Pipeline pipeline = new Pipeline(STACK, "eos");
-        pipeline.start(6, 3, 2, SOURCE_TASKS);
+        try (ChildConnectWorker child = ChildConnectWorker.join(ExactlyOnceEndToEndTest.class.getSimpleName(),
+                STACK.bootstrapServers(), Map.of("task.shutdown.graceful.timeout.ms", "1"), CHILD_WORKER_DIR)) {
+            child.awaitReady(TIMEOUT);
+            pipeline.start(6, 3, 2, SOURCE_TASKS);
+            String source = pipeline.sourceName();
+            Awaitility.await("a source task on the child worker (log: " + child.logFile() + ")").atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> sourceTaskOn(source, child.workerId()));
+            STACK.awaitConnectorRunning(source, SOURCE_TASKS, TIMEOUT);
+            runScenario(pipeline, child);
+        } finally {
+            pipeline.delete();
+        }
+    }
+
+    private static void runScenario(Pipeline pipeline, ChildConnectWorker child) {
         String source = pipeline.sourceName();
         int firstBatch = 60;
         int secondBatch = 30;
@@ -49,12 +65,15 @@ class ExactlyOnceEndToEndTest {
         try (OutputTopicReader reader = pipeline.reader(3)) {
             reader.awaitEvents("first results", all -> results(all) == firstBatch, TIMEOUT);
 
-            // The first batch turns RUNNING while the worker of source task 0 goes away and more requests arrive.
+            // The first batch turns RUNNING while the child worker dies and more requests arrive.
             CLOCK.advance(Pipeline.REQUESTED_FOR);
-            STACK.stopWorker(workerOf(source, 0));
+            child.kill();
             for (int i = 0; i < secondBatch; i++) {
                 pipeline.request("second-" + i, Pipeline.dataSourceId(6 + i % 3));
             }
+            Awaitility.await("source tasks back on the embedded workers").atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> !sourceTaskOn(source, child.workerId()));
             STACK.awaitConnectorRunning(source, SOURCE_TASKS, TIMEOUT);
             reader.awaitEvents("first batch RUNNING, second batch results",
                     all -> statuses(all, "RUNNING") == firstBatch && results(all) == firstBatch + secondBatch,
@@ -85,9 +104,13 @@ class ExactlyOnceEndToEndTest {
                         "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
                         "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(dataSource));
             });
-        } finally {
-            pipeline.delete();
         }
+    }
+
+    /** Whether Connect's status shows a task of the connector running on the worker. */
+    private static boolean sourceTaskOn(String connector, String workerId) {
+        return STACK.connect().connectorStatus(connector).tasks().stream()
+                .anyMatch(task -> "RUNNING".equals(task.state()) && workerId.equals(task.workerId()));
     }
 
     private static long results(List<ObservedEvent> events) {
@@ -100,17 +123,5 @@ class ExactlyOnceEndToEndTest {
 
     private static long terminal(List<ObservedEvent> events) {
         return OutputTopicReader.count(events, e -> e.isStatusChange() && !"RUNNING".equals(e.status()));
-    }
-
-    private static WorkerHandle workerOf(String connector, int task) {
-        ConnectorStateInfo status = STACK.connect().connectorStatus(connector);
-        String workerId = status.tasks().stream().filter(t -> t.id() == task).findFirst().orElseThrow().workerId();
-        return STACK.workers().stream().filter(worker -> workerId.equals(hostAndPort(worker.url()))).findFirst()
-                .orElseThrow(() -> new AssertionError("no worker " + workerId + " among " + STACK.workers()));
-    }
-
-    /** Connect reports a task's worker as the host and port of its REST listener. */
-    private static String hostAndPort(URI url) {
-        return url.getHost() + ":" + url.getPort();
     }
 }
