@@ -19,8 +19,8 @@ import org.awaitility.Awaitility;
 
 /**
  * A distributed Connect worker in a child JVM that joins an embedded Connect cluster, so a test can kill it the way a
- * machine dies ({@code SIGKILL}): no task stop, no producer close, no leaving the group. Embedded workers share the test
- * JVM and can only be stopped politely.
+ * machine dies ({@code SIGKILL}): no task stop, no producer close, no leaving the group. Embedded workers share the
+ * test JVM and can only be stopped politely.
  */
 final class ChildConnectWorker implements AutoCloseable {
 
