@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code read_committed} consumer still sees each expected event once, in order per run.
  *
  * <p>Two workers are embedded; the third runs in a child JVM and dies by {@code SIGKILL} with a source task on it, just
- * as the runs change status (so likely mid-transaction), its group membership left to time out. The embedded workers give a stopping task no grace
- * ({@code task.shutdown.graceful.timeout.ms=1}), so task restarts close producers mid-transaction too.
+ * as the runs change status (so likely mid-transaction), its group membership left to time out. The embedded workers
+ * give a stopping task no grace ({@code task.shutdown.graceful.timeout.ms=1}), so task restarts close producers
+ * mid-transaction too.
  */
 class ExactlyOnceEndToEndTest {
 
