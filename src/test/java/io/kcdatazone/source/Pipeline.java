@@ -33,6 +33,8 @@ final class Pipeline {
 
     private final KafkaConnectStack stack;
     private final String name;
+    private int ledgerPartitions;
+    private int sourceTasks;
 
     Pipeline(KafkaConnectStack stack, String name) {
         this.stack = stack;
@@ -97,6 +99,8 @@ final class Pipeline {
 
     /** Creates the topics and starts both connectors, the source in exactly-once mode. */
     void start(int ledgerPartitions, int outputPartitions, int sinkTasks, int sourceTasks) {
+        this.ledgerPartitions = ledgerPartitions;
+        this.sourceTasks = sourceTasks;
         stack.createTopic(requestTopic(), 3);
         stack.createTopic(outputTopic(), outputPartitions);
         Map<String, String> sink = common(ledgerPartitions);
@@ -106,12 +110,22 @@ final class Pipeline {
         sink.put("value.converter", StringConverter.class.getName());
         sink.put("datazone.requests.per.second", "0");
         stack.connect().configureConnector(sinkName(), sink);
-        stack.connect().configureConnector(sourceName(), sourceConfig(ledgerPartitions, sourceTasks));
         stack.awaitConnectorRunning(sinkName(), sinkTasks, Duration.ofSeconds(60));
+        startSource();
+    }
+
+    /** Deletes and creates the source connector again, so Connect assigns its tasks anew. */
+    void recreateSource() {
+        stack.connect().deleteConnector(sourceName());
+        startSource();
+    }
+
+    private void startSource() {
+        stack.connect().configureConnector(sourceName(), sourceConfig(ledgerPartitions, sourceTasks));
         stack.awaitConnectorRunning(sourceName(), Math.min(sourceTasks, ledgerPartitions), Duration.ofSeconds(60));
     }
 
-    Map<String, String> sourceConfig(int ledgerPartitions, int tasks) {
+    private Map<String, String> sourceConfig(int ledgerPartitions, int tasks) {
         Map<String, String> source = common(ledgerPartitions);
         source.put("connector.class", DataSourceRunSourceConnector.class.getName());
         source.put("tasks.max", String.valueOf(tasks));
