@@ -2,6 +2,7 @@ package io.kcdatazone.source;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
+import io.kcdatazone.config.LiveConfigValidator;
 import io.kcdatazone.ledger.LedgerConfig;
 import io.kcdatazone.ledger.LedgerTopic;
 import io.kcdatazone.logging.ContextThreads;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -119,6 +121,13 @@ public class DataSourceRunSourceConnector extends SourceConnector {
     @Override
     public ConfigDef config() {
         return DataSourceRunSourceConfig.CONFIG_DEF;
+    }
+
+    /** Beyond each setting: settings that do not go together, and (by default) credentials and ledger live. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        return new LiveConfigValidator(DataSourceRunSourceConfig::new, null)
+                .validate(super.validate(connectorConfigs), connectorConfigs);
     }
 
     /**

@@ -9,6 +9,8 @@ import io.kcdatazone.event.DataSourceRunEvents;
 import io.kcdatazone.event.EventType;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.logging.TaperingProgressLog;
+import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +65,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     private RunStatusPoller poller;
     private DataSourceRunEvents events;
     private Consumer<String, byte[]> consumer;
+    private TaskMetrics metrics;
+    private TaperingProgressLog progressLog;
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopping;
     private boolean ledgerPaused;
@@ -79,6 +83,9 @@ public class DataSourceRunSourceTask extends SourceTask {
         clients = DataZoneClients.open(config.connection(), connectorName);
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier());
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
+        metrics = TaskMetrics.forTask(context, connectorName);
+        SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, poller::calls);
+        progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
         String ledgerTopic = config.ledger().topic();
         List<Integer> partitions = config.taskLedgerPartitions();
         restoreStates(ledgerTopic, partitions);
@@ -91,7 +98,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         for (TopicPartition tp : assignment) {
             consumer.seek(tp, states.get(tp.partition()).position());
         }
-        int tracked = states.values().stream().mapToInt(s -> s.runs().size()).sum();
+        int tracked = trackedRunCount();
         LOG.info("Started on ledger partitions {} of '{}', resuming {} tracked runs", partitions, ledgerTopic,
                 tracked);
     }
@@ -122,6 +129,17 @@ public class DataSourceRunSourceTask extends SourceTask {
         return new PollSchedule(config.statusPollIntervalMs(), config.statusPollIntervalMaxMs(), firstPollAtMs);
     }
 
+    private String progress() {
+        return counters.ledgerEntries() + " ledger entries, " + counters.events(EventType.RUN_STARTED)
+                + " RUN_STARTED, " + counters.events(EventType.RUN_START_FAILED) + " RUN_START_FAILED, "
+                + counters.events(EventType.RUN_STATUS_CHANGED) + " RUN_STATUS_CHANGED, " + trackedRunCount()
+                + " runs tracked, " + poller.calls() + " status calls (" + counters.failedPolls() + " failed)";
+    }
+
+    private int trackedRunCount() {
+        return states.values().stream().mapToInt(s -> s.runs().size()).sum();
+    }
+
     @Override
     public List<SourceRecord> poll() {
         if (stopping || !consumerAccess.tryAcquire()) {
@@ -132,6 +150,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             collectFinishedPolls(records);
             readLedger(records);
             launchDuePolls();
+            progressLog.maybeLog();
             return records.isEmpty() ? null : records;
         } catch (WakeupException e) {
             return null;
@@ -190,7 +209,7 @@ public class DataSourceRunSourceTask extends SourceTask {
 
     /** Stops reading new ledger entries while the task tracks its maximum of runs; bounded memory and offsets. */
     private void applyTrackingLimit() {
-        int tracked = states.values().stream().mapToInt(s -> s.runs().size()).sum();
+        int tracked = trackedRunCount();
         if (!ledgerPaused && tracked >= config.maxTrackedRuns()) {
             ledgerPaused = true;
             consumer.pause(consumer.assignment());
@@ -325,6 +344,9 @@ public class DataSourceRunSourceTask extends SourceTask {
             }
             if (clients != null) {
                 clients.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
         } finally {
             consumerAccess.release();

@@ -7,16 +7,13 @@ import static io.kcdatazone.sink.SinkScenario.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
-import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
@@ -85,7 +82,7 @@ class SinkConnectorOperabilityTest {
     }
 
     @Test
-    void taskMetricsMoveInJmxAsRequestsFlow() throws Exception {
+    void taskMetricsMoveInJmxAsRequestsFlow() {
         try (SinkScenario sink = SinkScenario.create(STACK, "metered", 1).start()) {
             sink.send("metered-1", request(DOMAIN, SALES));
             sink.send("metered-2", "{not json");
@@ -114,21 +111,7 @@ class SinkConnectorOperabilityTest {
                 .collect(Collectors.toMap(value -> value.name(), value -> value.errors()));
     }
 
-    /** Reads a task metric the way a JMX agent would: by attribute name, on an MBean tagged with the connector. */
-    private static double metric(String connector, String attribute) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = server.queryNames(new ObjectName("kafka.connect:type=plugins,connector=" + connector
-                + ",*"), null);
-        for (ObjectName name : names) {
-            try {
-                Object value = server.getAttribute(name, attribute);
-                if (value instanceof Number number) {
-                    return number.doubleValue();
-                }
-            } catch (javax.management.AttributeNotFoundException e) {
-                // Another plugin's MBean of this connector (a converter, say).
-            }
-        }
-        return Double.NaN;
+    private static double metric(String connector, String attribute) {
+        return JmxTaskMetrics.read(connector, attribute, "");
     }
 }

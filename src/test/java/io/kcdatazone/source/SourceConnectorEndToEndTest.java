@@ -7,6 +7,7 @@ import io.kcdatazone.simulator.Introspection;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.RunScript;
+import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
 import java.time.Duration;
@@ -87,6 +88,17 @@ class SourceConnectorEndToEndTest {
             assertThat(events).allSatisfy(event -> assertThat(event.key()).isEqualTo(event.clientToken()));
             assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
         }
+        // An operator watching JMX sees the same counts.
+        String source = pipeline.sourceName();
+        Awaitility.await("the source task's metrics").atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(JmxTaskMetrics.read(source, "events-emitted-total", "event-type=RUN_STARTED")).isEqualTo(4);
+            assertThat(JmxTaskMetrics.read(source, "events-emitted-total", "event-type=RUN_START_FAILED"))
+                    .isEqualTo(1);
+            assertThat(JmxTaskMetrics.read(source, "events-emitted-total", "event-type=RUN_STATUS_CHANGED"))
+                    .isEqualTo(6);
+            assertThat(JmxTaskMetrics.read(source, "runs-tracked", "")).isZero();
+            assertThat(JmxTaskMetrics.read(source, "status-calls-total", "")).isPositive();
+        });
     }
 
     @Test

@@ -1,0 +1,33 @@
+package io.kcdatazone.source;
+
+import io.kcdatazone.event.EventType;
+import io.kcdatazone.metrics.TaskMetrics;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/** Registers the source task's metrics (listed in the README's Operations section) over its counters and state. */
+final class SourceTaskMetrics {
+
+    private SourceTaskMetrics() {
+    }
+
+    static void register(TaskMetrics metrics, SourceTaskCounters counters, IntSupplier trackedRuns,
+                         LongSupplier statusCalls) {
+        metrics.gauge("ledger-entries-read-total", "Ledger entries read", counters::ledgerEntries);
+        metrics.gauge("duplicate-ledger-entries-total", "Ledger entries dropped as repeats of a published result",
+                counters::duplicateEntries);
+        metrics.gauge("unreadable-ledger-entries-total", "Ledger entries skipped because they could not be read",
+                counters::unreadableEntries);
+        for (EventType type : EventType.values()) {
+            metrics.gauge("events-emitted-total", "Events handed to Connect, by event type",
+                    Map.of("event-type", type.name()), () -> counters.events(type));
+        }
+        metrics.gauge("runs-tracked", "Runs whose terminal status is not published yet", trackedRuns::getAsInt);
+        metrics.gauge("status-calls-total", "ListDataSourceRuns pages and GetDataSourceRun calls made",
+                statusCalls::getAsLong);
+        metrics.gauge("failed-status-polls-total", "Status polls of a data source that failed",
+                counters::failedPolls);
+        metrics.gauge("vanished-runs-total", "Tracked runs DataZone no longer knows (404)", counters::vanishedRuns);
+    }
+}
