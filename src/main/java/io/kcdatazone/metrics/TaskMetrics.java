@@ -2,16 +2,15 @@ package io.kcdatazone.metrics;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
+import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.MetricValueProvider;
 import org.apache.kafka.common.metrics.Metrics;
@@ -39,8 +38,6 @@ public final class TaskMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskMetrics.class);
 
     private final Registry registry;
-    private final List<MetricName> metrics = new ArrayList<>();
-    private final List<String> sensors = new ArrayList<>();
 
     private TaskMetrics(Registry registry) {
         this.registry = registry;
@@ -69,26 +66,49 @@ public final class TaskMetrics implements AutoCloseable {
 
     /** A gauge told apart from others of its name by tags, e.g. {@code error-type}. */
     public void gauge(String name, String description, Map<String, String> tags, Supplier<? extends Number> value) {
-        MetricName metricName = registry.metricName(name, description, tags);
-        registry.addMetric(metricName, (Gauge<Object>) (config, now) -> value.get());
-        metrics.add(metricName);
+        MetricValueProvider<Object> provider = (Gauge<Object>) (config, now) -> value.get();
+        try {
+            MetricName metricName = registry.metricName(name, description, tags);
+            try {
+                registry.addMetric(metricName, provider);
+            } catch (IllegalArgumentException alreadyThere) {
+                // A restarted task can start before its previous instance has stopped: this instance takes over.
+                registry.removeMetric(metricName);
+                registry.addMetric(metricName, provider);
+            }
+        } catch (RuntimeException e) {
+            unavailable(name, e);
+        }
     }
 
     /** A recorder of durations, published as {@code <name>-avg} and {@code <name>-max} in milliseconds. */
     public LatencyRecorder latency(String name, String description) {
-        Sensor sensor = registry.addSensor(name);
-        sensor.add(registry.metricName(name + "-avg", "Average " + description + " in ms", Collections.emptyMap()),
-                new Avg());
-        sensor.add(registry.metricName(name + "-max", "Maximum " + description + " in ms", Collections.emptyMap()),
-                new Max());
-        sensors.add(name);
-        return millis -> sensor.record(millis);
+        try {
+            Sensor sensor = registry.addSensor(name);
+            addStat(sensor, name + "-avg", "Average " + description + " in ms", new Avg());
+            addStat(sensor, name + "-max", "Maximum " + description + " in ms", new Max());
+            return millis -> sensor.record(millis);
+        } catch (RuntimeException e) {
+            unavailable(name, e);
+            return millis -> { };
+        }
+    }
+
+    private void addStat(Sensor sensor, String name, String description, MeasurableStat stat) {
+        try {
+            sensor.add(registry.metricName(name, description, Collections.emptyMap()), stat);
+        } catch (IllegalArgumentException alreadyThere) {
+            // The sensor is shared with a previous instance of this task, which registered the stat already.
+        }
+    }
+
+    /** Metrics help operators but must never stop a task. */
+    private static void unavailable(String name, RuntimeException e) {
+        LOG.warn("Metric {} is not available: {}", name, e.toString());
     }
 
     @Override
     public void close() {
-        metrics.forEach(registry::removeMetric);
-        sensors.forEach(registry::removeSensor);
         registry.close();
     }
 
@@ -135,8 +155,7 @@ public final class TaskMetrics implements AutoCloseable {
 
         Sensor addSensor(String name);
 
-        void removeSensor(String name);
-
+        /** Releases what this task instance registered. */
         void close();
     }
 
@@ -147,7 +166,6 @@ public final class TaskMetrics implements AutoCloseable {
         private final Method addMetric;
         private final Method removeMetric;
         private final Method addSensor;
-        private final Method removeSensor;
 
         PluginMetricsRegistry(Object pluginMetrics) {
             this.pluginMetrics = pluginMetrics;
@@ -158,7 +176,6 @@ public final class TaskMetrics implements AutoCloseable {
                 addMetric = api.getMethod("addMetric", MetricName.class, MetricValueProvider.class);
                 removeMetric = api.getMethod("removeMetric", MetricName.class);
                 addSensor = api.getMethod("addSensor", String.class);
-                removeSensor = api.getMethod("removeSensor", String.class);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("PluginMetrics has an unexpected shape", e);
             }
@@ -185,13 +202,9 @@ public final class TaskMetrics implements AutoCloseable {
         }
 
         @Override
-        public void removeSensor(String name) {
-            call(removeSensor, name);
-        }
-
-        @Override
         public void close() {
-            // Connect closes plugin metrics with the task.
+            // Connect removes a task's plugin metrics when it closes the task. Removing them here, by name, could
+            // remove those of a newer instance of the same task that already replaced them.
         }
 
         private Object call(Method method, Object... args) {
@@ -242,11 +255,6 @@ public final class TaskMetrics implements AutoCloseable {
         @Override
         public Sensor addSensor(String name) {
             return metrics.sensor(name);
-        }
-
-        @Override
-        public void removeSensor(String name) {
-            metrics.removeSensor(name);
         }
 
         @Override
