@@ -44,7 +44,7 @@ final class ConnectWorker implements AutoCloseable {
     /**
      * @param workerConfig the worker file from {@code config/}, with the demo's addresses set over it
      */
-    static ConnectWorker start(DemoLayout layout, Path workerConfig, Map<String, String> overrides, int port)
+    static ConnectWorker start(DemoLayout layout, String classpath, Path workerConfig, Map<String, String> overrides, int port)
             throws IOException {
         Path dir = layout.freshDir("connect");
         Properties config = new Properties();
@@ -60,7 +60,7 @@ final class ConnectWorker implements AutoCloseable {
         try (Writer out = Files.newBufferedWriter(file)) {
             config.store(out, "Made by the demo from " + workerConfig);
         }
-        ChildJvm process = ChildJvm.start("Connect worker", layout.kafkaClasspath(),
+        ChildJvm process = ChildJvm.start("Connect worker", classpath,
                 layout.logOptions(JVM_OPTIONS, dir.resolve("connect.log")),
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(file.toString()), dir.resolve("connect.out"));
         ConnectWorker worker = new ConnectWorker(process, URI.create("http://" + Ports.HOST + ":" + port));
@@ -91,6 +91,11 @@ final class ConnectWorker implements AutoCloseable {
         } catch (UncheckedIOException notYet) {
             return false;
         }
+    }
+
+    /** The Kafka version the worker runs, from its REST API's root. */
+    String kafkaVersion() throws IOException {
+        return get("/").path("version").asText();
     }
 
     /** The connector classes the worker loaded, with their versions, e.g. {@code ...SinkConnector 0.1.0}. */

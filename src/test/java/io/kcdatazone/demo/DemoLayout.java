@@ -56,11 +56,14 @@ final class DemoLayout {
         return workDir().resolve("plugins");
     }
 
-    /** Kafka's runtime jars (broker and Connect), as src/demo/kafka-runtime/pom.xml resolved them. */
-    String kafkaClasspath() throws IOException {
-        Path file = workDir().resolve("kafka-runtime.classpath");
+    /**
+     * Kafka's runtime jars (broker and Connect), as src/demo/kafka-runtime/pom.xml resolved them into a file under
+     * {@link #workDir()}.
+     */
+    String kafkaClasspath(String fileName) throws IOException {
+        Path file = workDir().resolve(fileName);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: the demo profile's build writes it");
+            throw new IllegalStateException(file + " is missing: the build writes it (maven-invoker-plugin)");
         }
         return Files.readString(file).trim();
     }
@@ -83,10 +86,11 @@ final class DemoLayout {
         }
     }
 
-    /** JVM options that send a child's Log4j 2 output to {@code logFile}. */
+    /** JVM options that send a child's log to {@code logFile}, whether it logs through Log4j 2 or reload4j. */
     List<String> logOptions(List<String> jvmOptions, Path logFile) {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dlog4j2.configurationFile=" + basedir.resolve("src/demo/log4j2.properties"));
+        options.add("-Dlog4j.configuration=" + basedir.resolve("src/demo/log4j.properties").toUri());
         options.add("-Ddemo.log.file=" + logFile);
         return options;
     }

@@ -7,6 +7,8 @@ import org.apache.kafka.common.Uuid;
 import org.awaitility.Awaitility;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,25 +30,27 @@ final class KafkaBroker implements AutoCloseable {
             "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true");
 
     private final ChildJvm process;
+    private final int port;
     private final String bootstrapServers;
 
-    private KafkaBroker(ChildJvm process, String bootstrapServers) {
+    private KafkaBroker(ChildJvm process, int port) {
         this.process = process;
-        this.bootstrapServers = bootstrapServers;
+        this.port = port;
+        this.bootstrapServers = Ports.HOST + ":" + port;
     }
 
-    static KafkaBroker start(DemoLayout layout, int port) throws IOException, InterruptedException {
+    static KafkaBroker start(DemoLayout layout, String classpath, int port) throws IOException, InterruptedException {
         // A new cluster each time: a fresh cluster id, no topics or connectors from an earlier demo.
         Path dir = layout.freshDir("kafka");
         Path config = dir.resolve("server.properties");
         writeConfig(config, dir.resolve("data"), port, Ports.free());
         List<String> jvmOptions = layout.logOptions(JVM_OPTIONS, dir.resolve("kafka.log"));
-        ChildJvm.run("kafka-storage format", layout.kafkaClasspath(), jvmOptions, "kafka.tools.StorageTool",
+        ChildJvm.run("kafka-storage format", classpath, jvmOptions, "kafka.tools.StorageTool",
                 List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
                 dir.resolve("format.out"), Duration.ofSeconds(60));
-        ChildJvm process = ChildJvm.start("Kafka broker", layout.kafkaClasspath(), jvmOptions, "kafka.Kafka",
+        ChildJvm process = ChildJvm.start("Kafka broker", classpath, jvmOptions, "kafka.Kafka",
                 List.of(config.toString()), dir.resolve("broker.out"));
-        KafkaBroker broker = new KafkaBroker(process, Ports.HOST + ":" + port);
+        KafkaBroker broker = new KafkaBroker(process, port);
         try {
             broker.awaitReady(Duration.ofSeconds(60));
         } catch (RuntimeException e) {
@@ -81,11 +85,11 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
+        String what = "Kafka at " + bootstrapServers + " (log: " + process.logFile() + ")";
+        // Listening first: an admin client started earlier would fill the log with connection warnings.
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(200)).until(this::listening);
         try (Admin admin = Admin.create(adminConfig())) {
-            Awaitility.await("Kafka at " + bootstrapServers + " (log: " + process.logFile() + ")")
-                    .atMost(timeout)
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> answers(admin));
+            Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> answers(admin));
         }
     }
 
@@ -95,6 +99,16 @@ final class KafkaBroker implements AutoCloseable {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get(3, TimeUnit.SECONDS);
             return true;
         } catch (ExecutionException | TimeoutException notYet) {
+            return false;
+        }
+    }
+
+    private boolean listening() {
+        process.checkAlive();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(Ports.HOST, port), 1_000);
+            return true;
+        } catch (IOException notYet) {
             return false;
         }
     }
