@@ -74,6 +74,12 @@ final class Scenario {
                 missing.add(expectation.toString());
             }
         }
+        // Every request record ends in one result event, so the repeated key has two, both for the same run.
+        long resultsOfRepeatedKey = events.stream().filter(e -> REPEATED_KEY.equals(e.key())
+                && ("RUN_STARTED".equals(e.eventType()) || "RUN_START_FAILED".equals(e.eventType()))).count();
+        if (resultsOfRepeatedKey < 2) {
+            missing.add(REPEATED_KEY + ": a result event for each of its 2 requests, found " + resultsOfRepeatedKey);
+        }
         long runsOfRepeatedKey = events.stream().filter(e -> REPEATED_KEY.equals(e.key()) && e.runId() != null)
                 .map(Event::runId).distinct().count();
         if (runsOfRepeatedKey > 1) {
