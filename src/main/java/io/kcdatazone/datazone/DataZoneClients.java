@@ -40,24 +40,28 @@ public final class DataZoneClients implements AutoCloseable {
     static final String USER_AGENT_PRODUCT = "kafka-connect-datazone";
     private static final Duration EVENT_LOOP_QUIET_PERIOD = Duration.ofMillis(100);
     private static final Duration EVENT_LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** Netty's own default: the most connections, and so concurrent calls, the asynchronous client opens. */
+    public static final int DEFAULT_MAX_CONCURRENCY = 50;
 
     private final DataZoneConnectionConfig config;
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final String userAgentSuffix;
     private final DataZoneErrorClassifier errorClassifier;
+    private final int asyncMaxConcurrency;
     private SdkEventLoopGroup eventLoopGroup;
     private DataZoneAsyncClient asyncClient;
     private DataZoneClient syncClient;
     private boolean closed;
 
     private DataZoneClients(DataZoneConnectionConfig config, Region region, AwsCredentialsProvider credentials,
-                            String connectorName) {
+                            String connectorName, int asyncMaxConcurrency) {
         this.config = config;
         this.region = region;
         this.credentials = credentials;
         this.userAgentSuffix = userAgentSuffix(connectorName);
         this.errorClassifier = new DataZoneErrorClassifier(config.secretRedactor());
+        this.asyncMaxConcurrency = asyncMaxConcurrency;
     }
 
     /**
@@ -68,12 +72,26 @@ public final class DataZoneClients implements AutoCloseable {
      * @throws ConfigException when the settings are inconsistent, or no region or credentials can be resolved
      */
     public static DataZoneClients open(DataZoneConnectionConfig config, String connectorName) {
+        return open(config, connectorName, DEFAULT_MAX_CONCURRENCY);
+    }
+
+    /**
+     * Like {@link #open(DataZoneConnectionConfig, String)}, with an asynchronous client that may have up to
+     * {@code asyncMaxConcurrency} calls on the wire at once. Calls beyond the client's connection pool wait for a
+     * connection inside the SDK, where their time counts against the call timeouts: a caller that allows more calls in
+     * flight than {@value #DEFAULT_MAX_CONCURRENCY} must size the pool to match.
+     */
+    public static DataZoneClients open(DataZoneConnectionConfig config, String connectorName,
+                                       int asyncMaxConcurrency) {
+        if (asyncMaxConcurrency < 1) {
+            throw new IllegalArgumentException("asyncMaxConcurrency must be at least 1, got " + asyncMaxConcurrency);
+        }
         config.ensureConsistent();
         Region region = resolveRegion(config);
         AwsCredentialsProvider credentials = AwsCredentialsProviderFactory.create(config, region);
         log.info("DataZone clients for connector {} use region {}{}", connectorName, region,
                 config.endpointOverride().map(uri -> " and endpoint " + uri).orElse(""));
-        return new DataZoneClients(config, region, credentials, connectorName);
+        return new DataZoneClients(config, region, credentials, connectorName, asyncMaxConcurrency);
     }
 
     /** The asynchronous client, built on first use. */
@@ -84,7 +102,9 @@ public final class DataZoneClients implements AutoCloseable {
             // would slow down every task stop (and so every rebalance).
             eventLoopGroup = SdkEventLoopGroup.builder().build();
             asyncClient = configure(DataZoneAsyncClient.builder())
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(eventLoopGroup))
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                            .eventLoopGroup(eventLoopGroup)
+                            .maxConcurrency(asyncMaxConcurrency))
                     .build();
         }
         return asyncClient;

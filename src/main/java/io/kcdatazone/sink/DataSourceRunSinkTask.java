@@ -41,6 +41,8 @@ public class DataSourceRunSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSinkTask.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** How soon a paused task is called again to see whether it may resume. */
+    private static final Duration PAUSED_RECHECK = Duration.ofMillis(100);
 
     private final OffsetTracker tracker = new OffsetTracker();
     private final SinkTaskCounters counters = new SinkTaskCounters();
@@ -67,7 +69,8 @@ public class DataSourceRunSinkTask extends SinkTask {
         parser = new RunRequestParser(config.defaultDomainId());
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 ContextThreads.named("datazone-sink-dispatcher-" + connectorName));
-        clients = DataZoneClients.open(config.connection(), connectorName);
+        // One connection per call we allow in flight, so no call waits for a connection inside the SDK.
+        clients = DataZoneClients.open(config.connection(), connectorName, config.maxInFlight());
         ledger = new LedgerWriter(config.ledger(), "datazone-sink-ledger-" + connectorName);
         dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
@@ -158,6 +161,11 @@ public class DataSourceRunSinkTask extends SinkTask {
             context.resume(context.assignment().toArray(new TopicPartition[0]));
             LOG.info("Resumed consumption: {} requests await their outcome", pending);
         }
+        if (paused) {
+            // A paused consumer returns nothing, so Connect would call put() again only when its poll times out,
+            // which is at the next offset commit (offset.flush.interval.ms, a minute by default).
+            context.timeout(PAUSED_RECHECK.toMillis());
+        }
     }
 
     @Override
@@ -174,6 +182,15 @@ public class DataSourceRunSinkTask extends SinkTask {
             // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
             throw new ConnectException("Could not write a request outcome to the ledger topic '"
                     + config.ledger().topic() + "': " + failure.getMessage(), failure);
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        if (paused) {
+            // Connect re-pauses only the partitions it had paused before the rebalance; new ones would bypass the
+            // buffer limit until the next resume.
+            context.pause(partitions.toArray(new TopicPartition[0]));
         }
     }
 

@@ -34,7 +34,7 @@ public final class OffsetTracker {
             this.offset = offset;
         }
 
-        /** Marks the record's outcome as durable; idempotent, and harmless after its partition was revoked. */
+        /** Marks the record's outcome as durable; idempotent, and still counted after its partition was revoked. */
         public void complete() {
             synchronized (OffsetTracker.this) {
                 if (!done) {
@@ -80,23 +80,22 @@ public final class OffsetTracker {
         return new HashMap<>(committable);
     }
 
-    /** Forgets revoked partitions: their unfinished records will be redelivered to whoever owns them next. */
+    /**
+     * Forgets revoked partitions: their offsets are no longer committed by this task, and their unfinished records will
+     * be redelivered to whoever owns them next. Those records still count as pending until their outcome completes,
+     * because their calls are still in flight here and hold memory (an eager rebalance revokes every partition).
+     */
     public synchronized void forget(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             committable.remove(partition);
-            ArrayDeque<Tracked> queue = pendingByPartition.remove(partition);
-            if (queue != null) {
-                for (Tracked tracked : queue) {
-                    if (!tracked.done) {
-                        tracked.done = true;
-                        pending--;
-                    }
-                }
-            }
+            pendingByPartition.remove(partition);
         }
     }
 
-    /** Records accepted whose outcome is not yet durable; bounds the task's memory and drives pausing. */
+    /**
+     * Records accepted whose outcome is not yet durable, revoked ones included; bounds the task's memory and drives
+     * pausing.
+     */
     public synchronized int pendingCount() {
         return pending;
     }

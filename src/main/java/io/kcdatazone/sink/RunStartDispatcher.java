@@ -51,6 +51,9 @@ public final class RunStartDispatcher {
     private final ArrayDeque<Attempt> ready = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private boolean drainScheduled;
+    /** Whether a permit is booked from the limiter and not yet used, and when it may be used. */
+    private boolean permitBooked;
+    private long permitDueNanos;
     private volatile boolean closed;
 
     public RunStartDispatcher(StartRunCall call, DataZoneErrorClassifier classifier,
@@ -98,12 +101,18 @@ public final class RunStartDispatcher {
     private void drain() {
         drainScheduled = false;
         while (!closed && !ready.isEmpty() && inFlight.get() < maxInFlight) {
-            long wait = limiter.reserve(nanoTime.getAsLong());
-            if (wait > 0) {
-                // The permit is booked: the next drain uses it, so the rate holds however often drain runs.
-                scheduleDrain(wait);
+            long now = nanoTime.getAsLong();
+            if (!permitBooked) {
+                permitDueNanos = now + limiter.reserve(now);
+                permitBooked = true;
+            }
+            if (permitDueNanos > now) {
+                // The permit stays booked for a later drain. Booking another one each time would move the next call
+                // one interval further out on every drain, and a timer that fires on time would never catch up.
+                scheduleDrain(permitDueNanos - now);
                 return;
             }
+            permitBooked = false;
             send(ready.pollFirst());
         }
         if (closed) {
@@ -164,8 +173,14 @@ public final class RunStartDispatcher {
         if (failure.isConflict()) {
             counters.onConflict();
         }
+        if (retry && closed) {
+            // The task is stopping: the request is redelivered after the restart, so a transient failure now is no
+            // outcome; recording it as RUN_START_FAILED would end a request that would have started a run.
+            attempt.outcome.cancel(false);
+            return;
+        }
         long delayNanos = TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(attempt.retries));
-        if (retry && !closed && nanoTime.getAsLong() + delayNanos < attempt.deadlineNanos) {
+        if (retry && nanoTime.getAsLong() + delayNanos < attempt.deadlineNanos) {
             attempt.retries++;
             counters.onRetry();
             LOG.debug("Retrying start of {} for request {} in {} ms after {} (DataZone request id {})",

@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DataZoneSimulator implements AutoCloseable {
     /** Seeded resources were created this long before the simulator started. */
     private static final Duration CATALOG_AGE = Duration.ofDays(30);
-    private static final int WORKER_THREADS = 32;
+    /**
+     * Simulated latency holds a worker thread for the whole call, so the pool bounds the concurrency the simulator can
+     * serve: sized above the sink's largest benchmarked in-flight count (128), or it would measure itself.
+     */
+    private static final int WORKER_THREADS = 256;
     private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;

@@ -14,9 +14,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,6 +227,24 @@ class DataZoneClientsTest {
         }
 
         assertThat(dataZone.requests()).hasSize(1);
+    }
+
+    @Test
+    void asyncClientHasAsManyCallsOnTheWireAsItsConcurrencyAllows() {
+        int calls = DataZoneClients.DEFAULT_MAX_CONCURRENCY + 20;
+        for (int i = 0; i < calls; i++) {
+            dataZone.script(dataZone.hang());
+        }
+        Map<String, String> props = staticKeys(dataZone,
+                "datazone.api.call.timeout.ms", "60000", "datazone.api.call.attempt.timeout.ms", "60000");
+
+        try (DataZoneClients clients = DataZoneClients.open(config(props), "my-sink", calls)) {
+            for (int i = 0; i < calls; i++) {
+                clients.async().startDataSourceRun(Stubs.startRequest());
+            }
+            // with Netty's default pool the calls beyond 50 would wait for a connection and never reach the server
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> dataZone.requests().size() == calls);
+        }
     }
 
     @Test

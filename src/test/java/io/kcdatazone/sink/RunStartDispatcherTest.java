@@ -154,13 +154,52 @@ class RunStartDispatcherTest {
 
         assertThat(CompletableFuture.allOf(others.toArray(new CompletableFuture[0]))).succeedsWithin(WAIT);
         assertThat(busy).isNotDone();
-        assertThat(callsPerSource.get("ds-a").get()).isGreaterThan(1);
+        // its retries run on their own schedule, which need not have come round yet
+        await().atMost(WAIT).until(() -> callsPerSource.get("ds-a").get() > 1);
+    }
+
+    @Test
+    void pacedRequestsAllGoThroughAtTheLimitersRate() {
+        List<Long> sentAtNanos = new CopyOnWriteArrayList<>();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            sentAtNanos.add(System.nanoTime());
+            return CompletableFuture.completedFuture(started("run-" + token));
+        }, 4, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(20));
+
+        List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            outcomes.add(dispatcher.submit(next(), "paced-" + i, DS_A));
+        }
+
+        // A drain that booked a fresh permit each time it woke up would postpone every call forever.
+        assertThat(CompletableFuture.allOf(outcomes.toArray(new CompletableFuture[0]))).succeedsWithin(WAIT);
+        assertThat(sentAtNanos.get(sentAtNanos.size() - 1) - sentAtNanos.get(0))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(5 * 50 - 10).toNanos());
+    }
+
+    @Test
+    void aTransientFailureWhileClosingLeavesTheRequestWithoutOutcome() {
+        CompletableFuture<StartDataSourceRunResponse> call = new CompletableFuture<>();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> call, 4, 60_000, ConflictPolicy.RETRY);
+        CompletableFuture<LedgerEntry> outcome = dispatcher.submit(next(), "closing", DS_A);
+        await().atMost(WAIT).until(() -> dispatcher.inFlight() == 1);
+
+        dispatcher.close();
+        call.completeExceptionally(throttled());
+
+        await().atMost(WAIT).until(outcome::isDone);
+        assertThat(outcome).isCancelled();
     }
 
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
                                           ConflictPolicy onConflict) {
+        return dispatcher(call, maxInFlight, retryTimeoutMs, onConflict, new AdaptiveRateLimiter(0));
+    }
+
+    private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
+                                          ConflictPolicy onConflict, AdaptiveRateLimiter limiter) {
         return new RunStartDispatcher(call, new DataZoneErrorClassifier(SecretRedactor.none()), scheduler,
-                maxInFlight, new AdaptiveRateLimiter(0), new RetryBackoff(1, 20, bound -> bound / 2),
+                maxInFlight, limiter, new RetryBackoff(1, 20, bound -> bound / 2),
                 retryTimeoutMs, onConflict, System::nanoTime,
                 Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), counters);
     }

@@ -1,0 +1,203 @@
+package io.kcdatazone.bench;
+
+import io.kcdatazone.sink.DataSourceRunSinkTask;
+import io.kcdatazone.simulator.DataZoneSimulator;
+import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.RateLimit;
+import io.kcdatazone.simulator.SimulatorOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sink throughput: runs started per second by one real {@link DataSourceRunSinkTask} (real AWS SDK client, real
+ * ledger producer on an embedded broker) against the simulator with a fixed call latency, for several
+ * {@code max.in.flight.requests}, with and without a DataZone request quota. Each figure is compared with its limit,
+ * min(quota, in-flight / latency), and with the sequential baseline (1 in flight) measured in the same run.
+ *
+ * <p>A benchmark, not a test: it asserts nothing about speed. Run it with {@code mvn -B -Pbench verify}.
+ */
+class SinkThroughputBenchmark {
+
+    private static final int REPETITIONS = 3;
+    private static final TopicPartition REQUESTS = new TopicPartition("bench-requests", 0);
+    private static final String DOMAIN = "dzd_demo";
+    private static final String DATA_SOURCE = "sales_glue";
+    private static final String LEDGER_TOPIC = "bench-ledger";
+
+    private static EmbeddedKafkaCluster kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new EmbeddedKafkaCluster(1, new Properties());
+        kafka.start();
+        // The connector creates the ledger topic; a lone task expects it to exist.
+        kafka.createTopic(LEDGER_TOPIC, 1);
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.stop();
+    }
+
+    @Test
+    void runsStartedPerSecond() throws Exception {
+        BenchmarkReport report = new BenchmarkReport("sink-throughput", List.of("latency ms", "quota/s", "in flight",
+                "runs/s median (min..max)", "limit/s", "of limit", "x sequential", "throttled calls"));
+        for (int latencyMs : new int[] {20, 100}) {
+            double sequential = 0;
+            for (int inFlight : new int[] {1, 8, 32, 128}) {
+                Result result = measure(latencyMs, 0, inFlight);
+                if (inFlight == 1) {
+                    sequential = result.rate.median();
+                }
+                report.add(row(latencyMs, 0, inFlight, result, sequential));
+            }
+            report.add(row(latencyMs, 50, 32, measure(latencyMs, 50, 32), sequential));
+        }
+        report.publish();
+    }
+
+    private static Map<String, Object> row(int latencyMs, int quota, int inFlight, Result result, double sequential) {
+        double limit = limit(latencyMs, quota, inFlight);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("latency ms", latencyMs);
+        row.put("quota/s", quota == 0 ? "none" : quota);
+        row.put("in flight", inFlight);
+        row.put("runs/s median (min..max)", result.rate);
+        row.put("limit/s", limit);
+        row.put("of limit", String.format("%.0f%%", 100 * result.rate.median() / limit));
+        row.put("x sequential", sequential == 0 ? "-" : String.format("%.1f", result.rate.median() / sequential));
+        row.put("throttled calls", String.format("%.2f%%", result.throttledPercent));
+        return row;
+    }
+
+    private static double limit(int latencyMs, int quota, int inFlight) {
+        double byConcurrency = inFlight * 1000.0 / latencyMs;
+        return quota == 0 ? byConcurrency : Math.min(quota, byConcurrency);
+    }
+
+    private static Result measure(int latencyMs, int quota, int inFlight) throws Exception {
+        double limit = limit(latencyMs, quota, inFlight);
+        int requests = (int) Math.max(30, Math.min(4_000, limit * 4));
+        List<Double> rates = new ArrayList<>();
+        long throttled = 0;
+        long calls = 0;
+        for (int rep = 0; rep < REPETITIONS; rep++) {
+            SimulatorOptions.Builder options = SimulatorOptions.builder()
+                    .latency(Duration.ofMillis(latencyMs), Duration.ZERO)
+                    .conflictWhileRunInProgress(false)
+                    .runsPerDataSourcePerDay(0);
+            if (quota > 0) {
+                options.rateLimit(Operation.START_DATA_SOURCE_RUN, new RateLimit(quota, Math.max(1, quota / 10)));
+            }
+            try (DataZoneSimulator simulator = DataZoneSimulator.start(options.build())) {
+                rates.add(runOnce(simulator, "rep" + rep + "-" + latencyMs + "-" + quota + "-" + inFlight, requests,
+                        inFlight, quota));
+                var startCalls = simulator.introspection().calls(Operation.START_DATA_SOURCE_RUN);
+                calls += startCalls.size();
+                throttled += startCalls.stream().filter(c -> c.httpStatus() == 429).count();
+            }
+        }
+        return new Result(BenchmarkStats.of(rates), calls == 0 ? 0 : 100.0 * throttled / calls);
+    }
+
+    private static double runOnce(DataZoneSimulator simulator, String keyPrefix, int requests, int inFlight,
+                                  int quota) throws InterruptedException {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "bench-sink");
+        props.put("topics", REQUESTS.topic());
+        props.put("datazone.endpoint.override", simulator.endpoint().toString());
+        props.put("datazone.region", "us-east-1");
+        props.put("aws.access.key.id", "AKIDBENCH");
+        props.put("aws.secret.access.key", "bench-secret");
+        props.put("ledger.bootstrap.servers", kafka.bootstrapServers());
+        props.put("ledger.topic", LEDGER_TOPIC);
+        props.put("max.in.flight.requests", Integer.toString(inFlight));
+        props.put("datazone.requests.per.second", Integer.toString(quota));
+        props.put("max.buffered.records", Integer.toString(requests + 1));
+
+        DataSourceRunSinkTask task = new DataSourceRunSinkTask();
+        task.initialize(new BenchSinkTaskContext());
+        task.start(props);
+        try {
+            List<SinkRecord> records = new ArrayList<>(requests);
+            String value = "{\"domainIdentifier\":\"" + DOMAIN + "\",\"dataSourceIdentifier\":\"" + DATA_SOURCE + "\"}";
+            for (int i = 0; i < requests; i++) {
+                records.add(new SinkRecord(REQUESTS.topic(), REQUESTS.partition(), null, keyPrefix + "-" + i, null,
+                        value, i));
+            }
+            long start = System.nanoTime();
+            task.put(records);
+            Map<TopicPartition, OffsetAndMetadata> current = Map.of(REQUESTS, new OffsetAndMetadata(requests));
+            long deadline = start + Duration.ofMinutes(5).toNanos();
+            while (committed(task.preCommit(current)) < requests) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("requests did not complete within 5 minutes");
+                }
+                Thread.sleep(2);
+            }
+            return requests / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            task.stop();
+        }
+    }
+
+    private static long committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        OffsetAndMetadata offset = offsets.get(REQUESTS);
+        return offset == null ? 0 : offset.offset();
+    }
+
+    private record Result(BenchmarkStats rate, double throttledPercent) {
+    }
+
+    /** The worker's side of the task contract, reduced to what a lone task in a benchmark needs. */
+    private static final class BenchSinkTaskContext implements SinkTaskContext {
+        @Override
+        public Map<String, String> configs() {
+            return Map.of();
+        }
+
+        @Override
+        public void offset(Map<TopicPartition, Long> offsets) {
+        }
+
+        @Override
+        public void offset(TopicPartition tp, long offset) {
+        }
+
+        @Override
+        public void timeout(long timeoutMs) {
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return Set.of(REQUESTS);
+        }
+
+        @Override
+        public void pause(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void resume(TopicPartition... partitions) {
+        }
+
+        @Override
+        public void requestCommit() {
+        }
+    }
+}
