@@ -44,9 +44,7 @@ class OldestConnectCompatibilityIT {
         assertThat(stack.connect().connectorPlugins())
                 .anyMatch(plugin -> plugin.startsWith("io.kcdatazone.sink.DataSourceRunSinkConnector "))
                 .anyMatch(plugin -> plugin.startsWith("io.kcdatazone.source.DataSourceRunSourceConnector "));
-        // The pacing of calls is not what this test is about (RunStartDispatcherTest covers it): no rate limit, so the
-        // scenario's six requests go out at once.
-        stack.createConnectors(Map.of("datazone.requests.per.second", "0"));
+        stack.createConnectors(Map.of());
 
         List<String> missing;
         try (EventFeed feed = new EventFeed(stack.bootstrapServers(), stack.registry().ccompatUrl(),
