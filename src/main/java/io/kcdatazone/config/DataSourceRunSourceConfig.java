@@ -21,6 +21,8 @@ public final class DataSourceRunSourceConfig extends AbstractConfig {
     public static final String STATUS_POLL_INTERVAL_MAX_MS = "status.poll.interval.max.ms";
     public static final String INCLUDE_CONFIGURATION_SNAPSHOT = "include.configuration.snapshot";
     public static final String MAX_TRACKED_RUNS = "max.tracked.runs";
+    /** DataZone allows 25 runs per data source per day: room for 40 busy data sources per task. */
+    public static final int DEFAULT_MAX_TRACKED_RUNS = 1_000;
     public static final String PARTITION_CHECK_INTERVAL_MS = "ledger.partition.check.interval.ms";
 
     /** Set by the connector on each task: the ledger partitions the task reads. */
@@ -55,9 +57,11 @@ public final class DataSourceRunSourceConfig extends AbstractConfig {
                         "Whether events carry DataZone's dataSourceConfigurationSnapshot (a JSON document, often"
                                 + " several KB).",
                         EVENTS_GROUP, ++order, Width.SHORT, "Include configuration snapshot")
-                .define(MAX_TRACKED_RUNS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                .define(MAX_TRACKED_RUNS, Type.INT, DEFAULT_MAX_TRACKED_RUNS, Range.atLeast(1), Importance.LOW,
                         "Runs one task tracks at most; beyond it the task stops reading new ledger entries until"
-                                + " runs finish. This bounds memory and the size of the stored offsets.",
+                                + " runs finish. This bounds memory and the size of the stored offsets: each"
+                                + " tracked run adds 150 to 550 bytes to its ledger partition's offset, which must"
+                                + " fit in one record of Connect's offsets topic (1 MB by default).",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max tracked runs per task")
                 .define(PARTITION_CHECK_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
                         "How often the connector checks the ledger's partition count, to spread new partitions"

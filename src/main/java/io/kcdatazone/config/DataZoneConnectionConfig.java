@@ -42,6 +42,7 @@ public final class DataZoneConnectionConfig {
     public static final String API_CALL_TIMEOUT_MS = "datazone.api.call.timeout.ms";
     public static final String API_CALL_ATTEMPT_TIMEOUT_MS = "datazone.api.call.attempt.timeout.ms";
     public static final String SDK_MAX_ATTEMPTS = "datazone.sdk.max.attempts";
+    public static final String VALIDATE_LIVE = "datazone.validate.live";
 
     public static final String ACCESS_KEY_ID = "aws.access.key.id";
     public static final String SECRET_ACCESS_KEY = "aws.secret.access.key";
@@ -70,6 +71,7 @@ public final class DataZoneConnectionConfig {
     private final Duration apiCallTimeout;
     private final Duration apiCallAttemptTimeout;
     private final int sdkMaxAttempts;
+    private final boolean validateLive;
     private final Password accessKeyId;
     private final Password secretAccessKey;
     private final Password sessionToken;
@@ -86,6 +88,7 @@ public final class DataZoneConnectionConfig {
         this.region = blankToNull(cfg.getString(REGION));
         this.endpointOverride = toUri(cfg.getString(ENDPOINT_OVERRIDE));
         this.apiCallTimeout = Duration.ofMillis(cfg.getLong(API_CALL_TIMEOUT_MS));
+        this.validateLive = cfg.getBoolean(VALIDATE_LIVE);
         this.apiCallAttemptTimeout = Duration.ofMillis(cfg.getLong(API_CALL_ATTEMPT_TIMEOUT_MS));
         this.sdkMaxAttempts = cfg.getInt(SDK_MAX_ATTEMPTS);
         this.accessKeyId = blankToNull(cfg.getPassword(ACCESS_KEY_ID));
@@ -116,6 +119,11 @@ public final class DataZoneConnectionConfig {
                 "Call DataZone at this URI instead of the regional endpoint (a VPC endpoint, or a local stand-in for "
                         + "tests). Requests are still signed for datazone.region.",
                 CONNECTION_GROUP, ++order, Width.LONG, "DataZone endpoint override");
+        def.define(VALIDATE_LIVE, Type.BOOLEAN, true, Importance.LOW,
+                "Whether creating or updating the connector checks, beyond the settings themselves, that the"
+                        + " credentials resolve, DataZone answers (and the default domain exists), and the ledger's"
+                        + " brokers are reachable. Turn it off only where the Connect REST API cannot reach them.",
+                CONNECTION_GROUP, ++order, Width.SHORT, "Validate against live systems");
         def.define(API_CALL_TIMEOUT_MS, Type.LONG, DEFAULT_API_CALL_TIMEOUT_MS, ConfigDef.Range.atLeast(1),
                 Importance.LOW,
                 "Upper bound, in milliseconds, on one DataZone API call including the AWS SDK's own retries.",
@@ -249,6 +257,11 @@ public final class DataZoneConnectionConfig {
 
     public Optional<URI> endpointOverride() {
         return Optional.ofNullable(endpointOverride);
+    }
+
+    /** Whether {@code validate()} checks credentials, DataZone and the ledger live. */
+    public boolean validateLive() {
+        return validateLive;
     }
 
     public Duration apiCallTimeout() {

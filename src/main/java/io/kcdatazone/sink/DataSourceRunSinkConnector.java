@@ -2,11 +2,13 @@ package io.kcdatazone.sink;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
+import io.kcdatazone.config.LiveConfigValidator;
 import io.kcdatazone.ledger.LedgerTopic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -60,5 +62,12 @@ public class DataSourceRunSinkConnector extends SinkConnector {
     @Override
     public ConfigDef config() {
         return DataSourceRunSinkConfig.CONFIG_DEF;
+    }
+
+    /** Beyond each setting: settings that do not go together, and (by default) credentials, domain and ledger live. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        return new LiveConfigValidator(DataSourceRunSinkConfig::new, DataSourceRunSinkConfig.DEFAULT_DOMAIN)
+                .validate(super.validate(connectorConfigs), connectorConfigs);
     }
 }

@@ -8,6 +8,8 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerWriter;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.logging.ContextThreads;
+import io.kcdatazone.logging.TaperingProgressLog;
+import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -56,6 +58,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     private RunStartDispatcher dispatcher;
     private ErrantRecordReporter deadLetters;
     private boolean paused;
+    private TaskMetrics metrics;
+    private TaperingProgressLog progressLog;
 
     @Override
     public String version() {
@@ -72,7 +76,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         // One connection per call we allow in flight, so no call waits for a connection inside the SDK.
         clients = DataZoneClients.open(config.connection(), connectorName, config.maxInFlight());
         ledger = new LedgerWriter(config.ledger(), "datazone-sink-ledger-" + connectorName);
-        dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()),
+        metrics = TaskMetrics.forTask(context, connectorName);
+        TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
+                () -> dispatcher.inFlight(), tracker::pendingCount);
+        progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
+        dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()).timed(callLatency),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
                 new AdaptiveRateLimiter(config.taskRequestsPerSecond()),
                 new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
@@ -101,6 +109,14 @@ public class DataSourceRunSinkTask extends SinkTask {
             accept(record);
         }
         applyBackpressure();
+        progressLog.maybeLog();
+    }
+
+    private String progress() {
+        return counters.received() + " requests, " + counters.runsStarted() + " runs started, start failures "
+                + counters.startFailures() + ", " + counters.invalidRequests() + " invalid, " + counters.retries()
+                + " retries (" + counters.throttledCalls() + " throttled), " + dispatcher.inFlight() + " in flight, "
+                + tracker.pendingCount() + " awaiting the ledger";
     }
 
     private void accept(SinkRecord record) {
@@ -213,6 +229,9 @@ public class DataSourceRunSinkTask extends SinkTask {
         }
         if (ledger != null) {
             ledger.close(CLOSE_TIMEOUT);
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         LOG.info("Stopped after {} requests: {} runs started, start failures {}, {} invalid, {} tombstones",
                 counters.received(), counters.runsStarted(), counters.startFailures(), counters.invalidRequests(),

@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.metrics.TaskMetrics;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
@@ -13,6 +14,15 @@ public interface StartRunCall {
      * redelivered request would start a second run.
      */
     CompletableFuture<StartDataSourceRunResponse> start(RunRequest request, String clientToken);
+
+    /** This call, with the duration of each attempt (success or failure) recorded. */
+    default StartRunCall timed(TaskMetrics.LatencyRecorder latency) {
+        return (request, clientToken) -> {
+            long start = System.nanoTime();
+            return start(request, clientToken).whenComplete((response, error) ->
+                    latency.record((System.nanoTime() - start) / 1e6));
+        };
+    }
 
     static StartRunCall using(DataZoneAsyncClient client) {
         return (request, clientToken) -> client.startDataSourceRun(b -> b

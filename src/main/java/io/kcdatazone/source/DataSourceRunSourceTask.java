@@ -175,7 +175,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         state.rememberPublished(eventId);
         RunSnapshot run = entry.run();
         if (run != null && run.id() != null && state.run(run.id()).isEmpty() && !state.finished(run.id())) {
-            if (TERMINAL.contains(run.status())) {
+            if (isTerminal(run)) {
                 state.finish(run.id());
             } else {
                 state.track(new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
@@ -284,7 +284,7 @@ public class DataSourceRunSourceTask extends SourceTask {
                     continue;
                 }
                 changed = true;
-                if (TERMINAL.contains(snapshot.status())) {
+                if (isTerminal(snapshot)) {
                     state.finish(run.runId());
                 } else {
                     state.track(run.withLastStatus(snapshot.status()));
@@ -296,6 +296,14 @@ public class DataSourceRunSourceTask extends SourceTask {
             }
         }
         return changed;
+    }
+
+    /**
+     * DataZone's terminal statuses end a run, and so does any status of a run that has a stop time: DataZone may add
+     * statuses (the SDK passes unknown values through), and a run that stopped in one must not be tracked forever.
+     */
+    private static boolean isTerminal(RunSnapshot run) {
+        return TERMINAL.contains(run.status()) || run.stoppedAt() != null;
     }
 
     private SourceRecord record(LedgerPartitionState state, String clientToken, Struct event) {

@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.datazone.model.ListDataSourceRunsResponse
 
 /**
  * Reads the current status of a data source's tracked runs at the lowest API cost: ListDataSourceRuns pages (50 runs
- * each) until every tracked run is seen, since one call covers them all; GetDataSourceRun only for runs the list did not
- * show within {@value #MAX_PAGES} pages.
+ * each) until every tracked run is seen, since one call covers them all; GetDataSourceRun only for runs the list did
+ * not show within {@value #MAX_PAGES} pages.
  */
 public final class RunStatusPoller {
 

@@ -61,6 +61,7 @@ final class SinkScenario implements AutoCloseable {
     private final List<Sent> sent = new ArrayList<>();
     private final KafkaProducer<byte[], byte[]> producer;
     private LedgerReader ledger;
+    private boolean started;
     private Admin admin;
 
     private SinkScenario(KafkaConnectStack stack, String name, int partitions) {
@@ -114,6 +115,11 @@ final class SinkScenario implements AutoCloseable {
         return this;
     }
 
+    /** The connector settings as they stand. */
+    Map<String, String> config() {
+        return Map.copyOf(config);
+    }
+
     SinkScenario with(Map<String, String> settings) {
         config.putAll(settings);
         return this;
@@ -122,6 +128,7 @@ final class SinkScenario implements AutoCloseable {
     /** Creates the connector and waits until it and its {@code tasks.max} tasks run. */
     SinkScenario start() {
         stack.connect().configureConnector(name, config);
+        started = true;
         awaitRunning();
         return this;
     }
@@ -295,7 +302,9 @@ final class SinkScenario implements AutoCloseable {
     /** Deletes the connector and closes this scenario's clients; its topics stay for inspection. */
     @Override
     public void close() {
-        stack.connect().deleteConnector(name);
+        if (started) {
+            stack.connect().deleteConnector(name);
+        }
         producer.close(Duration.ofSeconds(5));
         if (ledger != null) {
             ledger.close();

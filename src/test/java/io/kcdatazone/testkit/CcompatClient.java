@@ -53,6 +53,22 @@ public final class CcompatClient {
         return call(request).path("id").asInt();
     }
 
+    /** Sets the compatibility level of one subject, overriding the global one. */
+    public void setCompatibility(String subject, String level) {
+        call(request("/config/" + subject).PUT(body(Map.of("compatibility", level))).build());
+    }
+
+    /**
+     * Asks whether an Avro schema may become the next version of a subject, under the subject's compatibility
+     * level, as {@code POST /compatibility/subjects/{subject}/versions/latest} answers.
+     */
+    public boolean isCompatibleWithLatest(String subject, String avroSchema) {
+        HttpRequest request = request("/compatibility/subjects/" + subject + "/versions/latest")
+                .POST(body(Map.of("schema", avroSchema)))
+                .build();
+        return call(request).path("is_compatible").asBoolean();
+    }
+
     /** The schema text registered under an id, as a Confluent deserializer fetches it. */
     public String schemaById(int id) {
         return call(get("/schemas/ids/" + id)).path("schema").asText();

@@ -1,0 +1,154 @@
+package io.kcdatazone.config;
+
+import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.DataZoneFailure;
+import io.kcdatazone.ledger.LedgerConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+
+/**
+ * The checks of a connector's {@code validate()} beyond each setting on its own, so a misconfigured connector is
+ * refused at {@code PUT /connectors/...} with a message on the key to fix, not hours later: settings that do not go
+ * together, then (with {@value DataZoneConnectionConfig#VALIDATE_LIVE}) credentials that do not resolve, a DataZone
+ * that does not answer or a default domain it does not know, and ledger brokers that cannot be reached.
+ */
+public final class LiveConfigValidator {
+
+    private static final long LEDGER_TIMEOUT_SECONDS = 15;
+
+    private final Function<Map<String, String>, AbstractConfig> parse;
+    private final String domainKey;
+
+    /**
+     * @param parse builds the connector's config from the submitted settings
+     * @param domainKey the key naming a domain that must exist, or null when the connector has none
+     */
+    public LiveConfigValidator(Function<Map<String, String>, AbstractConfig> parse, String domainKey) {
+        this.parse = parse;
+        this.domainKey = domainKey;
+    }
+
+    /** Adds the problems found to {@code result}, which holds the ConfigDef's own validation of {@code props}. */
+    public Config validate(Config result, Map<String, String> props) {
+        List<ConfigValue> values = result.configValues();
+        if (values.stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result; // Each setting must be valid on its own before they are tried together.
+        }
+        AbstractConfig config;
+        try {
+            config = parse.apply(props);
+        } catch (ConfigException e) {
+            values.stream().findFirst().ifPresent(v -> v.addErrorMessage(e.getMessage()));
+            return result;
+        }
+        DataZoneConnectionConfig connection = DataZoneConnectionConfig.from(config);
+        Map<String, List<String>> problems = connection.problems();
+        problems.forEach((key, messages) -> messages.forEach(message -> addError(values, key, message)));
+        if (!problems.isEmpty() || !connection.validateLive()) {
+            return result;
+        }
+        checkDataZone(values, connection, domainKey == null ? null : config.getString(domainKey),
+                props.getOrDefault("name", "validation"));
+        checkLedger(values, LedgerConfig.from(config));
+        return result;
+    }
+
+    private void checkDataZone(List<ConfigValue> values, DataZoneConnectionConfig connection, String domainId,
+                               String connectorName) {
+        String credentialsKey = credentialsKey(connection);
+        try (DataZoneClients clients = DataZoneClients.open(connection, connectorName)) {
+            if (domainId == null) {
+                return;
+            }
+            try {
+                clients.sync().getDomain(b -> b.identifier(domainId));
+            } catch (RuntimeException e) {
+                DataZoneFailure failure = clients.errorClassifier().classify(e);
+                addError(values, keyFor(failure, credentialsKey, connection), describe(failure, domainId));
+            }
+        } catch (ConfigException e) {
+            addError(values, credentialsKey, e.getMessage());
+        }
+    }
+
+    private String keyFor(DataZoneFailure failure, String credentialsKey, DataZoneConnectionConfig connection) {
+        switch (failure.errorType()) {
+            case "RESOURCE_NOT_FOUND_EXCEPTION":
+            case "VALIDATION_EXCEPTION":
+                return domainKey;
+            case "ACCESS_DENIED_EXCEPTION":
+                return credentialsKey;
+            default:
+                return connection.endpointOverride().isPresent()
+                        ? DataZoneConnectionConfig.ENDPOINT_OVERRIDE : DataZoneConnectionConfig.REGION;
+        }
+    }
+
+    private static String describe(DataZoneFailure failure, String domainId) {
+        switch (failure.errorType()) {
+            case "RESOURCE_NOT_FOUND_EXCEPTION":
+                return "DataZone has no domain '" + domainId + "' in this region (GetDomain: " + failure.detail()
+                        + "). Check the domain id and " + DataZoneConnectionConfig.REGION + ".";
+            case "ACCESS_DENIED_EXCEPTION":
+                return "The credentials may not call DataZone (GetDomain on '" + domainId + "': " + failure.detail()
+                        + "). Grant datazone:GetDomain, datazone:StartDataSourceRun, datazone:GetDataSourceRun and"
+                        + " datazone:ListDataSourceRuns.";
+            default:
+                return "DataZone did not answer GetDomain for '" + domainId + "': " + failure.errorType() + " "
+                        + failure.detail() + ". Check " + DataZoneConnectionConfig.REGION + " and "
+                        + DataZoneConnectionConfig.ENDPOINT_OVERRIDE + ", or set "
+                        + DataZoneConnectionConfig.VALIDATE_LIVE + "=false where DataZone is not reachable from here.";
+        }
+    }
+
+    private static void checkLedger(List<ConfigValue> values, LedgerConfig ledger) {
+        try (Admin admin = Admin.create(ledger.adminProps("datazone-config-validation"))) {
+            admin.describeCluster().clusterId().get(LEDGER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            addError(values, LedgerConfig.BOOTSTRAP_SERVERS, "No broker of the ledger answered within "
+                    + LEDGER_TIMEOUT_SECONDS + " s; check the addresses and the " + LedgerConfig.KAFKA_PREFIX
+                    + "* security settings.");
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            addError(values, LedgerConfig.BOOTSTRAP_SERVERS, "Cannot reach the ledger's brokers: "
+                    + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The setting that chose the credentials, where a credentials problem is reported. */
+    private static String credentialsKey(DataZoneConnectionConfig connection) {
+        if (connection.roleArn().isPresent()) {
+            return DataZoneConnectionConfig.ROLE_ARN;
+        }
+        if (connection.credentialsProviderClass().isPresent()) {
+            return DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS;
+        }
+        if (connection.profile().isPresent()) {
+            return DataZoneConnectionConfig.PROFILE;
+        }
+        return DataZoneConnectionConfig.ACCESS_KEY_ID;
+    }
+
+    private static void addError(List<ConfigValue> values, String key, String message) {
+        Optional<ConfigValue> value = values.stream().filter(v -> v.name().equals(key)).findFirst();
+        if (value.isPresent()) {
+            value.get().addErrorMessage(message);
+        } else {
+            ConfigValue added = new ConfigValue(key);
+            added.addErrorMessage(message);
+            values.add(added);
+        }
+    }
+}

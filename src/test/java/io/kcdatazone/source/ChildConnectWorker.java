@@ -1,0 +1,136 @@
+package io.kcdatazone.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * A distributed Connect worker in a child JVM that joins an embedded Connect cluster, so a test can kill it the way a
+ * machine dies ({@code SIGKILL}): no task stop, no producer close, no leaving the group. Embedded workers share the
+ * test JVM and can only be stopped politely.
+ */
+final class ChildConnectWorker implements AutoCloseable {
+
+    private final Process process;
+    private final Path logFile;
+    private final URI url;
+
+    private ChildConnectWorker(Process process, Path logFile, URI url) {
+        this.process = process;
+        this.logFile = logFile;
+        this.url = url;
+    }
+
+    /**
+     * Starts a worker of the embedded cluster named {@code clusterName} ({@code EmbeddedConnectCluster} derives the
+     * group id and internal topics from it).
+     */
+    static ChildConnectWorker join(String clusterName, String bootstrapServers, Map<String, String> overrides,
+                                   Path workDir) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("group.id", "connect-integration-test-" + clusterName);
+        props.put("offset.storage.topic", "connect-offset-topic-" + clusterName);
+        props.put("config.storage.topic", "connect-config-topic-" + clusterName);
+        props.put("status.storage.topic", "connect-status-topic-" + clusterName);
+        props.put("offset.storage.replication.factor", "1");
+        props.put("config.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        int port = freePort();
+        props.put("listeners", "http://localhost:" + port);
+        props.put("plugin.discovery", "service_load");
+        props.put("exactly.once.source.support", "enabled");
+        props.put("offset.flush.interval.ms", "1000");
+        props.put("scheduled.rebalance.max.delay.ms", "5000");
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.putAll(overrides);
+        try {
+            Files.createDirectories(workDir);
+            Path config = workDir.resolve("child-worker.properties");
+            try (Writer writer = Files.newBufferedWriter(config)) {
+                props.store(writer, "child Connect worker");
+            }
+            Path logFile = workDir.resolve("child-worker.log");
+            List<String> command = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"),
+                    "org.apache.kafka.connect.cli.ConnectDistributed", config.toString());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile()).start();
+            return new ChildConnectWorker(process, logFile, URI.create("http://localhost:" + port + "/"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start a child Connect worker", e);
+        }
+    }
+
+    /**
+     * Waits until the worker is in the group and has read the cluster's configuration (its REST API lists the
+     * connectors), so that the next connector created is spread over it too.
+     */
+    ChildConnectWorker awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest connectors = HttpRequest.newBuilder(url.resolve("connectors")).timeout(Duration.ofSeconds(5))
+                .build();
+        Awaitility.await("child Connect worker at " + url + " ready (log: " + logFile + ")").atMost(timeout)
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the child worker exited; see " + logFile);
+                    }
+                    return http.send(connectors, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                });
+        return this;
+    }
+
+    /** The worker id Connect reports for tasks on this worker: the host and port of its REST listener. */
+    String workerId() {
+        return url.getHost() + ":" + url.getPort();
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL, then waits until the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("child worker " + process.pid() + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing the child worker", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.kcdatazone.source;
+
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * A {@code DataSourceRunEvent} as a downstream consumer read it from the output topic, with where it was read.
+ *
+ * @param key the record key (the client token)
+ * @param partition the output partition
+ * @param offset the output offset
+ */
+record ObservedEvent(String key, int partition, long offset, String eventId, String eventType, String clientToken,
+        String dataSourceId, String runId, String status, String previousStatus, String errorType,
+        Long requestOffset) {
+
+    static ObservedEvent of(String key, int partition, long offset, GenericRecord value) {
+        GenericRecord error = (GenericRecord) value.get("errorMessage");
+        return new ObservedEvent(key, partition, offset, text(value, "eventId"), text(value, "eventType"),
+                text(value, "clientToken"), text(value, "dataSourceId"), text(value, "runId"), text(value, "status"),
+                text(value, "previousStatus"), error == null ? null : text(error, "errorType"),
+                (Long) value.get("requestOffset"));
+    }
+
+    boolean isResult() {
+        return "RUN_STARTED".equals(eventType) || "RUN_START_FAILED".equals(eventType);
+    }
+
+    boolean isStatusChange() {
+        return "RUN_STATUS_CHANGED".equals(eventType);
+    }
+
+    private static String text(GenericRecord record, String field) {
+        Object value = record.get(field);
+        return value == null ? null : value.toString();
+    }
+}

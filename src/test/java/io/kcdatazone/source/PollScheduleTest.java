@@ -1,0 +1,53 @@
+package io.kcdatazone.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PollScheduleTest {
+
+    @Test
+    void theFirstPollIsDueAtTheGivenTime() {
+        PollSchedule schedule = new PollSchedule(1_000, 8_000, 500);
+
+        assertThat(schedule.due(499)).isFalse();
+        assertThat(schedule.due(500)).isTrue();
+        assertThat(schedule.nextPollAtMs()).isEqualTo(500);
+    }
+
+    @Test
+    void quietPollsDoubleTheIntervalUpToTheMaximum() {
+        PollSchedule schedule = new PollSchedule(1_000, 5_000, 0);
+        long now = 0;
+        StringBuilder intervals = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            schedule.polled(now, false);
+            intervals.append(schedule.nextPollAtMs() - now).append(' ');
+            now = schedule.nextPollAtMs();
+        }
+
+        assertThat(intervals.toString().trim()).isEqualTo("2000 4000 5000 5000 5000");
+    }
+
+    @Test
+    void aChangeResetsTheIntervalToTheBase() {
+        PollSchedule schedule = new PollSchedule(1_000, 60_000, 0);
+        schedule.polled(0, false);
+        schedule.polled(2_000, false);
+
+        schedule.polled(6_000, true);
+
+        assertThat(schedule.nextPollAtMs()).isEqualTo(7_000);
+        assertThat(schedule.due(6_999)).isFalse();
+        assertThat(schedule.due(7_000)).isTrue();
+    }
+
+    @Test
+    void aFixedRateWhenTheMaximumEqualsTheBase() {
+        PollSchedule schedule = new PollSchedule(1_000, 1_000, 0);
+        schedule.polled(0, false);
+        schedule.polled(1_000, false);
+
+        assertThat(schedule.nextPollAtMs()).isEqualTo(2_000);
+    }
+}

@@ -1,0 +1,152 @@
+package io.kcdatazone.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kcdatazone.config.DataZoneConnectionConfig;
+import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.simulator.DataZoneSimulator;
+import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.ServiceError;
+import io.kcdatazone.simulator.SimulatorOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The poller against the simulator, through the real asynchronous SDK client. */
+class RunStatusPollerTest {
+
+    private static final DataSourceKey SALES = new DataSourceKey("dzd_demo", "sales_glue");
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    private DataZoneSimulator simulator;
+    private DataZoneClients clients;
+    private RunStatusPoller poller;
+
+    @BeforeEach
+    void start() {
+        simulator = DataZoneSimulator.start(SimulatorOptions.builder().clock(clock)
+                .conflictWhileRunInProgress(false).runsPerDataSourcePerDay(0).build());
+        Map<String, String> props = Map.of(
+                DataZoneConnectionConfig.REGION, "us-east-1",
+                DataZoneConnectionConfig.ENDPOINT_OVERRIDE, simulator.endpoint().toString(),
+                DataZoneConnectionConfig.ACCESS_KEY_ID, "AKIATESTONLY",
+                DataZoneConnectionConfig.SECRET_ACCESS_KEY, "test-only-secret");
+        clients = DataZoneClients.open(DataZoneConnectionConfig.from(
+                new AbstractConfig(DataZoneConnectionConfig.define(new ConfigDef()), props)), "poller-test");
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier());
+    }
+
+    @AfterEach
+    void stop() {
+        clients.close();
+        simulator.close();
+    }
+
+    private List<String> startRuns(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String token = "token-" + i;
+            ids.add(clients.sync().startDataSourceRun(b -> b.domainIdentifier(SALES.domainId())
+                    .dataSourceIdentifier(SALES.dataSourceId()).clientToken(token)).id());
+        }
+        return ids;
+    }
+
+    private Map<String, RunObservation> poll(Set<String> runIds) throws Exception {
+        return poller.poll(SALES, runIds).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void oneListCallObservesEveryRunOfADataSource() throws Exception {
+        List<String> runs = startRuns(30);
+        clock.advance(Duration.ofSeconds(3));
+
+        Map<String, RunObservation> seen = poll(Set.copyOf(runs));
+
+        assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(runs);
+        assertThat(seen.values()).allSatisfy(observation -> assertThat(observation.snapshot())
+                .hasValueSatisfying(run -> {
+                    assertThat(run.status()).isEqualTo("RUNNING");
+                    assertThat(run.domainId()).isEqualTo("dzd_demo");
+                    assertThat(run.dataSourceId()).isEqualTo("sales_glue");
+                }));
+        assertThat(simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS)).isEqualTo(1);
+        assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isZero();
+        assertThat(poller.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunBeyondThePagesIsReadWithGetDataSourceRun() throws Exception {
+        int total = RunStatusPoller.PAGE_SIZE * RunStatusPoller.MAX_PAGES + 5;
+        List<String> runs = startRuns(total);
+        clock.advance(Duration.ofSeconds(10));
+        // The list is newest first: the oldest run is on no page the poller reads; the newest is on the first.
+        String oldest = runs.get(0);
+        String newest = runs.get(total - 1);
+
+        Map<String, RunObservation> seen = poll(Set.of(oldest, newest));
+
+        assertThat(seen.get(oldest).snapshot()).map(RunSnapshot::status).hasValue("SUCCESS");
+        assertThat(seen.get(newest).snapshot()).map(RunSnapshot::status).hasValue("SUCCESS");
+        assertThat(simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS))
+                .isEqualTo(RunStatusPoller.MAX_PAGES);
+        assertThat(simulator.introspection().calls(Operation.GET_DATA_SOURCE_RUN)).singleElement()
+                .satisfies(call -> assertThat(call.labels()).containsEntry("identifier", oldest));
+        assertThat(poller.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+    }
+
+    @Test
+    void pagingStopsOnceEveryTrackedRunIsSeen() throws Exception {
+        List<String> runs = startRuns(RunStatusPoller.PAGE_SIZE + 10);
+
+        Map<String, RunObservation> seen = poll(Set.of(runs.get(runs.size() - 1), runs.get(runs.size() - 2)));
+
+        assertThat(seen).hasSize(2);
+        assertThat(simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS)).isEqualTo(1);
+    }
+
+    @Test
+    void aRunDataZoneNoLongerKnowsIsGone() throws Exception {
+        List<String> runs = startRuns(2);
+        simulator.faults().vanishRun(runs.get(0));
+
+        Map<String, RunObservation> seen = poll(Set.copyOf(runs));
+
+        assertThat(seen.get(runs.get(0)).snapshot()).isEmpty();
+        assertThat(seen.get(runs.get(1)).snapshot()).map(RunSnapshot::status).hasValue("REQUESTED");
+        assertThat(simulator.introspection().calls(Operation.GET_DATA_SOURCE_RUN)).singleElement()
+                .satisfies(call -> assertThat(call.httpStatus()).isEqualTo(404));
+    }
+
+    @Test
+    void aRunWhoseGetFailsOtherwiseIsLeftUnobservedForTheNextPoll() throws Exception {
+        List<String> runs = startRuns(1);
+        simulator.faults().vanishRun(runs.get(0));
+        simulator.faults().failNext(Operation.GET_DATA_SOURCE_RUN, ServiceError.ACCESS_DENIED, 1);
+
+        assertThat(poll(Set.copyOf(runs))).isEmpty();
+    }
+
+    @Test
+    void aFailingListFailsThePoll() {
+        startRuns(1);
+        simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.ACCESS_DENIED, 1);
+
+        assertThatThrownBy(() -> poller.poll(SALES, Set.of("any")).join())
+                .isInstanceOf(CompletionException.class)
+                .hasRootCauseInstanceOf(software.amazon.awssdk.services.datazone.model.AccessDeniedException.class);
+    }
+}

@@ -1,0 +1,254 @@
+package io.kcdatazone.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdatazone.simulator.Faults;
+import io.kcdatazone.simulator.Introspection;
+import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.RunScript;
+import io.kcdatazone.testkit.KafkaConnectStack;
+import io.kcdatazone.testkit.SimulatorService;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import jakarta.ws.rs.core.Response;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sink and source together on one worker: every request ends in one result event, every started run's statuses follow
+ * in order up to the terminal one, read as a Confluent consumer reads them.
+ */
+class SourceConnectorEndToEndTest {
+
+    private static final ManualClock CLOCK = Pipeline.clock();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final KafkaConnectStack STACK = KafkaConnectStack.builder()
+            .service(Pipeline.simulator(CLOCK, 20))
+            .build();
+
+    private Pipeline pipeline;
+
+    @AfterEach
+    void deleteConnectors() {
+        if (pipeline != null) {
+            pipeline.delete();
+        }
+    }
+
+    @Test
+    void everyRequestEndsInOneResultAndEveryRunInItsTerminalStatus() {
+        pipeline = new Pipeline(STACK, "outcomes");
+        pipeline.start(3, 3, 1, 2);
+        pipeline.request("req-success", Pipeline.dataSourceId(0));
+        pipeline.request("req-partial", Pipeline.dataSourceId(1));
+        pipeline.request("req-failed", Pipeline.dataSourceId(2));
+        pipeline.request("req-unknown", "no_such_source");
+        // The same key again: a second request record, so a second result, but the same run.
+        pipeline.request("req-success", Pipeline.dataSourceId(0));
+
+        try (OutputTopicReader reader = pipeline.reader(3)) {
+            reader.awaitEvents("5 results", events -> OutputTopicReader.count(events, ObservedEvent::isResult) == 5,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents("3 runs RUNNING", events -> statusCount(events, "RUNNING") == 3, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            List<ObservedEvent> events = reader.awaitEvents("3 runs ended",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
+            events = reader.readFor(Duration.ofSeconds(2));
+
+            Map<String, List<ObservedEvent>> byToken = events.stream()
+                    .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+            assertThat(byToken.keySet()).containsExactlyInAnyOrder("req-success", "req-partial", "req-failed",
+                    "req-unknown");
+            assertThat(byToken.get("req-unknown")).singleElement().satisfies(failed -> {
+                assertThat(failed.eventType()).isEqualTo("RUN_START_FAILED");
+                assertThat(failed.errorType()).isEqualTo("RESOURCE_NOT_FOUND_EXCEPTION");
+                assertThat(failed.runId()).isNull();
+                assertThat(failed.key()).isEqualTo("req-unknown");
+            });
+            assertThat(sequence(byToken.get("req-success"))).containsExactly(
+                    "RUN_STARTED REQUESTED", "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
+                    "RUN_STATUS_CHANGED RUNNING>SUCCESS");
+            assertThat(sequence(byToken.get("req-partial"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING", "RUN_STATUS_CHANGED RUNNING>PARTIALLY_SUCCEEDED");
+            assertThat(sequence(byToken.get("req-failed"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING", "RUN_STATUS_CHANGED RUNNING>FAILED");
+            assertThat(byToken.get("req-success")).extracting(ObservedEvent::runId).containsOnly(
+                    byToken.get("req-success").get(0).runId());
+            assertThat(byToken.get("req-partial").get(2).errorType()).isEqualTo("ACCESS_DENIED_EXCEPTION");
+            assertThat(events).allSatisfy(event -> assertThat(event.key()).isEqualTo(event.clientToken()));
+            assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aRunNeverSeenRunningAndOneEndingInAStatusNewerThanTheConnectorAreFollowedToTheirEnd() {
+        pipeline = new Pipeline(STACK, "odd");
+        pipeline.start(1, 1, 1, 1);
+        Faults faults = STACK.service(SimulatorService.class).simulator().faults();
+        faults.scriptNextRun(Pipeline.dataSourceId(6), RunScript.skipsRunning());
+        faults.scriptNextRun(Pipeline.dataSourceId(7), RunScript.endsWithUnknownStatus("CANCELLED"));
+        pipeline.request("odd-skips", Pipeline.dataSourceId(6));
+        pipeline.request("odd-unknown", Pipeline.dataSourceId(7));
+
+        try (OutputTopicReader reader = pipeline.reader(1)) {
+            reader.awaitEvents("2 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 2,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents("odd-unknown RUNNING", all -> statusCount(all, "RUNNING") == 1, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            List<ObservedEvent> events = reader.awaitEvents("both runs ended",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 3, TIMEOUT);
+
+            Map<String, List<ObservedEvent>> byToken = events.stream()
+                    .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+            assertThat(sequence(byToken.get("odd-skips"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>" + Pipeline.outcomeOf(6));
+            assertThat(sequence(byToken.get("odd-unknown"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING", "RUN_STATUS_CHANGED RUNNING>CANCELLED");
+        }
+        // The run that stopped in a status the connector does not know is not tracked (and polled) forever.
+        Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
+                assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
+    }
+
+    @Test
+    void fiveHundredRunsOfTwentyDataSourcesAreFollowedWithOneListCallPerDataSourceAndPoll() {
+        int requests = 500;
+        int dataSources = 20;
+        pipeline = new Pipeline(STACK, "many");
+        pipeline.start(6, 6, 3, 3);
+        Introspection calls = STACK.service(SimulatorService.class).simulator().introspection();
+        long listBefore = calls.callCount(Operation.LIST_DATA_SOURCE_RUNS);
+        long getBefore = calls.callCount(Operation.GET_DATA_SOURCE_RUN);
+        long began = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+            pipeline.request(String.format("many-%03d", i), Pipeline.dataSourceId(i % dataSources));
+        }
+
+        List<ObservedEvent> events;
+        try (OutputTopicReader reader = pipeline.reader(6)) {
+            reader.awaitEvents(requests + " results",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isResult) == requests, TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents(requests + " runs RUNNING", all -> statusCount(all, "RUNNING") == requests, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            events = reader.awaitEvents(requests + " runs ended",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 2L * requests, TIMEOUT);
+        }
+        long elapsedMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
+        long lists = calls.callCount(Operation.LIST_DATA_SOURCE_RUNS) - listBefore;
+        long gets = calls.callCount(Operation.GET_DATA_SOURCE_RUN) - getBefore;
+        long transitions = 2L * requests;
+        System.out.printf("%d runs of %d data sources in %d ms: %d ListDataSourceRuns + %d GetDataSourceRun calls for"
+                + " %d status transitions = %.3f status calls per transition, %.1f polls per data source%n",
+                requests, dataSources, elapsedMs, lists, gets, transitions, (double) (lists + gets) / transitions,
+                (double) lists / dataSources);
+
+        Map<String, List<ObservedEvent>> byRun = OutputTopicReader.byRun(events);
+        assertThat(byRun).hasSize(requests);
+        byRun.forEach((runId, runEvents) -> {
+            int dataSource = Integer.parseInt(runEvents.get(0).dataSourceId().substring(3));
+            assertThat(sequence(runEvents)).as(runId).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING",
+                    "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(dataSource));
+        });
+        assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
+        // Each data source's 25 runs fit on one page: one list call observes them all, no run needs its own call.
+        assertThat(gets).isZero();
+        assertThat(lists).as("at most one call per data source per poll interval")
+                .isLessThanOrEqualTo(dataSources * (elapsedMs / Pipeline.POLL_INTERVAL_MS + 1));
+        assertThat((double) (lists + gets) / transitions).as("status calls per transition").isLessThan(1.0);
+        assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 6);
+    }
+
+    @Test
+    void offsetsCanBeResetThroughConnectsRestApiAndInvalidEditsAreRefusedWithTheReason() {
+        pipeline = new Pipeline(STACK, "offsets");
+        pipeline.start(1, 1, 1, 1);
+        for (int i = 3; i < 6; i++) {
+            pipeline.request("offsets-" + i, Pipeline.dataSourceId(i));
+        }
+        try (OutputTopicReader reader = pipeline.reader(1)) {
+            reader.awaitEvents("3 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 3,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR.plus(Pipeline.RUNNING_FOR));
+            List<ObservedEvent> before = reader.awaitEvents("3 runs ended",
+                    all -> OutputTopicReader.count(all, e -> e.isStatusChange() && !"RUNNING".equals(e.status())) == 3,
+                    TIMEOUT);
+            String source = pipeline.sourceName();
+            assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
+            assertThat(STACK.connect().connectorOffsets(source).offsets()).singleElement()
+                    .satisfies(offset -> assertThat(((Number) offset.offset().get("position")).longValue())
+                            .isEqualTo(3L));
+
+            STACK.connect().stopConnector(source);
+            Awaitility.await("connector stopped").atMost(TIMEOUT).ignoreExceptions().until(() ->
+                    "STOPPED".equals(STACK.connect().connectorStatus(source).connector().state()));
+
+            Response negative = patchOffsets(source, "{\"ledgerTopic\": \"offsets-ledger\", \"ledgerPartition\": 0}",
+                    "{\"version\": 1, \"position\": -4}");
+            // Connect answers 500 for any ConnectException a connector throws here: the 400 it uses itself comes from
+            // a runtime class a plugin cannot depend on. The body carries the connector's reason.
+            assertThat(negative.getStatus()).isEqualTo(500);
+            assertThat(negative.getEntity().toString())
+                    .contains("offset field 'position' must be a non-negative ledger offset, got -4");
+            Response foreign = patchOffsets(source, "{\"ledgerTopic\": \"elsewhere\", \"ledgerPartition\": 0}",
+                    "{\"version\": 1, \"position\": 0}");
+            assertThat(foreign.getStatus()).isEqualTo(500);
+            assertThat(foreign.getEntity().toString()).contains("is not one of this connector's");
+
+            // Back to the third ledger entry, forgetting what was published: a replay of that entry's run only. The
+            // fields are in another order than the task writes them: Connect must still match the partition.
+            Response reset = patchOffsets(source, "{\"ledgerTopic\": \"offsets-ledger\", \"ledgerPartition\": 0}",
+                    "{\"version\": 1, \"position\": 2}");
+            assertThat(reset.getStatus()).as(String.valueOf(reset.getEntity())).isEqualTo(200);
+            STACK.connect().resumeConnector(source);
+
+            List<ObservedEvent> after = reader.awaitEvents("the third result and its run's terminal status again",
+                    all -> all.size() >= before.size() + 2, TIMEOUT);
+            after = reader.readFor(Duration.ofSeconds(2));
+            assertThat(after.subList(before.size(), after.size()))
+                    .as("a replay repeats eventIds only, so consumers that drop repeats see nothing new")
+                    .extracting(ObservedEvent::eventId)
+                    .hasSize(2)
+                    .isSubsetOf(before.stream().map(ObservedEvent::eventId).collect(Collectors.toList()));
+            List<ObservedEvent> resultsBefore = before.stream().filter(ObservedEvent::isResult)
+                    .collect(Collectors.toList());
+            assertThat(after.get(before.size()).eventId()).isEqualTo(resultsBefore.get(2).eventId());
+            assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
+        }
+    }
+
+    private static Response patchOffsets(String connector, String partition, String offset) {
+        return STACK.connect().requestPatch(STACK.connect().endpointForResource("connectors/" + connector + "/offsets"),
+                "{\"offsets\": [{\"partition\": " + partition + ", \"offset\": " + offset + "}]}");
+    }
+
+    private static void assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(String connector, int ledgerPartitions) {
+        List<ConnectorOffset> offsets = STACK.connect().connectorOffsets(connector).offsets();
+        assertThat(offsets).hasSizeLessThanOrEqualTo(ledgerPartitions);
+        assertThat(offsets).extracting(offset -> offset.partition().keySet())
+                .allSatisfy(keys -> assertThat(keys).containsExactlyInAnyOrder("ledgerTopic", "ledgerPartition"));
+        assertThat(offsets).extracting(offset -> (Object) offset.offset().get("runs")).containsOnly("[]");
+    }
+
+    private static long statusCount(List<ObservedEvent> events, String status) {
+        return OutputTopicReader.count(events, e -> e.isStatusChange() && status.equals(e.status()));
+    }
+
+    /** A run's events as "TYPE status" or "TYPE previous>status", in output order. */
+    static List<String> sequence(List<ObservedEvent> events) {
+        return events.stream().map(e -> e.eventType() + " "
+                + (e.isStatusChange() ? e.previousStatus() + ">" + e.status() : e.status()))
+                .collect(Collectors.toList());
+    }
+}
