@@ -1,0 +1,92 @@
+package io.kcdatazone.demo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A Java process the demo starts on a classpath of its choosing, its output in a log file. {@link #close()} asks it
+ * to stop (SIGTERM, so Kafka shuts down cleanly), then kills it and anything it spawned.
+ */
+final class ChildJvm implements AutoCloseable {
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
+    private final String name;
+    private final Process process;
+    private final Path logFile;
+
+    private ChildJvm(String name, Process process, Path logFile) {
+        this.name = name;
+        this.process = process;
+        this.logFile = logFile;
+    }
+
+    /**
+     * @param jvmOptions options before the main class, e.g. {@code -Xmx512m}
+     */
+    static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
+            List<String> args, Path logFile) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
+        return new ChildJvm(name, process, logFile);
+    }
+
+    /** Runs a child JVM to completion, e.g. a command-line tool. */
+    static void run(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
+            Path logFile, Duration timeout) throws IOException, InterruptedException {
+        try (ChildJvm tool = start(name, classpath, jvmOptions, mainClass, args, logFile)) {
+            if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + logFile);
+            }
+            if (tool.process.exitValue() != 0) {
+                throw new IllegalStateException(name + " failed with exit code " + tool.process.exitValue()
+                        + "; see " + logFile);
+            }
+        }
+    }
+
+    /** Fails with the log file named if the process has exited. */
+    void checkAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; see " + logFile);
+        }
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle()))
+                .collect(Collectors.toList());
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                handle.destroyForcibly();
+            } catch (InterruptedException e) {
+                handle.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
