@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <p>Format version {@value #FORMAT_VERSION} (the {@code version} field). Readers accept every version up to their own
  * and ignore unknown fields, so a field can be added without a version bump; a change of meaning needs a new version.
- * The field list is documented in {@code docs/ledger.md}.
+ * The field list is documented in {@code docs/sink.md}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class LedgerEntry {

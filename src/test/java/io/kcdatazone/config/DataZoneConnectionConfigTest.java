@@ -119,7 +119,8 @@ class DataZoneConnectionConfigTest {
         });
         assertThat(DEF.names()).containsExactlyInAnyOrder(
                 "datazone.region", "datazone.endpoint.override", "datazone.api.call.timeout.ms",
-                "datazone.api.call.attempt.timeout.ms", "datazone.sdk.max.attempts", "aws.access.key.id",
+                "datazone.api.call.attempt.timeout.ms", "datazone.sdk.max.attempts", "datazone.validate.live",
+                "aws.access.key.id",
                 "aws.secret.access.key", "aws.session.token", "aws.profile", "aws.credentials.file",
                 "aws.credentials.provider.class", "aws.role.arn", "aws.role.external.id", "aws.role.session.name",
                 "aws.sts.endpoint.override");
