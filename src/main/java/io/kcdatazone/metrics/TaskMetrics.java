@@ -38,6 +38,8 @@ public final class TaskMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskMetrics.class);
 
     private final Registry registry;
+    /** Gauges whose names a previous instance of this task still holds; registered once it lets go. */
+    private final Map<MetricName, MetricValueProvider<?>> pending = new LinkedHashMap<>();
 
     private TaskMetrics(Registry registry) {
         this.registry = registry;
@@ -69,15 +71,30 @@ public final class TaskMetrics implements AutoCloseable {
         MetricValueProvider<Object> provider = (Gauge<Object>) (config, now) -> value.get();
         try {
             MetricName metricName = registry.metricName(name, description, tags);
-            try {
-                registry.addMetric(metricName, provider);
-            } catch (IllegalArgumentException alreadyThere) {
-                // A restarted task can start before its previous instance has stopped: this instance takes over.
-                registry.removeMetric(metricName);
-                registry.addMetric(metricName, provider);
+            if (!tryAdd(metricName, provider)) {
+                pending.put(metricName, provider);
             }
         } catch (RuntimeException e) {
             unavailable(name, e);
+        }
+    }
+
+    /**
+     * Registers the gauges a previous instance of this task still held when this one started (a restart that did not
+     * wait for the old instance to stop). Cheap when there are none; tasks call it as they work.
+     */
+    public void registerPending() {
+        if (!pending.isEmpty()) {
+            pending.entrySet().removeIf(entry -> tryAdd(entry.getKey(), entry.getValue()));
+        }
+    }
+
+    private boolean tryAdd(MetricName metricName, MetricValueProvider<?> provider) {
+        try {
+            registry.addMetric(metricName, provider);
+            return true;
+        } catch (IllegalArgumentException stillHeldByThePreviousInstance) {
+            return false;
         }
     }
 
@@ -151,8 +168,6 @@ public final class TaskMetrics implements AutoCloseable {
 
         void addMetric(MetricName name, MetricValueProvider<?> provider);
 
-        void removeMetric(MetricName name);
-
         Sensor addSensor(String name);
 
         /** Releases what this task instance registered. */
@@ -164,7 +179,6 @@ public final class TaskMetrics implements AutoCloseable {
         private final Object pluginMetrics;
         private final Method metricName;
         private final Method addMetric;
-        private final Method removeMetric;
         private final Method addSensor;
 
         PluginMetricsRegistry(Object pluginMetrics) {
@@ -174,7 +188,6 @@ public final class TaskMetrics implements AutoCloseable {
                         pluginMetrics.getClass().getClassLoader());
                 metricName = api.getMethod("metricName", String.class, String.class, LinkedHashMap.class);
                 addMetric = api.getMethod("addMetric", MetricName.class, MetricValueProvider.class);
-                removeMetric = api.getMethod("removeMetric", MetricName.class);
                 addSensor = api.getMethod("addSensor", String.class);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("PluginMetrics has an unexpected shape", e);
@@ -189,11 +202,6 @@ public final class TaskMetrics implements AutoCloseable {
         @Override
         public void addMetric(MetricName name, MetricValueProvider<?> provider) {
             call(addMetric, name, provider);
-        }
-
-        @Override
-        public void removeMetric(MetricName name) {
-            call(removeMetric, name);
         }
 
         @Override
@@ -245,11 +253,6 @@ public final class TaskMetrics implements AutoCloseable {
         @Override
         public void addMetric(MetricName name, MetricValueProvider<?> provider) {
             metrics.addMetric(name, provider);
-        }
-
-        @Override
-        public void removeMetric(MetricName name) {
-            metrics.removeMetric(name);
         }
 
         @Override

@@ -110,6 +110,7 @@ public class DataSourceRunSinkTask extends SinkTask {
         }
         applyBackpressure();
         progressLog.maybeLog();
+        metrics.registerPending();
     }
 
     private String progress() {

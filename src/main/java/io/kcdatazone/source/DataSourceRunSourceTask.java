@@ -151,6 +151,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             readLedger(records);
             launchDuePolls();
             progressLog.maybeLog();
+            metrics.registerPending();
             return records.isEmpty() ? null : records;
         } catch (WakeupException e) {
             return null;

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
+import org.apache.kafka.common.metrics.Metrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -38,6 +39,42 @@ class TaskMetricsTest {
             assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(name, "call-latency-max"))
                     .isEqualTo(12.5);
         }
+    }
+
+    @Test
+    void aRestartedTaskTakesOverItsGaugesOnceThePreviousInstanceLetsGo() throws Exception {
+        // Connect 4.x gives each task instance its own PluginMetrics over the worker's registry; the runtime classes
+        // are looked up by name because the main code compiles against the Connect 3.9 API, which has none.
+        Metrics registry = new Metrics();
+        Class<?> impl = Class.forName("org.apache.kafka.common.metrics.internals.PluginMetricsImpl");
+        Map<String, String> taskTags = Map.of("connector", "restarted", "task", "0");
+        AutoCloseable previousPluginMetrics = (AutoCloseable) impl.getConstructor(Metrics.class, Map.class)
+                .newInstance(registry, taskTags);
+        Object nextPluginMetrics = impl.getConstructor(Metrics.class, Map.class).newInstance(registry, taskTags);
+
+        TaskMetrics previous = TaskMetrics.forTask((PluginMetricsContext) () -> previousPluginMetrics, "restarted");
+        TaskMetrics next = TaskMetrics.forTask((PluginMetricsContext) () -> nextPluginMetrics, "restarted");
+        previous.gauge("runs-started-total", "Runs started", () -> 1);
+        next.gauge("runs-started-total", "Runs started", () -> 2);
+        assertThat(gaugeValue(registry, "runs-started-total")).isEqualTo(1);
+
+        previousPluginMetrics.close(); // what Connect does when the old instance has stopped
+        next.registerPending();
+
+        assertThat(gaugeValue(registry, "runs-started-total")).isEqualTo(2);
+        registry.close();
+    }
+
+    private static Object gaugeValue(Metrics registry, String name) {
+        return registry.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name))
+                .map(e -> e.getValue().metricValue())
+                .findFirst().orElse(null);
+    }
+
+    /** The shape of a Connect 4.1+ task context, as far as metrics go. */
+    interface PluginMetricsContext {
+        Object pluginMetrics();
     }
 
     @Test
