@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,8 +31,9 @@ import org.apache.kafka.connect.data.Struct;
  *       tokens elsewhere) is the token as it is.</li>
  *   <li>Every other key becomes {@code "k1-"} followed by the lower-case hex SHA-256 of a canonical form: a type tag, a
  *       colon, then the value. Tags: {@code s} UTF-8 string, {@code b} bytes, {@code i} integer (decimal, so an int
- *       and a long of equal value give one token), {@code f} floating point (shortest decimal of the double value),
- *       {@code z} boolean, {@code j} struct, map or list as JSON with keys sorted and bytes in base64.</li>
+ *       and a long of equal value give one token), {@code f} float, double or BigDecimal (shortest plain decimal; a
+ *       float's own, not its double's), {@code z} boolean, {@code j} struct, map or list as JSON with keys sorted,
+ *       bytes in base64 and decimals as above.</li>
  *   <li>A null key, an empty string and empty bytes have no token: the request is invalid.</li>
  * </ul>
  */
@@ -75,12 +78,8 @@ public final class ClientTokens {
                 || key instanceof BigInteger) {
             return hashed("i", key.toString().getBytes(StandardCharsets.UTF_8));
         }
-        if (key instanceof BigDecimal) {
-            return hashed("f", ((BigDecimal) key).stripTrailingZeros().toPlainString()
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        if (key instanceof Float || key instanceof Double) {
-            return hashed("f", canonicalDouble(((Number) key).doubleValue()).getBytes(StandardCharsets.UTF_8));
+        if (isDecimal(key)) {
+            return hashed("f", canonicalDecimal((Number) key).getBytes(StandardCharsets.UTF_8));
         }
         if (key instanceof Boolean) {
             return hashed("z", key.toString().getBytes(StandardCharsets.UTF_8));
@@ -92,12 +91,39 @@ public final class ClientTokens {
                 + ", which has no canonical form for a clientToken");
     }
 
-    private static String canonicalDouble(double value) {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            return Double.toString(value);
+    private static boolean isDecimal(Object value) {
+        return value instanceof Float || value instanceof Double || value instanceof BigDecimal;
+    }
+
+    /** The shortest plain decimal of a float, double or BigDecimal; NaN and the infinities as Java spells them. */
+    private static String canonicalDecimal(Number value) {
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).stripTrailingZeros().toPlainString();
         }
-        // Float keys are widened through their decimal form so that 1.1f and 1.1d give one token.
-        return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+        double asDouble = value.doubleValue();
+        if (Double.isNaN(asDouble) || Double.isInfinite(asDouble)) {
+            return Double.toString(asDouble);
+        }
+        return shortestDecimal(value).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The decimal with the fewest significant digits that reads back as the same float or double, the one nearest the
+     * binary value when several do. A float is taken at its own precision, so 1.1f and 1.1d give one token (the double
+     * of 1.1f is 1.100000023841858). Not {@code Double.toString}: before Java 19 it is not always the shortest
+     * (JDK-4511638), which would make a token depend on the worker's JDK.
+     */
+    private static BigDecimal shortestDecimal(Number value) {
+        BigDecimal exact = new BigDecimal(value.doubleValue());
+        for (int digits = 1; ; digits++) {
+            BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            boolean readsBack = value instanceof Float
+                    ? candidate.floatValue() == value.floatValue()
+                    : candidate.doubleValue() == value.doubleValue();
+            if (readsBack) {
+                return candidate;
+            }
+        }
     }
 
     private static byte[] canonicalJson(Object key) {
@@ -132,8 +158,8 @@ public final class ClientTokens {
         if (value instanceof byte[] || value instanceof ByteBuffer) {
             return Base64.getEncoder().encodeToString(bytesOf(value));
         }
-        if (value instanceof Float || value instanceof Double) {
-            return canonicalDouble(((Number) value).doubleValue());
+        if (isDecimal(value)) {
+            return canonicalDecimal((Number) value);
         }
         return value;
     }
