@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +33,8 @@ import org.apache.kafka.connect.data.Struct;
  *   <li>Every other key becomes {@code "k1-"} followed by the lower-case hex SHA-256 of a canonical form: a type tag, a
  *       colon, then the value. Tags: {@code s} UTF-8 string, {@code b} bytes, {@code i} integer (decimal, so an int
  *       and a long of equal value give one token), {@code f} float, double or BigDecimal (shortest plain decimal; a
- *       float's own, not its double's), {@code z} boolean, {@code j} struct, map or list as JSON with keys sorted,
+ *       float's own, not its double's), {@code z} boolean, {@code t} date, time or timestamp (epoch milliseconds),
+ *       {@code j} struct, map or list as JSON with keys sorted,
  *       bytes in base64 and decimals as above.</li>
  *   <li>A null key, an empty string and empty bytes have no token: the request is invalid.</li>
  * </ul>
@@ -83,6 +85,10 @@ public final class ClientTokens {
         }
         if (key instanceof Boolean) {
             return hashed("z", key.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (key instanceof Date) {
+            // Connect's Date, Time and Timestamp logical types; inside structures Jackson writes the same millis.
+            return hashed("t", Long.toString(((Date) key).getTime()).getBytes(StandardCharsets.UTF_8));
         }
         if (key instanceof Struct || key instanceof Map || key instanceof Collection) {
             return hashed("j", canonicalJson(key));

@@ -104,9 +104,12 @@ public final class RunRequestParser {
             throw new InvalidRequestException("the request value (" + carrier + ") is not valid JSON: "
                     + printable(e.getOriginalMessage(), MAX_PARSER_MESSAGE));
         }
-        if (tree == null || !tree.isObject()) {
+        if (tree == null || tree.isMissingNode()) {
+            throw new InvalidRequestException("the request value (" + carrier + ") is empty; expected a JSON object");
+        }
+        if (!tree.isObject()) {
             throw new InvalidRequestException("the request value (" + carrier + ") is JSON but not an object; got "
-                    + (tree == null ? "nothing" : tree.getNodeType().name().toLowerCase()));
+                    + tree.getNodeType().name().toLowerCase());
         }
         return name -> {
             JsonNode node = tree.get(name);

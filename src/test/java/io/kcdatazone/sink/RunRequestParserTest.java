@@ -50,6 +50,8 @@ class RunRequestParserTest {
     void namesWhatIsWrong() {
         assertProblem("{not json", "not valid JSON");
         assertProblem("[1,2]", "JSON but not an object");
+        assertProblem("", "(string) is empty");
+        assertProblem(" \n", "(string) is empty");
         assertProblem("{\"domainIdentifier\":\"dzd_a\"}", "no 'dataSourceIdentifier'");
         assertProblem("{\"domainIdentifier\":\"dzd_a\",\"dataSourceIdentifier\":7}",
                 "'dataSourceIdentifier' must be a string");
