@@ -32,6 +32,7 @@ import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.storage.StringConverter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -220,6 +221,36 @@ class SinkBadInputCorpusTest {
 
             verify(strings, sentStrings, tolerance);
             verify(typed, sentTyped, tolerance);
+        }
+    }
+
+    /**
+     * A bad record near the brokers' size limit grows past it in the dead letter queue, by Connect's context headers.
+     * Connect then fails the task (or, when the producer refuses it first, drops the dead letter), so the docs ask
+     * for headroom on the dead letter queue; this is that configuration working.
+     */
+    @Test
+    void aBadRecordNearTheSizeLimitReachesADeadLetterQueueWithHeadroom() {
+        try (SinkScenario sink = SinkScenario.create(STACK, "near-limit", 1)) {
+            String deadLetters = deadLetterTopic(sink);
+            STACK.connect().kafka().createTopic(deadLetters, 1, 1, Map.of("max.message.bytes", "2097152"));
+            sink.with("value.converter", ByteArrayConverter.class.getName())
+                    .with("errors.tolerance", "all")
+                    .with("errors.deadletterqueue.topic.name", deadLetters)
+                    .with("errors.deadletterqueue.context.headers.enable", "true")
+                    .with("producer.override.max.request.size", "2097152")
+                    .start();
+            byte[] nearLimit = utf8("x".repeat(1_048_000));
+            Sent bad = sink.send(0, utf8("near-limit"), nearLimit, List.of());
+            sink.send("after-near-limit", VALID);
+
+            sink.awaitEveryOutcome();
+            sink.awaitOffsetsCommittedToTheEnd();
+            assertThat(sink.outcomesOf(bad)).singleElement()
+                    .satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.RUN_START_FAILED));
+            assertThat(deadLetters(sink).get(bad.coordinates().offset()).value()).isEqualTo(nearLimit);
+            ConnectorStateInfo status = STACK.connect().connectorStatus(sink.name());
+            assertThat(status.tasks()).extracting(ConnectorStateInfo.TaskState::state).containsOnly("RUNNING");
         }
     }
 

@@ -86,7 +86,10 @@ final class SinkScenario implements AutoCloseable {
         config.put("retry.backoff.ms", "50");
         config.put("retry.backoff.max.ms", "500");
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.ACKS_CONFIG, "all",
+                // up to what the brokers take, so tests can send records near the limit
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024), new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /** A scenario for connector {@code name} over a new request topic of {@code partitions} partitions. */
