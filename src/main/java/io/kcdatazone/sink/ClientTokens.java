@@ -153,7 +153,15 @@ public final class ClientTokens {
         }
         if (value instanceof Map) {
             Map<String, Object> entries = new TreeMap<>();
-            ((Map<?, ?>) value).forEach((k, v) -> entries.put(String.valueOf(k), toPlain(v)));
+            ((Map<?, ?>) value).forEach((k, v) -> {
+                String name = canonicalName(k);
+                if (entries.containsKey(name)) {
+                    // which entry would win depends on the map's iteration order, so the token would not be stable
+                    throw new InvalidRequestException("the record key is a map with two keys of one canonical form"
+                            + " (such as 0.0 and -0.0), which has no stable clientToken");
+                }
+                entries.put(name, toPlain(v));
+            });
             return entries;
         }
         if (value instanceof Collection) {
@@ -167,7 +175,22 @@ public final class ClientTokens {
         if (isDecimal(value)) {
             return canonicalDecimal((Number) value);
         }
+        if (value instanceof Date) {
+            return ((Date) value).getTime();
+        }
         return value;
+    }
+
+    /**
+     * A map key as a JSON object name: scalars as their canonical text, containers as canonical JSON. Never
+     * {@code toString()}, which is an identity hash for bytes and depends on the time zone for dates.
+     */
+    private static String canonicalName(Object key) {
+        Object plain = toPlain(key);
+        if (plain == null || plain instanceof String || plain instanceof Number || plain instanceof Boolean) {
+            return String.valueOf(plain);
+        }
+        return new String(canonicalJson(plain), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytesOf(Object value) {

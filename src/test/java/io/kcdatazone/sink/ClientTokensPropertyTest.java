@@ -8,10 +8,12 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TimeZone;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -112,6 +114,35 @@ class ClientTokensPropertyTest {
                 .isEqualTo(ClientTokens.fromKey(Map.of("a", 1.5d)));
         assertThat(ClientTokens.fromKey(List.of(new BigInteger("7"), (byte) 7)))
                 .isEqualTo(ClientTokens.fromKey(List.of(7L, (short) 7)));
+    }
+
+    @Test
+    void mapsWithKeysOfAnyTypeHaveAStableToken() {
+        Map<Object, Object> bytesKeyed = new LinkedHashMap<>();
+        bytesKeyed.put(new byte[] {1, 2}, 1);
+        Map<Object, Object> sameContent = new LinkedHashMap<>();
+        sameContent.put(new byte[] {1, 2}, 1);
+        assertThat(ClientTokens.fromKey(bytesKeyed)).as("bytes map keys by content, not identity")
+                .isEqualTo(ClientTokens.fromKey(sameContent));
+
+        TimeZone zone = TimeZone.getDefault();
+        Map<Object, Object> dateKeyed = Map.of(new Date(1_700_000_000_000L), "x");
+        String token = ClientTokens.fromKey(dateKeyed);
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
+            assertThat(ClientTokens.fromKey(dateKeyed)).as("date map keys whatever the time zone").isEqualTo(token);
+        } finally {
+            TimeZone.setDefault(zone);
+        }
+        assertThat(ClientTokens.fromKey(Map.of(1, "a", 2L, "b")))
+                .as("integer map keys as before: their decimal text")
+                .isEqualTo(ClientTokens.fromKey(Map.of("1", "a", "2", "b")));
+
+        Map<Object, Object> zeros = new LinkedHashMap<>();
+        zeros.put(0.0d, "a");
+        zeros.put(-0.0d, "b");
+        assertThatThrownBy(() -> ClientTokens.fromKey(zeros)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("two keys of one canonical form");
     }
 
     @Test
