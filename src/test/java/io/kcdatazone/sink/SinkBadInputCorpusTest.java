@@ -187,6 +187,9 @@ class SinkBadInputCorpusTest {
                     ClientTokens.fromKey(List.of(1, 2))),
             typed("map key", "{\"type\":\"map\",\"keys\":{\"type\":\"string\"},\"values\":{\"type\":\"string\"}}",
                     "{\"b\":\"x\",\"a\":\"y\"}", ClientTokens.fromKey(Map.of("a", "y", "b", "x"))),
+            typed("map key with bytes keys", "{\"type\":\"map\",\"keys\":{\"type\":\"bytes\"},"
+                    + "\"values\":{\"type\":\"int32\"}}", "[[\"AQI=\",1]]",
+                    ClientTokens.fromKey(Map.of(bytes(1, 2), 1))),
             typed("struct key", "{\"type\":\"struct\",\"fields\":[{\"field\":\"b\",\"type\":\"string\"},"
                     + "{\"field\":\"a\",\"type\":\"int32\"}]}", "{\"b\":\"x\",\"a\":1}",
                     "k1-fa2771f22f43d817ee020aecd5ea0efea615e5ad3a1997f2676b7a4201babd64"),
