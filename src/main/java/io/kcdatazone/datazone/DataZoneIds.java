@@ -35,7 +35,7 @@ public final class DataZoneIds {
     private static String printable(String text) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> {
-            if (cp >= 0x20 && cp != 0x7F) {
+            if (!Character.isISOControl(cp)) {
                 out.appendCodePoint(cp);
             } else {
                 out.append(String.format("\\u%04x", cp));

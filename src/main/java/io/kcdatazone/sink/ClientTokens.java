@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,8 +32,10 @@ import org.apache.kafka.connect.data.Struct;
  *       tokens elsewhere) is the token as it is.</li>
  *   <li>Every other key becomes {@code "k1-"} followed by the lower-case hex SHA-256 of a canonical form: a type tag, a
  *       colon, then the value. Tags: {@code s} UTF-8 string, {@code b} bytes, {@code i} integer (decimal, so an int
- *       and a long of equal value give one token), {@code f} floating point (shortest decimal of the double value),
- *       {@code z} boolean, {@code j} struct, map or list as JSON with keys sorted and bytes in base64.</li>
+ *       and a long of equal value give one token), {@code f} float, double or BigDecimal (shortest plain decimal; a
+ *       float's own, not its double's), {@code z} boolean, {@code t} date, time or timestamp (epoch milliseconds),
+ *       {@code j} struct, map or list as JSON with keys sorted,
+ *       bytes in base64 and decimals as above.</li>
  *   <li>A null key, an empty string and empty bytes have no token: the request is invalid.</li>
  * </ul>
  */
@@ -75,15 +80,15 @@ public final class ClientTokens {
                 || key instanceof BigInteger) {
             return hashed("i", key.toString().getBytes(StandardCharsets.UTF_8));
         }
-        if (key instanceof BigDecimal) {
-            return hashed("f", ((BigDecimal) key).stripTrailingZeros().toPlainString()
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        if (key instanceof Float || key instanceof Double) {
-            return hashed("f", canonicalDouble(((Number) key).doubleValue()).getBytes(StandardCharsets.UTF_8));
+        if (isDecimal(key)) {
+            return hashed("f", canonicalDecimal((Number) key).getBytes(StandardCharsets.UTF_8));
         }
         if (key instanceof Boolean) {
             return hashed("z", key.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (key instanceof Date) {
+            // Connect's Date, Time and Timestamp logical types; inside structures Jackson writes the same millis.
+            return hashed("t", Long.toString(((Date) key).getTime()).getBytes(StandardCharsets.UTF_8));
         }
         if (key instanceof Struct || key instanceof Map || key instanceof Collection) {
             return hashed("j", canonicalJson(key));
@@ -92,12 +97,39 @@ public final class ClientTokens {
                 + ", which has no canonical form for a clientToken");
     }
 
-    private static String canonicalDouble(double value) {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            return Double.toString(value);
+    private static boolean isDecimal(Object value) {
+        return value instanceof Float || value instanceof Double || value instanceof BigDecimal;
+    }
+
+    /** The shortest plain decimal of a float, double or BigDecimal; NaN and the infinities as Java spells them. */
+    private static String canonicalDecimal(Number value) {
+        if (value instanceof BigDecimal) {
+            return ((BigDecimal) value).stripTrailingZeros().toPlainString();
         }
-        // Float keys are widened through their decimal form so that 1.1f and 1.1d give one token.
-        return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+        double asDouble = value.doubleValue();
+        if (Double.isNaN(asDouble) || Double.isInfinite(asDouble)) {
+            return Double.toString(asDouble);
+        }
+        return shortestDecimal(value).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * The decimal with the fewest significant digits that reads back as the same float or double, the one nearest the
+     * binary value when several do. A float is taken at its own precision, so 1.1f and 1.1d give one token (the double
+     * of 1.1f is 1.100000023841858). Not {@code Double.toString}: before Java 19 it is not always the shortest
+     * (JDK-4511638), which would make a token depend on the worker's JDK.
+     */
+    private static BigDecimal shortestDecimal(Number value) {
+        BigDecimal exact = new BigDecimal(value.doubleValue());
+        for (int digits = 1; ; digits++) {
+            BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            boolean readsBack = value instanceof Float
+                    ? candidate.floatValue() == value.floatValue()
+                    : candidate.doubleValue() == value.doubleValue();
+            if (readsBack) {
+                return candidate;
+            }
+        }
     }
 
     private static byte[] canonicalJson(Object key) {
@@ -121,7 +153,15 @@ public final class ClientTokens {
         }
         if (value instanceof Map) {
             Map<String, Object> entries = new TreeMap<>();
-            ((Map<?, ?>) value).forEach((k, v) -> entries.put(String.valueOf(k), toPlain(v)));
+            ((Map<?, ?>) value).forEach((k, v) -> {
+                String name = canonicalName(k);
+                if (entries.containsKey(name)) {
+                    // which entry would win depends on the map's iteration order, so the token would not be stable
+                    throw new InvalidRequestException("the record key is a map with two keys of one canonical form"
+                            + " (such as 0.0 and -0.0), which has no stable clientToken");
+                }
+                entries.put(name, toPlain(v));
+            });
             return entries;
         }
         if (value instanceof Collection) {
@@ -132,10 +172,25 @@ public final class ClientTokens {
         if (value instanceof byte[] || value instanceof ByteBuffer) {
             return Base64.getEncoder().encodeToString(bytesOf(value));
         }
-        if (value instanceof Float || value instanceof Double) {
-            return canonicalDouble(((Number) value).doubleValue());
+        if (isDecimal(value)) {
+            return canonicalDecimal((Number) value);
+        }
+        if (value instanceof Date) {
+            return ((Date) value).getTime();
         }
         return value;
+    }
+
+    /**
+     * A map key as a JSON object name: scalars as their canonical text, containers as canonical JSON. Never
+     * {@code toString()}, which is an identity hash for bytes and depends on the time zone for dates.
+     */
+    private static String canonicalName(Object key) {
+        Object plain = toPlain(key);
+        if (plain == null || plain instanceof String || plain instanceof Number || plain instanceof Boolean) {
+            return String.valueOf(plain);
+        }
+        return new String(canonicalJson(plain), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytesOf(Object value) {

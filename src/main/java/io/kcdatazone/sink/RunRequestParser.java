@@ -1,7 +1,9 @@
 package io.kcdatazone.sink;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdatazone.datazone.DataZoneIds;
 import java.nio.ByteBuffer;
@@ -26,7 +28,15 @@ public final class RunRequestParser {
     public static final String DOMAIN_FIELD = "domainIdentifier";
     public static final String DATA_SOURCE_FIELD = "dataSourceIdentifier";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strict where leniency would guess: content after the object (two requests in one value) and a field given twice
+     * (which of two data sources?) make the value invalid instead of silently taking one of them.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Jackson quotes the offending input; a bad value must not make a long log line or error header. */
+    private static final int MAX_PARSER_MESSAGE = 300;
 
     private final Optional<String> defaultDomainId;
 
@@ -92,11 +102,14 @@ public final class RunRequestParser {
             tree = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("the request value (" + carrier + ") is not valid JSON: "
-                    + e.getOriginalMessage());
+                    + printable(e.getOriginalMessage(), MAX_PARSER_MESSAGE));
         }
-        if (tree == null || !tree.isObject()) {
+        if (tree == null || tree.isMissingNode()) {
+            throw new InvalidRequestException("the request value (" + carrier + ") is empty; expected a JSON object");
+        }
+        if (!tree.isObject()) {
             throw new InvalidRequestException("the request value (" + carrier + ") is JSON but not an object; got "
-                    + (tree == null ? "nothing" : tree.getNodeType().name().toLowerCase()));
+                    + tree.getNodeType().name().toLowerCase());
         }
         return name -> {
             JsonNode node = tree.get(name);
@@ -140,6 +153,14 @@ public final class RunRequestParser {
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("the request value (bytes) is not UTF-8 text");
         }
+    }
+
+    /** Escapes control characters (line breaks included) and shortens the text, as it quotes untrusted input. */
+    private static String printable(String text, int maxLength) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(maxLength).forEach(cp ->
+                out.append(Character.isISOControl(cp) ? String.format("\\u%04x", cp) : Character.toString(cp)));
+        return text.codePointCount(0, text.length()) > maxLength ? out.append("...").toString() : out.toString();
     }
 
     /** Looks up one field of the request value as text. */

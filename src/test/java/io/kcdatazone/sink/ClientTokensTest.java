@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,15 @@ class ClientTokensTest {
         Schema schema = SchemaBuilder.struct().field("b", Schema.STRING_SCHEMA).field("a", Schema.INT32_SCHEMA).build();
         assertThat(ClientTokens.fromKey(new Struct(schema).put("b", "x").put("a", 1)))
                 .as("a struct and a map with the same content are the same key").isEqualTo(expected);
+    }
+
+    @Test
+    void datesTimesAndTimestampsAreTheirEpochMillis() {
+        // printf '%s' 't:1700000000000' | sha256sum
+        assertThat(ClientTokens.fromKey(new Date(1_700_000_000_000L)))
+                .isEqualTo("k1-07a5f315dee4853e21bc29c50c24d9e80550dfc8a490cada566daf4087ce3df0");
+        assertThat(ClientTokens.fromKey(new Date(1_700_000_000_000L)))
+                .isNotEqualTo(ClientTokens.fromKey(1_700_000_000_000L));
     }
 
     @Test

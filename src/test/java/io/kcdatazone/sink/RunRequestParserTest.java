@@ -50,6 +50,8 @@ class RunRequestParserTest {
     void namesWhatIsWrong() {
         assertProblem("{not json", "not valid JSON");
         assertProblem("[1,2]", "JSON but not an object");
+        assertProblem("", "(string) is empty");
+        assertProblem(" \n", "(string) is empty");
         assertProblem("{\"domainIdentifier\":\"dzd_a\"}", "no 'dataSourceIdentifier'");
         assertProblem("{\"domainIdentifier\":\"dzd_a\",\"dataSourceIdentifier\":7}",
                 "'dataSourceIdentifier' must be a string");
@@ -76,6 +78,26 @@ class RunRequestParserTest {
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("(1000004 chars)")
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+    }
+
+    @Test
+    void refusesJsonThatWouldMakeItGuess() {
+        String valid = "{\"domainIdentifier\":\"dzd_a\",\"dataSourceIdentifier\":\"ds\"}";
+        assertProblem(valid + "{\"dataSourceIdentifier\":\"other\"}", "not valid JSON");
+        assertProblem(valid + " trailing", "not valid JSON");
+        assertProblem("{\"domainIdentifier\":\"dzd_a\",\"dataSourceIdentifier\":\"ds\",\"dataSourceIdentifier\":\"x\"}",
+                "Duplicate field 'dataSourceIdentifier'");
+        assertThat(parser.parse(valid + " \n")).as("trailing white space is fine")
+                .isEqualTo(new RunRequest("dzd_a", "ds"));
+    }
+
+    @Test
+    void quotesNoControlCharacterFromTheInput() {
+        assertThatThrownBy(() -> parser.parse("xz\u007f\u0085"))
+                .hasMessageContaining("not valid JSON").hasMessageContaining("\\u007f")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u007f"));
+        assertThatThrownBy(() -> parser.parse(Map.of("domainIdentifier", "dzd_a", "dataSourceIdentifier", "a\u0085b")))
+                .hasMessageContaining("'a\\u0085b' does not match");
     }
 
     private void assertProblem(String json, String expected) {

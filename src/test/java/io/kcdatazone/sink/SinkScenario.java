@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.awaitility.Awaitility;
@@ -85,7 +86,10 @@ final class SinkScenario implements AutoCloseable {
         config.put("retry.backoff.ms", "50");
         config.put("retry.backoff.max.ms", "500");
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.ACKS_CONFIG, "all",
+                // up to what the brokers take, so tests can send records near the limit
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024), new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /** A scenario for connector {@code name} over a new request topic of {@code partitions} partitions. */
@@ -152,11 +156,21 @@ final class SinkScenario implements AutoCloseable {
 
     /** Produces a request (a tombstone when {@code value} is null) to a partition, or by key when it is null. */
     Sent send(Integer partition, String key, String value) {
-        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        byte[] valueBytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+        return send(partition, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8), List.of());
+    }
+
+    /**
+     * Produces a request as raw bytes, with headers; a null {@code value} makes a tombstone. The {@link Sent} shows
+     * key and value decoded as UTF-8, whatever they are.
+     */
+    Sent send(Integer partition, byte[] keyBytes, byte[] valueBytes, List<Header> headers) {
+        String key = keyBytes == null ? null : new String(keyBytes, StandardCharsets.UTF_8);
+        String value = valueBytes == null ? null : new String(valueBytes, StandardCharsets.UTF_8);
         RecordMetadata metadata;
         try {
-            metadata = producer.send(new ProducerRecord<>(requestTopic, partition, keyBytes, valueBytes)).get();
+            metadata = producer.send(new ProducerRecord<>(requestTopic, partition, keyBytes, valueBytes, headers))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
