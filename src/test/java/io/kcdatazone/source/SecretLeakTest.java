@@ -110,6 +110,9 @@ class SecretLeakTest {
                 .anyMatch(line -> line.contains("Using AWS credentials from assume-role of " + ROLE_ARN))
                 .anyMatch(line -> line.contains("Could not resolve AWS credentials"));
         assertThat(traces).as("status traces scanned (the refused connector's at least)").isPositive();
+        // docs/security.md's least-privilege policy grants these operations and no other.
+        assertThat(simulator().introspection().calls()).extracting(call -> call.operation().apiName())
+                .isSubsetOf("StartDataSourceRun", "GetDataSourceRun", "ListDataSourceRuns", "GetDomain");
         assertThat(scan.findings()).as("places a secret was found in, out of %d texts scanned",
                 scan.textsScanned()).isEmpty();
 
