@@ -150,10 +150,12 @@ class SecretLeakTest {
         for (int i = 0; i < 4; i++) {
             pipeline.request("leak-" + i, Pipeline.dataSourceId(i));
         }
-        pipeline.request("leak-unknown", "no_such_source");
-        STACK.produce(pipeline.requestTopic(), "leak-malformed", "{this is not JSON");
-
         try (OutputTopicReader reader = pipeline.reader(1)) {
+            // Only after the faults are used up, so that the unknown data source is DataZone's answer to it.
+            reader.awaitEvents("4 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 4,
+                    TIMEOUT);
+            pipeline.request("leak-unknown", "no_such_source");
+            STACK.produce(pipeline.requestTopic(), "leak-malformed", "{this is not JSON");
             // A result per request, the malformed one included (and it also goes to the DLQ).
             List<ObservedEvent> events = reader.awaitEvents("6 results",
                     all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 6, TIMEOUT);

@@ -34,7 +34,14 @@ public final class SecretScan {
             encodings.put("hex", HexFormat.of().formatHex(bytes));
             encodings.put("HEX", HexFormat.of().withUpperCase().formatHex(bytes));
             encodings.put("url-encoded", URLEncoder.encode(secret, StandardCharsets.UTF_8));
-            encodedByLabel.put(label, encodings);
+            // An encoding that leaves a secret as another one has it would report the same place twice.
+            Map<String, String> distinct = new LinkedHashMap<>();
+            encodings.forEach((encoding, value) -> {
+                if (!distinct.containsValue(value)) {
+                    distinct.put(encoding, value);
+                }
+            });
+            encodedByLabel.put(label, distinct);
         });
     }
 
