@@ -119,19 +119,23 @@ class SaslLedgerTest {
 
     @Test
     void aMalformedJaasConfigIsReportedWithoutThePasswordItHolds() {
-        Map<String, String> config = connectorConfig("sasl-malformed", WRONG_PASSWORD);
-        // No terminating semicolon, and an unquoted value Kafka's JAAS parser cannot read.
-        config.put(LedgerConfig.KAFKA_PREFIX + "sasl.jaas.config", SaslKafkaService.jaasConfig("u", WRONG_PASSWORD)
-                .replace(";", "").replace("\"" + WRONG_PASSWORD + "\"", WRONG_PASSWORD + " = x"));
+        String wellFormed = SaslKafkaService.jaasConfig("u", WRONG_PASSWORD);
+        // Typos Kafka's JAAS parser stops at: a missing '=' before the password, an unquoted value and no semicolon.
+        List<String> malformed = List.of(wellFormed.replace("password=", "password "),
+                wellFormed.replace(";", "").replace("\"" + WRONG_PASSWORD + "\"", WRONG_PASSWORD + " = x"));
+        for (String jaasConfig : malformed) {
+            Map<String, String> config = connectorConfig("sasl-malformed", WRONG_PASSWORD);
+            config.put(LedgerConfig.KAFKA_PREFIX + "sasl.jaas.config", jaasConfig);
 
-        Config result = new DataSourceRunSinkConnector().validate(config);
+            Config result = new DataSourceRunSinkConnector().validate(config);
 
-        assertThat(result.configValues()).flatExtracting(ConfigValue::errorMessages)
-                .isNotEmpty()
-                .allSatisfy(message -> assertThat(message).doesNotContain(WRONG_PASSWORD));
-        config.put("output.topic", "sasl-malformed-events");
-        assertThatThrownBy(() -> new DataSourceRunSourceConnector().start(config))
-                .satisfies(e -> assertThat(stackTraceOf(e)).doesNotContain(WRONG_PASSWORD));
+            assertThat(result.configValues()).flatExtracting(ConfigValue::errorMessages)
+                    .isNotEmpty()
+                    .allSatisfy(message -> assertThat(message).doesNotContain(WRONG_PASSWORD));
+            config.put("output.topic", "sasl-malformed-events");
+            assertThatThrownBy(() -> new DataSourceRunSourceConnector().start(config))
+                    .satisfies(e -> assertThat(stackTraceOf(e)).doesNotContain(WRONG_PASSWORD));
+        }
     }
 
     private static LedgerConfig ledgerConfig(String topic, String password) {
