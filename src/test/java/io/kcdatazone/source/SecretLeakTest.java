@@ -16,11 +16,14 @@ import io.kcdatazone.testkit.SecretScan;
 import io.kcdatazone.testkit.SimulatorService;
 import io.kcdatazone.testkit.TopicDump;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
@@ -85,6 +88,7 @@ class SecretLeakTest {
     void noSecretReachesALogLineATopicAStatusTraceOrTheSimulator() {
         SecretScan scan = SecretScan.of(secrets());
         List<String> logLines;
+        int traces;
         try (CapturedLog log = CapturedLog.start(Map.of(
                 "io.kcdatazone", Level.DEBUG,
                 // the clients' and Connect's configuration dumps, silenced in tests.log, are where leaks hide
@@ -94,6 +98,9 @@ class SecretLeakTest {
                 "org.apache.kafka.clients.producer.ProducerConfig", Level.INFO,
                 "org.apache.kafka.connect.runtime.distributed.DistributedConfig", Level.INFO))) {
             runTheFlowWithFailures();
+            traces = scanStatusTraces(scan); // before the connectors go, and their status with them
+            // Stopping is part of the flow: tasks close their clients and log while doing so.
+            deleteConnectorsAndAwaitTheirTasksStopped();
             logLines = log.lines();
         }
 
@@ -101,7 +108,6 @@ class SecretLeakTest {
             scan.scan("log line " + i + ": " + scan.masked(firstLine(logLines.get(i))), logLines.get(i));
         }
         scanTopics(scan);
-        int traces = scanStatusTraces(scan);
         simulator().introspection().calls().forEach(call -> scan.scan("simulator call " + call.requestId(),
                 call.toString()));
         simulator().introspection().runs().forEach(run -> scan.scan("simulator run", run.toString()));
@@ -196,6 +202,13 @@ class SecretLeakTest {
             return "FAILED".equals(status.connector().state())
                     || status.tasks().stream().anyMatch(task -> "FAILED".equals(task.state()));
         });
+    }
+
+    private void deleteConnectorsAndAwaitTheirTasksStopped() {
+        STACK.connect().connectors().forEach(STACK.connect()::deleteConnector);
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Awaitility.await("every task stopped").atMost(TIMEOUT).until(() -> STACK.connect().connectors().isEmpty()
+                && server.queryNames(new ObjectName("kafka.connect:type=connector-task-metrics,*"), null).isEmpty());
     }
 
     private void scanTopics(SecretScan scan) {
