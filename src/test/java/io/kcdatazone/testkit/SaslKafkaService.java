@@ -37,6 +37,7 @@ public final class SaslKafkaService implements StackService {
                 .build())
                 // The test kit denies everything without an ACL; a ledger user needs no special grants here.
                 .setConfigProp("allow.everyone.if.no.acl.found", "true")
+                // One node: internal topics cannot have their default three replicas.
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
