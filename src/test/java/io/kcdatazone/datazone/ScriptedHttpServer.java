@@ -27,11 +27,11 @@ import com.sun.net.httpserver.HttpServer;
  * (or a default one), and records every request it received. Stands in for DataZone and STS where the behaviour under
  * test is the client's, not the service's (the DataZone simulator covers the service).
  */
-final class ScriptedHttpServer implements AutoCloseable {
+public final class ScriptedHttpServer implements AutoCloseable {
 
     /** One received request; header names are case-insensitive. */
-    record Request(String method, String path, Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             List<String> values = headers.get(name);
             return values == null ? null : values.get(0);
         }
@@ -39,7 +39,7 @@ final class ScriptedHttpServer implements AutoCloseable {
 
     /** How to answer one request. */
     @FunctionalInterface
-    interface Reply {
+    public interface Reply {
         void send(HttpExchange exchange, Request request) throws IOException;
     }
 
@@ -50,7 +50,7 @@ final class ScriptedHttpServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Reply defaultReply;
 
-    ScriptedHttpServer(Reply defaultReply) throws IOException {
+    public ScriptedHttpServer(Reply defaultReply) throws IOException {
         this.defaultReply = defaultReply;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(executor);
@@ -58,7 +58,7 @@ final class ScriptedHttpServer implements AutoCloseable {
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -74,7 +74,7 @@ final class ScriptedHttpServer implements AutoCloseable {
         requests.clear();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 

@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
 
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunRequest;
 
-/** Canned DataZone and STS stand-ins for the client-layer tests, and readers for what the client sent them. */
-final class Stubs {
+/**
+ * Canned DataZone and STS stand-ins for the client-layer tests (and the STS of the end-to-end secret scan), and readers
+ * for what the client sent them.
+ */
+public final class Stubs {
 
     static final String DOMAIN_ID = "dzd_6ri3ojm2aq7cl3";
     static final String DATA_SOURCE_ID = "4cwzmlddk64enb";
@@ -25,9 +28,9 @@ final class Stubs {
             + "\"domainId\":\"" + DOMAIN_ID + "\",\"id\":\"" + RUN_ID + "\",\"projectId\":\"5iw2c3cnd0kltj\","
             + "\"status\":\"REQUESTED\",\"type\":\"PRIORITIZED\",\"updatedAt\":\"2025-11-25T12:01:59.412Z\"}";
 
-    static final String ASSUMED_ACCESS_KEY_ID = "ASIAASSUMEDROLEKEY";
-    static final String ASSUMED_SECRET_ACCESS_KEY = "assumed-role-secret-should-not-leak";
-    static final String ASSUMED_SESSION_TOKEN = "assumed-role-token-should-not-leak";
+    public static final String ASSUMED_ACCESS_KEY_ID = "ASIAASSUMEDROLEKEY";
+    public static final String ASSUMED_SECRET_ACCESS_KEY = "assumed-role-secret-should-not-leak";
+    public static final String ASSUMED_SESSION_TOKEN = "assumed-role-token-should-not-leak";
 
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/\\d{8}/([^/]+)/([^/]+)/");
 
@@ -49,7 +52,7 @@ final class Stubs {
     }
 
     /** STS answering every AssumeRole (AWS query protocol) with the ASSUMED_* credentials, valid for an hour. */
-    static ScriptedHttpServer sts() throws IOException {
+    public static ScriptedHttpServer sts() throws IOException {
         return new ScriptedHttpServer(assumeRoleResponse());
     }
 
@@ -73,7 +76,7 @@ final class Stubs {
     }
 
     /** An STS error in the AWS query protocol's XML shape. */
-    static ScriptedHttpServer.Reply stsError(int status, String code, String message) {
+    public static ScriptedHttpServer.Reply stsError(int status, String code, String message) {
         return ScriptedHttpServer.text(status, "text/xml",
                 "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
                         + "<Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message + "</Message></Error>"
@@ -92,7 +95,7 @@ final class Stubs {
     }
 
     /** The form parameters of an AWS query protocol request body. */
-    static Map<String, String> formParameters(ScriptedHttpServer.Request request) {
+    public static Map<String, String> formParameters(ScriptedHttpServer.Request request) {
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String pair : request.body().split("&")) {
             int eq = pair.indexOf('=');

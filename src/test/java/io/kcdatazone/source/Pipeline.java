@@ -33,12 +33,26 @@ final class Pipeline {
 
     private final KafkaConnectStack stack;
     private final String name;
+    private final Map<String, String> settings = new HashMap<>();
+    private final Map<String, String> sinkSettings = new HashMap<>();
     private int ledgerPartitions;
     private int sourceTasks;
 
     Pipeline(KafkaConnectStack stack, String name) {
         this.stack = stack;
         this.name = name;
+    }
+
+    /** Sets (or replaces) a setting of both connectors, e.g. other credentials or another ledger cluster. */
+    Pipeline with(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    /** Sets (or replaces) a setting of the sink connector only, e.g. its error handling. */
+    Pipeline withSink(String key, String value) {
+        sinkSettings.put(key, value);
+        return this;
     }
 
     /** The simulator the pipelines of a test class share: {@code dataSources} data sources, no run quota. */
@@ -109,6 +123,7 @@ final class Pipeline {
         sink.put("topics", requestTopic());
         sink.put("value.converter", StringConverter.class.getName());
         sink.put("datazone.requests.per.second", "0");
+        sink.putAll(sinkSettings);
         stack.connect().configureConnector(sinkName(), sink);
         stack.awaitConnectorRunning(sinkName(), sinkTasks, Duration.ofSeconds(60));
         startSource();
@@ -150,6 +165,7 @@ final class Pipeline {
         config.put("ledger.bootstrap.servers", stack.bootstrapServers());
         config.put("ledger.topic.partitions", String.valueOf(ledgerPartitions));
         config.put("ledger.topic.replication.factor", "1");
+        config.putAll(settings);
         return config;
     }
 

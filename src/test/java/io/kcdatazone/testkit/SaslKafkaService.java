@@ -1,0 +1,95 @@
+package io.kcdatazone.testkit;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
+import org.apache.kafka.common.test.JaasUtils;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A second, single-node KRaft cluster whose only client listener speaks SASL_PLAINTEXT with the PLAIN mechanism: a
+ * ledger cluster that demands authentication, next to the stack's own open cluster.
+ *
+ * <p>Kafka's test kit writes the brokers' JAAS file itself, with the users {@value #USER} and an admin; the
+ * authorizer lets any authenticated user do anything that no ACL restricts.
+ */
+public final class SaslKafkaService implements StackService {
+
+    /** A user the brokers know. */
+    public static final String USER = JaasUtils.KAFKA_PLAIN_USER1;
+    /** Its password. */
+    public static final String PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
+
+    private KafkaClusterTestKit cluster;
+
+    /** Starts the cluster without a stack, for tests that need only a broker. */
+    public void start() throws Exception {
+        KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                .build())
+                // The test kit denies everything without an ACL; a ledger user needs no special grants here.
+                .setConfigProp("allow.everyone.if.no.acl.found", "true")
+                // One node: internal topics cannot have their default three replicas.
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .build();
+        try {
+            started.format();
+            started.startup();
+            started.waitForReadyBrokers();
+        } catch (Exception | Error e) {
+            started.close();
+            throw e;
+        }
+        cluster = started;
+    }
+
+    @Override
+    public void start(KafkaConnectStack stack) throws Exception {
+        start();
+    }
+
+    public String bootstrapServers() {
+        if (cluster == null) {
+            throw new IllegalStateException("The SASL cluster is not running");
+        }
+        return cluster.bootstrapServers();
+    }
+
+    /** The {@code sasl.jaas.config} a PLAIN client logs in with. */
+    public static String jaasConfig(String user, String password) {
+        return PlainLoginModule.class.getName() + " required username=\"" + user + "\" password=\"" + password
+                + "\";";
+    }
+
+    /** Client settings that log in as {@code user}, without the bootstrap servers. */
+    public static Map<String, String> clientSettings(String user, String password) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
+        settings.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        settings.put(SaslConfigs.SASL_JAAS_CONFIG, jaasConfig(user, password));
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not stop the SASL cluster", e);
+            } finally {
+                cluster = null;
+            }
+        }
+    }
+}
