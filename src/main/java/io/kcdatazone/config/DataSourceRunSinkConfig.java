@@ -1,10 +1,8 @@
 package io.kcdatazone.config;
 
-import io.kcdatazone.ledger.LedgerConfig;
 import io.kcdatazone.sink.RunStartDispatcher.ConflictPolicy;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -13,7 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Configuration of the sink connector: the DataZone connection, the ledger, and how requests become calls. */
-public final class DataSourceRunSinkConfig extends AbstractConfig {
+public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
 
     public static final String REQUESTS_GROUP = "Requests";
     public static final String RETRY_GROUP = "Retries";
@@ -39,9 +37,7 @@ public final class DataSourceRunSinkConfig extends AbstractConfig {
     }
 
     private static ConfigDef configDef() {
-        ConfigDef def = new ConfigDef();
-        DataZoneConnectionConfig.define(def);
-        LedgerConfig.define(def);
+        ConfigDef def = sharedDefinition();
         int order = 0;
         def.define(DEFAULT_DOMAIN, Type.STRING, null, Importance.MEDIUM,
                         "Domain of requests that name no domainIdentifier (a DomainId such as dzd_abc123).",
@@ -81,14 +77,6 @@ public final class DataSourceRunSinkConfig extends AbstractConfig {
                 .defineInternal(TASK_REQUESTS_PER_SECOND, Type.DOUBLE, null, Importance.LOW)
                 .defineInternal(ERRORS_TOLERANCE, Type.STRING, "none", Importance.LOW);
         return def;
-    }
-
-    public DataZoneConnectionConfig connection() {
-        return DataZoneConnectionConfig.from(this);
-    }
-
-    public LedgerConfig ledger() {
-        return LedgerConfig.from(this);
     }
 
     public String defaultDomainId() {

@@ -4,7 +4,6 @@ import io.kcdatazone.ledger.LedgerConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -12,7 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
 /** Configuration of the source connector: the DataZone connection, the ledger, and the events it publishes. */
-public final class DataSourceRunSourceConfig extends AbstractConfig {
+public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
 
     public static final String EVENTS_GROUP = "Events";
 
@@ -35,9 +34,7 @@ public final class DataSourceRunSourceConfig extends AbstractConfig {
     }
 
     private static ConfigDef configDef() {
-        ConfigDef def = new ConfigDef();
-        DataZoneConnectionConfig.define(def);
-        LedgerConfig.define(def);
+        ConfigDef def = sharedDefinition();
         int order = 0;
         return def
                 .define(OUTPUT_TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -68,14 +65,6 @@ public final class DataSourceRunSourceConfig extends AbstractConfig {
                                 + " over its tasks.",
                         LedgerConfig.GROUP, 100, Width.SHORT, "Ledger partition check interval")
                 .defineInternal(TASK_LEDGER_PARTITIONS, Type.LIST, "", Importance.LOW);
-    }
-
-    public DataZoneConnectionConfig connection() {
-        return DataZoneConnectionConfig.from(this);
-    }
-
-    public LedgerConfig ledger() {
-        return LedgerConfig.from(this);
     }
 
     public String outputTopic() {

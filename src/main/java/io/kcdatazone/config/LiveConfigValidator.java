@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -26,14 +25,14 @@ public final class LiveConfigValidator {
 
     private static final long LEDGER_TIMEOUT_SECONDS = 15;
 
-    private final Function<Map<String, String>, AbstractConfig> parse;
+    private final Function<Map<String, String>, ? extends DataZoneConnectorConfig> parse;
     private final String domainKey;
 
     /**
      * @param parse builds the connector's config from the submitted settings
      * @param domainKey the key naming a domain that must exist, or null when the connector has none
      */
-    public LiveConfigValidator(Function<Map<String, String>, AbstractConfig> parse, String domainKey) {
+    public LiveConfigValidator(Function<Map<String, String>, ? extends DataZoneConnectorConfig> parse, String domainKey) {
         this.parse = parse;
         this.domainKey = domainKey;
     }
@@ -44,14 +43,14 @@ public final class LiveConfigValidator {
         if (values.stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result; // Each setting must be valid on its own before they are tried together.
         }
-        AbstractConfig config;
+        DataZoneConnectorConfig config;
         try {
             config = parse.apply(props);
         } catch (ConfigException e) {
             values.stream().findFirst().ifPresent(v -> v.addErrorMessage(e.getMessage()));
             return result;
         }
-        DataZoneConnectionConfig connection = DataZoneConnectionConfig.from(config);
+        DataZoneConnectionConfig connection = config.connection();
         Map<String, List<String>> problems = connection.problems();
         problems.forEach((key, messages) -> messages.forEach(message -> addError(values, key, message)));
         if (!problems.isEmpty() || !connection.validateLive()) {
@@ -59,7 +58,7 @@ public final class LiveConfigValidator {
         }
         checkDataZone(values, connection, domainKey == null ? null : config.getString(domainKey),
                 props.getOrDefault("name", "validation"));
-        checkLedger(values, LedgerConfig.from(config));
+        checkLedger(values, config.ledger());
         return result;
     }
 

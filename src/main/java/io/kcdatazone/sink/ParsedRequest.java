@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -10,10 +11,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
 final class ParsedRequest {
 
     private final String clientToken;
-    private final RunRequest request;
+    private final DataSourceRef request;
     private final String problem;
 
-    private ParsedRequest(String clientToken, RunRequest request, String problem) {
+    private ParsedRequest(String clientToken, DataSourceRef request, String problem) {
         this.clientToken = clientToken;
         this.request = request;
         this.problem = problem;
@@ -21,7 +22,7 @@ final class ParsedRequest {
 
     static ParsedRequest of(SinkRecord record, RunRequestParser parser) {
         String clientToken = null;
-        RunRequest request = null;
+        DataSourceRef request = null;
         StringBuilder problems = new StringBuilder();
         try {
             clientToken = ClientTokens.fromKey(record.key());
@@ -42,7 +43,7 @@ final class ParsedRequest {
     }
 
     /** The request, or null when the value is invalid. */
-    RunRequest request() {
+    DataSourceRef request() {
         return request;
     }
 

@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 
 /**
- * Reads a {@link RunRequest} from a request record's value, whatever converter produced it: a {@link Struct} from a
+ * Reads a {@link DataSourceRef} from a request record's value, whatever converter produced it: a {@link Struct} from a
  * schema'd converter (Avro, JSON Schema, Protobuf), a schemaless {@link Map}, a JSON string, or JSON bytes (UTF-8).
  *
  * <p>The value names {@value #DOMAIN_FIELD} (optional when the connector has a default domain) and
@@ -52,7 +53,7 @@ public final class RunRequestParser {
      *
      * @throws InvalidRequestException naming what is wrong with the value
      */
-    public RunRequest parse(Object value) {
+    public DataSourceRef parse(Object value) {
         FieldSource fields = fieldsOf(value);
         String domainId = fields.text(DOMAIN_FIELD).or(() -> defaultDomainId).orElseThrow(() ->
                 new InvalidRequestException("the request has no '" + DOMAIN_FIELD
@@ -65,7 +66,7 @@ public final class RunRequestParser {
         DataZoneIds.checkDataSourceId(dataSourceId).ifPresent(problem -> {
             throw new InvalidRequestException("'" + DATA_SOURCE_FIELD + "' " + problem);
         });
-        return new RunRequest(domainId, dataSourceId);
+        return new DataSourceRef(domainId, dataSourceId);
     }
 
     private static FieldSource fieldsOf(Object value) {

@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.datazone.RunSnapshot;
@@ -79,7 +80,7 @@ public final class RunStartDispatcher {
      * except with a {@link java.util.concurrent.CancellationException} when the dispatcher is closed first.
      */
     public CompletableFuture<LedgerEntry> submit(RequestCoordinates coordinates, String clientToken,
-                                                 RunRequest request) {
+                                                 DataSourceRef request) {
         Attempt attempt = new Attempt(coordinates, clientToken, request, nanoTime.getAsLong() + retryTimeoutNanos);
         scheduler.execute(() -> {
             ready.addLast(attempt);
@@ -208,12 +209,12 @@ public final class RunStartDispatcher {
     private static final class Attempt {
         final RequestCoordinates coordinates;
         final String clientToken;
-        final RunRequest request;
+        final DataSourceRef request;
         final long deadlineNanos;
         final CompletableFuture<LedgerEntry> outcome = new CompletableFuture<>();
         int retries;
 
-        Attempt(RequestCoordinates coordinates, String clientToken, RunRequest request, long deadlineNanos) {
+        Attempt(RequestCoordinates coordinates, String clientToken, DataSourceRef request, long deadlineNanos) {
             this.coordinates = coordinates;
             this.clientToken = clientToken;
             this.request = request;

@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
@@ -13,7 +14,7 @@ public interface StartRunCall {
      * Starts a run. The token is always set explicitly: left null, the SDK would invent a random one per call, and a
      * redelivered request would start a second run.
      */
-    CompletableFuture<StartDataSourceRunResponse> start(RunRequest request, String clientToken);
+    CompletableFuture<StartDataSourceRunResponse> start(DataSourceRef request, String clientToken);
 
     /** This call, with the duration of each attempt (success or failure) recorded. */
     default StartRunCall timed(TaskMetrics.LatencyRecorder latency) {

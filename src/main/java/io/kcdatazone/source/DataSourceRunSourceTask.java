@@ -1,5 +1,6 @@
 package io.kcdatazone.source;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
 import io.kcdatazone.datazone.DataZoneClients;
@@ -55,8 +56,8 @@ public class DataSourceRunSourceTask extends SourceTask {
 
     private final SourceTaskCounters counters = new SourceTaskCounters();
     private final Map<Integer, LedgerPartitionState> states = new HashMap<>();
-    private final Map<DataSourceKey, PollSchedule> schedules = new HashMap<>();
-    private final Map<DataSourceKey, CompletableFuture<Map<String, RunObservation>>> pollsInFlight = new HashMap<>();
+    private final Map<DataSourceRef, PollSchedule> schedules = new HashMap<>();
+    private final Map<DataSourceRef, CompletableFuture<Map<String, RunObservation>>> pollsInFlight = new HashMap<>();
     /** Held by {@link #poll()} while it uses the consumer; {@link #stop()} takes it before closing the consumer. */
     private final Semaphore consumerAccess = new Semaphore(1);
 
@@ -200,7 +201,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             } else {
                 state.track(new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
                         entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status()));
-                schedules.computeIfAbsent(new DataSourceKey(run.domainId(), run.dataSourceId()),
+                schedules.computeIfAbsent(new DataSourceRef(run.domainId(), run.dataSourceId()),
                         ds -> newSchedule(clock.millis() + config.statusPollIntervalMs()));
             }
         }
@@ -230,10 +231,10 @@ public class DataSourceRunSourceTask extends SourceTask {
 
     private void launchDuePolls() {
         long now = clock.millis();
-        Map<DataSourceKey, Set<String>> runsBySource = trackedRunsBySource();
-        for (Iterator<Map.Entry<DataSourceKey, PollSchedule>> it = schedules.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<DataSourceKey, PollSchedule> entry = it.next();
-            DataSourceKey dataSource = entry.getKey();
+        Map<DataSourceRef, Set<String>> runsBySource = trackedRunsBySource();
+        for (Iterator<Map.Entry<DataSourceRef, PollSchedule>> it = schedules.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<DataSourceRef, PollSchedule> entry = it.next();
+            DataSourceRef dataSource = entry.getKey();
             Set<String> runIds = runsBySource.get(dataSource);
             if (runIds == null) {
                 it.remove();
@@ -243,8 +244,8 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
     }
 
-    private Map<DataSourceKey, Set<String>> trackedRunsBySource() {
-        Map<DataSourceKey, Set<String>> runs = new HashMap<>();
+    private Map<DataSourceRef, Set<String>> trackedRunsBySource() {
+        Map<DataSourceRef, Set<String>> runs = new HashMap<>();
         for (LedgerPartitionState state : states.values()) {
             for (TrackedRun run : state.runs()) {
                 runs.computeIfAbsent(run.dataSource(), ds -> new HashSet<>()).add(run.runId());
@@ -254,14 +255,14 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private void collectFinishedPolls(List<SourceRecord> records) {
-        for (Iterator<Map.Entry<DataSourceKey, CompletableFuture<Map<String, RunObservation>>>> it =
+        for (Iterator<Map.Entry<DataSourceRef, CompletableFuture<Map<String, RunObservation>>>> it =
                 pollsInFlight.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<DataSourceKey, CompletableFuture<Map<String, RunObservation>>> entry = it.next();
+            Map.Entry<DataSourceRef, CompletableFuture<Map<String, RunObservation>>> entry = it.next();
             if (!entry.getValue().isDone()) {
                 continue;
             }
             it.remove();
-            DataSourceKey dataSource = entry.getKey();
+            DataSourceRef dataSource = entry.getKey();
             PollSchedule schedule = schedules.get(dataSource);
             Map<String, RunObservation> observations;
             try {
@@ -282,7 +283,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
     }
 
-    private boolean publishChanges(DataSourceKey dataSource, Map<String, RunObservation> observations,
+    private boolean publishChanges(DataSourceRef dataSource, Map<String, RunObservation> observations,
                                    List<SourceRecord> records) {
         boolean changed = false;
         for (LedgerPartitionState state : states.values()) {

@@ -1,5 +1,6 @@
 package io.kcdatazone.source;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.datazone.RunSnapshot;
@@ -36,7 +37,7 @@ public final class RunStatusPoller {
      * Observes the given runs of one data source. Runs that could not be observed this time are absent from the map;
      * the future fails only when the list call fails.
      */
-    public CompletableFuture<Map<String, RunObservation>> poll(DataSourceKey dataSource, Set<String> runIds) {
+    public CompletableFuture<Map<String, RunObservation>> poll(DataSourceRef dataSource, Set<String> runIds) {
         Map<String, RunObservation> seen = new HashMap<>();
         return listPage(dataSource, runIds, null, 1, seen).thenCompose(ignored -> {
             Set<String> missing = new HashSet<>(runIds);
@@ -59,7 +60,7 @@ public final class RunStatusPoller {
         return calls.get();
     }
 
-    private CompletableFuture<Void> listPage(DataSourceKey dataSource, Set<String> runIds, String nextToken, int page,
+    private CompletableFuture<Void> listPage(DataSourceRef dataSource, Set<String> runIds, String nextToken, int page,
                                              Map<String, RunObservation> seen) {
         calls.incrementAndGet();
         return client.listDataSourceRuns(b -> b.domainIdentifier(dataSource.domainId())
@@ -82,7 +83,7 @@ public final class RunStatusPoller {
     }
 
     /** The run's state, {@link RunObservation#gone()} on 404, or null when the call failed otherwise. */
-    private CompletableFuture<RunObservation> get(DataSourceKey dataSource, String runId) {
+    private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId) {
         calls.incrementAndGet();
         return client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId()).identifier(runId))
                 .handle((response, error) -> {

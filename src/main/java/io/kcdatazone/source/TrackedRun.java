@@ -1,5 +1,6 @@
 package io.kcdatazone.source;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kcdatazone.ledger.RequestCoordinates;
@@ -80,8 +81,8 @@ public final class TrackedRun {
         return requestTopic == null ? null : new RequestCoordinates(requestTopic, requestPartition, requestOffset);
     }
 
-    public DataSourceKey dataSource() {
-        return new DataSourceKey(domainId, dataSourceId);
+    public DataSourceRef dataSource() {
+        return new DataSourceRef(domainId, dataSourceId);
     }
 
     @Override

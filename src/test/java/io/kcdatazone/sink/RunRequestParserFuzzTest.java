@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import static io.kcdatazone.sink.RunRequestParser.DATA_SOURCE_FIELD;
 import static io.kcdatazone.sink.RunRequestParser.DOMAIN_FIELD;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,13 +64,13 @@ class RunRequestParserFuzzTest {
             Map<String, Object> request = randomRequest();
             boolean useDefault = random.nextBoolean();
             RunRequestParser parser = useDefault ? withDefault : withoutDefault;
-            Optional<RunRequest> expected = expectedOutcome(request, useDefault);
+            Optional<DataSourceRef> expected = expectedOutcome(request, useDefault);
             String json = JSON.writeValueAsString(request);
             for (Object value : List.of(json, json.getBytes(StandardCharsets.UTF_8), request)) {
                 String context = "case " + i + " as " + value.getClass().getSimpleName() + ": "
                         + RandomText.escaped(json);
                 Throwable thrown = catchThrowable(() -> {
-                    RunRequest parsed = parser.parse(value);
+                    DataSourceRef parsed = parser.parse(value);
                     assertThat(Optional.of(parsed)).as(context).isEqualTo(expected);
                 });
                 if (expected.isPresent()) {
@@ -102,7 +103,7 @@ class RunRequestParserFuzzTest {
     private void assertSafe(Object value, String context) {
         for (RunRequestParser parser : List.of(withoutDefault, withDefault)) {
             Throwable thrown = catchThrowable(() -> {
-                RunRequest parsed = parser.parse(value);
+                DataSourceRef parsed = parser.parse(value);
                 assertThat(parsed.domainId()).as(context).matches(DOMAIN_ID);
                 assertThat(parsed.dataSourceId()).as(context).matches(DATA_SOURCE_ID);
             });
@@ -179,7 +180,7 @@ class RunRequestParserFuzzTest {
     }
 
     /** What the documented rules say the request is, worked out without the parser. */
-    private static Optional<RunRequest> expectedOutcome(Map<String, Object> request, boolean hasDefaultDomain) {
+    private static Optional<DataSourceRef> expectedOutcome(Map<String, Object> request, boolean hasDefaultDomain) {
         Object domain = request.get(DOMAIN_FIELD);
         Object dataSource = request.get(DATA_SOURCE_FIELD);
         if (domain == null && hasDefaultDomain) {
@@ -187,7 +188,7 @@ class RunRequestParserFuzzTest {
         }
         if (domain instanceof String && DOMAIN_ID.matcher((String) domain).matches()
                 && dataSource instanceof String && DATA_SOURCE_ID.matcher((String) dataSource).matches()) {
-            return Optional.of(new RunRequest((String) domain, (String) dataSource));
+            return Optional.of(new DataSourceRef((String) domain, (String) dataSource));
         }
         return Optional.empty();
     }

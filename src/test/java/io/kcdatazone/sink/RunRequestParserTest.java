@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RunRequestParserTest {
 
-    private static final RunRequest EXPECTED = new RunRequest("dzd_abc123", "ds-1");
+    private static final DataSourceRef EXPECTED = new DataSourceRef("dzd_abc123", "ds-1");
     private final RunRequestParser parser = new RunRequestParser(null);
 
     @Test
@@ -39,7 +40,7 @@ class RunRequestParserTest {
     void fallsBackToTheDefaultDomainOnlyWhenTheRequestNamesNone() {
         RunRequestParser withDefault = new RunRequestParser("dzd_default");
         assertThat(withDefault.parse(Map.of("dataSourceIdentifier", "ds-1")))
-                .isEqualTo(new RunRequest("dzd_default", "ds-1"));
+                .isEqualTo(new DataSourceRef("dzd_default", "ds-1"));
         assertThat(withDefault.parse(Map.of("domainIdentifier", "dzd_abc123", "dataSourceIdentifier", "ds-1")))
                 .isEqualTo(EXPECTED);
         assertThatThrownBy(() -> parser.parse(Map.of("dataSourceIdentifier", "ds-1")))
@@ -88,7 +89,7 @@ class RunRequestParserTest {
         assertProblem("{\"domainIdentifier\":\"dzd_a\",\"dataSourceIdentifier\":\"ds\",\"dataSourceIdentifier\":\"x\"}",
                 "Duplicate field 'dataSourceIdentifier'");
         assertThat(parser.parse(valid + " \n")).as("trailing white space is fine")
-                .isEqualTo(new RunRequest("dzd_a", "ds"));
+                .isEqualTo(new DataSourceRef("dzd_a", "ds"));
     }
 
     @Test

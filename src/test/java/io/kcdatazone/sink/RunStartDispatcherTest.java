@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,8 +38,8 @@ import software.amazon.awssdk.services.datazone.model.ThrottlingException;
 class RunStartDispatcherTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final RunRequest DS_A = new RunRequest("dzd_test", "ds-a");
-    private static final RunRequest DS_B = new RunRequest("dzd_test", "ds-b");
+    private static final DataSourceRef DS_A = new DataSourceRef("dzd_test", "ds-a");
+    private static final DataSourceRef DS_B = new DataSourceRef("dzd_test", "ds-b");
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final SinkTaskCounters counters = new SinkTaskCounters();

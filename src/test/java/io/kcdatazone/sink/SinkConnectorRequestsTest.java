@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import static io.kcdatazone.sink.SinkScenario.DOMAIN;
 import static io.kcdatazone.sink.SinkScenario.ORDERS;
 import static io.kcdatazone.sink.SinkScenario.SALES;
@@ -91,7 +92,7 @@ class SinkConnectorRequestsTest {
             if (this != STRUCT) {
                 return payload;
             }
-            return "{\"schema\":{\"type\":\"struct\",\"name\":\"RunRequest\",\"optional\":false,\"fields\":["
+            return "{\"schema\":{\"type\":\"struct\",\"name\":\"DataSourceRef\",\"optional\":false,\"fields\":["
                     + "{\"field\":\"domainIdentifier\",\"type\":\"string\",\"optional\":true},"
                     + "{\"field\":\"dataSourceIdentifier\",\"type\":\"string\",\"optional\":false}]},"
                     + "\"payload\":" + payload + "}";

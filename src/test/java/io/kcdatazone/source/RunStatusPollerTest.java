@@ -1,5 +1,6 @@
 package io.kcdatazone.source;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The poller against the simulator, through the real asynchronous SDK client. */
 class RunStatusPollerTest {
 
-    private static final DataSourceKey SALES = new DataSourceKey("dzd_demo", "sales_glue");
+    private static final DataSourceRef SALES = new DataSourceRef("dzd_demo", "sales_glue");
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
     private DataZoneSimulator simulator;

@@ -1,14 +1,17 @@
-package io.kcdatazone.source;
+package io.kcdatazone.datazone;
 
 import java.util.Objects;
 
-/** A data source, the unit of status polling: one ListDataSourceRuns call covers all its runs. */
-public final class DataSourceKey {
+/**
+ * One DataZone data source, named by its domain: what a request asks to run (sink), and the unit of status polling,
+ * since one ListDataSourceRuns call covers all its runs (source).
+ */
+public final class DataSourceRef {
 
     private final String domainId;
     private final String dataSourceId;
 
-    public DataSourceKey(String domainId, String dataSourceId) {
+    public DataSourceRef(String domainId, String dataSourceId) {
         this.domainId = Objects.requireNonNull(domainId, "domainId");
         this.dataSourceId = Objects.requireNonNull(dataSourceId, "dataSourceId");
     }
@@ -23,8 +26,14 @@ public final class DataSourceKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DataSourceKey && domainId.equals(((DataSourceKey) o).domainId)
-                && dataSourceId.equals(((DataSourceKey) o).dataSourceId);
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DataSourceRef)) {
+            return false;
+        }
+        DataSourceRef that = (DataSourceRef) o;
+        return domainId.equals(that.domainId) && dataSourceId.equals(that.dataSourceId);
     }
 
     @Override
