@@ -57,7 +57,16 @@ public final class Stubs {
     }
 
     static ScriptedHttpServer.Reply assumeRoleResponse() {
-        String expiration = Instant.now().plus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+        return assumeRoleResponse(Instant.now().plus(1, ChronoUnit.HOURS));
+    }
+
+    /** STS answering each AssumeRole with credentials that expire {@code validFor} after that request. */
+    public static ScriptedHttpServer.Reply expiringAssumeRoleResponses(java.time.Duration validFor) {
+        return (exchange, request) -> assumeRoleResponse(Instant.now().plus(validFor)).send(exchange, request);
+    }
+
+    private static ScriptedHttpServer.Reply assumeRoleResponse(Instant expiresAt) {
+        String expiration = expiresAt.truncatedTo(ChronoUnit.SECONDS).toString();
         return ScriptedHttpServer.text(200, "text/xml",
                 "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
                         + "<AssumeRoleResult>"

@@ -1,0 +1,100 @@
+package io.kcdatazone.sink;
+
+import static io.kcdatazone.sink.SinkScenario.DOMAIN;
+import static io.kcdatazone.sink.SinkScenario.SALES;
+import static io.kcdatazone.sink.SinkScenario.await;
+import static io.kcdatazone.sink.SinkScenario.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdatazone.datazone.ScriptedHttpServer;
+import io.kcdatazone.datazone.Stubs;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.testkit.KafkaConnectStack;
+import io.kcdatazone.testkit.SimulatorService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Credentials modes through a running connector, and credentials that expire while it runs. */
+class SinkCredentialsTest {
+
+    @RegisterExtension
+    static final KafkaConnectStack STACK = KafkaConnectStack.builder()
+            .service(SimulatorService.withDefaults())
+            .build();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void assumedRoleCredentialsThatExpireAreRefreshedWithoutATaskRestart() throws Exception {
+        // Credentials valid for less than the SDK's stale time are refreshed before every use: each DataZone call
+        // of the running task has to go back to STS, with the external id and session name configured.
+        try (ScriptedHttpServer sts = new ScriptedHttpServer(Stubs.expiringAssumeRoleResponses(Duration.ofSeconds(20)));
+             SinkScenario sink = SinkScenario.create(STACK, "expiring-role", 1)
+                     .with("aws.role.arn", "arn:aws:iam::123456789012:role/datazone-runs")
+                     .with("aws.role.external.id", "external-id-for-refresh-test")
+                     .with("aws.role.session.name", "refresh-test")
+                     .with("aws.sts.endpoint.override", sts.uri().toString())
+                     .with("datazone.validate.live", "false")
+                     .start()) {
+            LedgerEntry first = sink.awaitOutcome(sink.send("expiring-1", request(DOMAIN, SALES)));
+            int assumedAfterFirst = sts.requests().size();
+            LedgerEntry second = sink.awaitOutcome(sink.send("expiring-2", request(DOMAIN, SALES)));
+
+            assertThat(first.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+            assertThat(second.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+            assertThat(assumedAfterFirst).as("the role is assumed when the task starts").isPositive();
+            await("STS asked again for the expiring credentials")
+                    .until(() -> sts.requests().size() > assumedAfterFirst);
+            assertThat(Stubs.formParameters(sts.requests().get(sts.requests().size() - 1)))
+                    .containsEntry("ExternalId", "external-id-for-refresh-test")
+                    .containsEntry("RoleSessionName", "refresh-test");
+            assertThat(STACK.connect().connectorStatus("expiring-role").tasks())
+                    .singleElement().satisfies(task -> assertThat(task.state()).isEqualTo("RUNNING"));
+        }
+    }
+
+    @Test
+    void aNamedProfileFromACredentialsFileIsUsed() throws Exception {
+        Path credentials = temp.resolve("credentials");
+        Files.writeString(credentials, "[datazone-runs]\naws_access_key_id = AKIAPROFILEKEY0000001\n"
+                + "aws_secret_access_key = profile-secret\n");
+        try (SinkScenario sink = SinkScenario.create(STACK, "profile", 1)
+                .with("aws.access.key.id", null)
+                .with("aws.secret.access.key", null)
+                .with("aws.profile", "datazone-runs")
+                .with("aws.credentials.file", credentials.toString())
+                .start()) {
+            assertThat(sink.awaitOutcome(sink.send("profile-1", request(DOMAIN, SALES))).outcome())
+                    .isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+        }
+    }
+
+    @Test
+    void aMissingProfileIsRefusedAtCreation() throws Exception {
+        Path credentials = temp.resolve("credentials");
+        Files.writeString(credentials, "[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other\n");
+        try (SinkScenario sink = SinkScenario.create(STACK, "no-profile", 1)
+                .with("aws.access.key.id", null)
+                .with("aws.secret.access.key", null)
+                .with("aws.profile", "datazone-runs")
+                .with("aws.credentials.file", credentials.toString())) {
+            var errors = STACK.connect().validateConnectorConfig(DataSourceRunSinkConnector.class.getSimpleName(),
+                    withName(sink.config())).configs().stream()
+                    .filter(info -> !info.configValue().errors().isEmpty())
+                    .map(info -> info.configValue().name())
+                    .toList();
+            assertThat(errors).containsExactly("aws.profile");
+        }
+    }
+
+    private static java.util.Map<String, String> withName(java.util.Map<String, String> config) {
+        java.util.Map<String, String> props = new java.util.HashMap<>(config);
+        props.put("name", "validated");
+        return props;
+    }
+}
