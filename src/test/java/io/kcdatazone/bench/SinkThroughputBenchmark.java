@@ -12,11 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,7 +129,7 @@ class SinkThroughputBenchmark {
         props.put("max.buffered.records", Integer.toString(requests + 1));
 
         DataSourceRunSinkTask task = new DataSourceRunSinkTask();
-        task.initialize(new BenchSinkTaskContext());
+        task.initialize(new LoneSinkTaskContext(REQUESTS));
         task.start(props);
         try {
             List<SinkRecord> records = new ArrayList<>(requests);
@@ -162,42 +160,5 @@ class SinkThroughputBenchmark {
     }
 
     private record Result(BenchmarkStats rate, double throttledPercent) {
-    }
-
-    /** The worker's side of the task contract, reduced to what a lone task in a benchmark needs. */
-    private static final class BenchSinkTaskContext implements SinkTaskContext {
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return Set.of(REQUESTS);
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
     }
 }
