@@ -75,6 +75,37 @@ class SinkCredentialsTest {
     }
 
     @Test
+    void theDefaultChainFindsCredentialsInSystemProperties() {
+        // The embedded workers run in this JVM, so the SDK's default chain sees these system properties.
+        System.setProperty("aws.accessKeyId", "AKIADEFAULTCHAIN0001");
+        System.setProperty("aws.secretAccessKey", "default-chain-secret");
+        try (SinkScenario sink = SinkScenario.create(STACK, "default-chain", 1)
+                .with("aws.access.key.id", null)
+                .with("aws.secret.access.key", null)
+                .start()) {
+            assertThat(sink.awaitOutcome(sink.send("default-chain-1", request(DOMAIN, SALES))).outcome())
+                    .isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    @Test
+    void aCustomProviderClassIsBuiltAndConfiguredFromItsPrefixedSettings() {
+        try (SinkScenario sink = SinkScenario.create(STACK, "custom-provider", 1)
+                .with("aws.access.key.id", null)
+                .with("aws.secret.access.key", null)
+                .with("aws.credentials.provider.class", "io.kcdatazone.datazone.TestCredentialsProviders$Configured")
+                .with("aws.credentials.provider.access.key.id", "AKIACUSTOMPROVIDER01")
+                .with("aws.credentials.provider.secret.access.key", "custom-provider-secret")
+                .start()) {
+            assertThat(sink.awaitOutcome(sink.send("custom-1", request(DOMAIN, SALES))).outcome())
+                    .isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+        }
+    }
+
+    @Test
     void aMissingProfileIsRefusedAtCreation() throws Exception {
         Path credentials = temp.resolve("credentials");
         Files.writeString(credentials, "[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other\n");
