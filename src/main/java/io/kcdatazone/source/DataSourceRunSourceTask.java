@@ -82,9 +82,11 @@ public class DataSourceRunSourceTask extends SourceTask {
         config = new DataSourceRunSourceConfig(props);
         String connectorName = props.getOrDefault("name", "datazone-source");
         clients = DataZoneClients.open(config.connection(), connectorName);
-        poller = new RunStatusPoller(clients.async(), clients.errorClassifier());
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName);
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(),
+                metrics.latency("list-data-source-runs-latency", "ListDataSourceRuns call latency"),
+                metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"));
         SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, poller::calls);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
         String ledgerTopic = config.ledger().topic();

@@ -4,6 +4,7 @@ import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.metrics.TaskMetrics;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -27,10 +28,19 @@ public final class RunStatusPoller {
     private final DataZoneAsyncClient client;
     private final DataZoneErrorClassifier classifier;
     private final AtomicLong calls = new AtomicLong();
+    private final TaskMetrics.LatencyRecorder listLatency;
+    private final TaskMetrics.LatencyRecorder getLatency;
 
-    public RunStatusPoller(DataZoneAsyncClient client, DataZoneErrorClassifier classifier) {
+    /**
+     * @param listLatency records the duration of each ListDataSourceRuns call
+     * @param getLatency records the duration of each GetDataSourceRun call
+     */
+    public RunStatusPoller(DataZoneAsyncClient client, DataZoneErrorClassifier classifier,
+                           TaskMetrics.LatencyRecorder listLatency, TaskMetrics.LatencyRecorder getLatency) {
         this.client = client;
         this.classifier = classifier;
+        this.listLatency = listLatency;
+        this.getLatency = getLatency;
     }
 
     /**
@@ -63,10 +73,10 @@ public final class RunStatusPoller {
     private CompletableFuture<Void> listPage(DataSourceRef dataSource, Set<String> runIds, String nextToken, int page,
                                              Map<String, RunObservation> seen) {
         calls.incrementAndGet();
-        return client.listDataSourceRuns(b -> b.domainIdentifier(dataSource.domainId())
+        return timed(listLatency, client.listDataSourceRuns(b -> b.domainIdentifier(dataSource.domainId())
                         .dataSourceIdentifier(dataSource.dataSourceId())
                         .maxResults(PAGE_SIZE)
-                        .nextToken(nextToken))
+                        .nextToken(nextToken)))
                 .thenCompose((ListDataSourceRunsResponse response) -> {
                     for (DataSourceRunSummary item : response.items()) {
                         if (runIds.contains(item.id())) {
@@ -85,7 +95,8 @@ public final class RunStatusPoller {
     /** The run's state, {@link RunObservation#gone()} on 404, or null when the call failed otherwise. */
     private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId) {
         calls.incrementAndGet();
-        return client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId()).identifier(runId))
+        return timed(getLatency, client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId())
+                        .identifier(runId)))
                 .handle((response, error) -> {
                     if (error == null) {
                         return RunObservation.of(RunSnapshot.of(response));
@@ -93,5 +104,11 @@ public final class RunStatusPoller {
                     DataZoneFailure failure = classifier.classify(error);
                     return "RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType()) ? RunObservation.gone() : null;
                 });
+    }
+
+    /** The call, with its duration recorded when it completes, successfully or not. */
+    private static <T> CompletableFuture<T> timed(TaskMetrics.LatencyRecorder latency, CompletableFuture<T> call) {
+        long start = System.nanoTime();
+        return call.whenComplete((result, error) -> latency.record((System.nanoTime() - start) / 1e6));
     }
 }

@@ -98,6 +98,7 @@ class SourceConnectorEndToEndTest {
                     .isEqualTo(6);
             assertThat(JmxTaskMetrics.read(source, "runs-tracked", "")).isZero();
             assertThat(JmxTaskMetrics.read(source, "status-calls-total", "")).isPositive();
+            assertThat(JmxTaskMetrics.read(source, "list-data-source-runs-latency-max", "")).isPositive();
         });
     }
 
