@@ -246,9 +246,4 @@ public class DataSourceRunSinkTask extends SinkTask {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** For tests and metrics. */
-    SinkTaskCounters counters() {
-        return counters;
-    }
 }

@@ -25,12 +25,10 @@ public final class OffsetTracker {
 
     /** A record whose outcome is not yet durable. */
     public final class Tracked {
-        private final TopicPartition partition;
         private final long offset;
         private boolean done;
 
-        private Tracked(TopicPartition partition, long offset) {
-            this.partition = partition;
+        private Tracked(long offset) {
             this.offset = offset;
         }
 
@@ -43,20 +41,12 @@ public final class OffsetTracker {
                 }
             }
         }
-
-        public TopicPartition partition() {
-            return partition;
-        }
-
-        public long offset() {
-            return offset;
-        }
     }
 
     /** Starts tracking a record, in the order the task receives it. */
     public synchronized Tracked track(SinkRecord record) {
         TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-        Tracked tracked = new Tracked(partition, record.originalKafkaOffset());
+        Tracked tracked = new Tracked(record.originalKafkaOffset());
         pendingByPartition.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(tracked);
         pending++;
         return tracked;

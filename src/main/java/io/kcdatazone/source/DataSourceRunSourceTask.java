@@ -15,7 +15,6 @@ import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -358,14 +357,5 @@ public class DataSourceRunSourceTask extends SourceTask {
         LOG.info("Stopped after {} ledger entries: {} RUN_STARTED, {} RUN_START_FAILED, {} RUN_STATUS_CHANGED",
                 counters.ledgerEntries(), counters.events(EventType.RUN_STARTED),
                 counters.events(EventType.RUN_START_FAILED), counters.events(EventType.RUN_STATUS_CHANGED));
-    }
-
-    /** For tests and metrics. */
-    SourceTaskCounters counters() {
-        return counters;
-    }
-
-    Collection<LedgerPartitionState> states() {
-        return states.values();
     }
 }
