@@ -1,6 +1,5 @@
 package io.kcdatazone.bench;
 
-import io.kcdatazone.ledger.LedgerConfig;
 import io.kcdatazone.sink.DataSourceRunSinkTask;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.SimulatorOptions;
@@ -8,7 +7,6 @@ import io.kcdatazone.source.LedgerPartitionState;
 import io.kcdatazone.source.TrackedRun;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,21 +43,8 @@ class MemoryBenchmark {
         kafka.createTopic("memory-ledger", 1);
         SimulatorOptions options = SimulatorOptions.builder().latency(Duration.ofMinutes(10), Duration.ZERO).build();
         try (DataZoneSimulator simulator = DataZoneSimulator.start(options)) {
-            Map<String, String> props = new HashMap<>();
-            props.put("name", "memory-sink");
-            props.put("topics", REQUESTS.topic());
-            props.put("datazone.endpoint.override", simulator.endpoint().toString());
-            props.put("datazone.region", "us-east-1");
-            props.put("aws.access.key.id", "AKIDMEMORY");
-            props.put("aws.secret.access.key", "memory-secret");
-            props.put("ledger.bootstrap.servers", kafka.bootstrapServers());
-            props.put(LedgerConfig.TOPIC, "memory-ledger");
-            props.put("max.in.flight.requests", "1");
-            props.put("datazone.requests.per.second", "0");
-            props.put("max.buffered.records", Integer.toString(COUNT + 1));
-            DataSourceRunSinkTask task = new DataSourceRunSinkTask();
-            task.initialize(new LoneSinkTaskContext(REQUESTS));
-            task.start(props);
+            DataSourceRunSinkTask task = LoneSinkTask.start(REQUESTS, simulator, kafka.bootstrapServers(),
+                    "memory-ledger", 1, 0, COUNT + 1);
             try {
                 List<SinkRecord> records = new ArrayList<>(COUNT);
                 for (int i = 0; i < COUNT; i++) {

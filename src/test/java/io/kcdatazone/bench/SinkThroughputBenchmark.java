@@ -7,7 +7,6 @@ import io.kcdatazone.simulator.RateLimit;
 import io.kcdatazone.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,22 +114,8 @@ class SinkThroughputBenchmark {
 
     private static double runOnce(DataZoneSimulator simulator, String keyPrefix, int requests, int inFlight,
                                   int quota) throws InterruptedException {
-        Map<String, String> props = new HashMap<>();
-        props.put("name", "bench-sink");
-        props.put("topics", REQUESTS.topic());
-        props.put("datazone.endpoint.override", simulator.endpoint().toString());
-        props.put("datazone.region", "us-east-1");
-        props.put("aws.access.key.id", "AKIDBENCH");
-        props.put("aws.secret.access.key", "bench-secret");
-        props.put("ledger.bootstrap.servers", kafka.bootstrapServers());
-        props.put("ledger.topic", LEDGER_TOPIC);
-        props.put("max.in.flight.requests", Integer.toString(inFlight));
-        props.put("datazone.requests.per.second", Integer.toString(quota));
-        props.put("max.buffered.records", Integer.toString(requests + 1));
-
-        DataSourceRunSinkTask task = new DataSourceRunSinkTask();
-        task.initialize(new LoneSinkTaskContext(REQUESTS));
-        task.start(props);
+        DataSourceRunSinkTask task = LoneSinkTask.start(REQUESTS, simulator, kafka.bootstrapServers(), LEDGER_TOPIC,
+                inFlight, quota, requests + 1);
         try {
             List<SinkRecord> records = new ArrayList<>(requests);
             String value = "{\"domainIdentifier\":\"" + DOMAIN + "\",\"dataSourceIdentifier\":\"" + DATA_SOURCE + "\"}";
