@@ -1,6 +1,11 @@
 package io.kcdatazone.datazone;
 
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -9,10 +14,13 @@ import org.slf4j.LoggerFactory;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataZoneConnectionConfig;
+import io.kcdatazone.logging.ContextThreads;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientAsyncConfiguration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -32,6 +40,9 @@ import software.amazon.awssdk.services.datazone.DataZoneClient;
  * credentials. Both use the SDK's standard retry strategy with {@value DataZoneConnectionConfig#SDK_MAX_ATTEMPTS}
  * attempts (the connectors own the longer backoff), the configured call timeouts, and a user agent suffix naming the
  * plugin version and the connector. {@link #close()} closes the clients and the credentials provider.
+ *
+ * <p>The SDK's threads (Netty I/O, response callbacks, timers) are ours, made by {@link ContextThreads} on the thread
+ * that opened the clients, so the lines the SDK logs on them carry the task's Connect logging context.
  */
 public final class DataZoneClients implements AutoCloseable {
 
@@ -42,6 +53,9 @@ public final class DataZoneClients implements AutoCloseable {
     private static final Duration EVENT_LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     /** Netty's own default: the most connections, and so concurrent calls, the asynchronous client opens. */
     public static final int DEFAULT_MAX_CONCURRENCY = 50;
+    /** Threads that complete the asynchronous client's futures (the SDK's own default pool has 50). */
+    private static final int CALLBACK_THREADS = Math.max(4, Runtime.getRuntime().availableProcessors());
+    private static final int CALLBACK_QUEUE = 10_000;
 
     private final DataZoneConnectionConfig config;
     private final Region region;
@@ -49,6 +63,9 @@ public final class DataZoneClients implements AutoCloseable {
     private final String userAgentSuffix;
     private final DataZoneErrorClassifier errorClassifier;
     private final int asyncMaxConcurrency;
+    private final String threadPrefix;
+    private final ScheduledExecutorService timers;
+    private ThreadPoolExecutor callbacks;
     private SdkEventLoopGroup eventLoopGroup;
     private DataZoneAsyncClient asyncClient;
     private DataZoneClient syncClient;
@@ -62,6 +79,9 @@ public final class DataZoneClients implements AutoCloseable {
         this.userAgentSuffix = userAgentSuffix(connectorName);
         this.errorClassifier = new DataZoneErrorClassifier(config.secretRedactor());
         this.asyncMaxConcurrency = asyncMaxConcurrency;
+        this.threadPrefix = "datazone-sdk-" + connectorName;
+        // Retry delays and call timeouts; the SDK would otherwise start five threads of its own per client.
+        this.timers = Executors.newScheduledThreadPool(1, ContextThreads.named(threadPrefix + "-timer"));
     }
 
     /**
@@ -100,8 +120,18 @@ public final class DataZoneClients implements AutoCloseable {
         if (asyncClient == null) {
             // Our own event loop group, because the SDK's own one takes a fixed 2 s quiet period to close, which
             // would slow down every task stop (and so every rebalance).
-            eventLoopGroup = SdkEventLoopGroup.builder().build();
+            eventLoopGroup = SdkEventLoopGroup.builder()
+                    .threadFactory(ContextThreads.named(threadPrefix + "-io"))
+                    .build();
+            callbacks = new ThreadPoolExecutor(CALLBACK_THREADS, CALLBACK_THREADS, 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(CALLBACK_QUEUE), ContextThreads.named(threadPrefix + "-callback"),
+                    // as the SDK's own pool does: rather than fail a call, complete it on the I/O thread
+                    new ThreadPoolExecutor.CallerRunsPolicy());
+            callbacks.allowCoreThreadTimeOut(true);
             asyncClient = configure(DataZoneAsyncClient.builder())
+                    .asyncConfiguration(ClientAsyncConfiguration.builder()
+                            .advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, callbacks)
+                            .build())
                     .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                             .eventLoopGroup(eventLoopGroup)
                             .maxConcurrency(asyncMaxConcurrency))
@@ -147,6 +177,11 @@ public final class DataZoneClients implements AutoCloseable {
                     .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis());
         }
         Closeables.closeQuietly(syncClient);
+        // The SDK never shuts down executors it was given.
+        if (callbacks != null) {
+            callbacks.shutdown();
+        }
+        timers.shutdownNow();
         // The SDK clients never close a credentials provider they were given.
         Closeables.closeQuietly(credentials);
     }
@@ -166,6 +201,7 @@ public final class DataZoneClients implements AutoCloseable {
                         .build())
                 .apiCallTimeout(config.apiCallTimeout())
                 .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
+                .scheduledExecutorService(timers)
                 .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, userAgentSuffix)
                 .build();
     }

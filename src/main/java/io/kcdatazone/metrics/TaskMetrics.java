@@ -20,7 +20,8 @@ import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
+
+import io.kcdatazone.logging.ContextThreads;
 
 /**
  * A task's metrics, published through Connect's plugin metrics (KIP-877, Kafka 4.1+) where the worker has them, so they
@@ -58,7 +59,7 @@ public final class TaskMetrics implements AutoCloseable {
         }
         LOG.info("This Connect worker has no plugin metrics (Kafka < 4.1): publishing task metrics through JMX under"
                 + " {}", FALLBACK_JMX_PREFIX);
-        return new TaskMetrics(new OwnJmxRegistry(connectorName, taskIdFromLoggingContext()));
+        return new TaskMetrics(new OwnJmxRegistry(connectorName, ContextThreads.scope("unknown")));
     }
 
     /** A value read when the metric is reported: a counter or the current size of something. */
@@ -147,19 +148,6 @@ public final class TaskMetrics implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** The task id from Connect's logging context ({@code [name|task-0] }); only the fallback needs it. */
-    private static String taskIdFromLoggingContext() {
-        String context = MDC.get("connector.context");
-        if (context != null) {
-            int bar = context.indexOf('|');
-            int end = context.indexOf(']');
-            if (bar >= 0 && end > bar) {
-                return context.substring(bar + 1, end).trim();
-            }
-        }
-        return "unknown";
     }
 
     /** Where metrics go: Connect's plugin metrics, or our own registry. */

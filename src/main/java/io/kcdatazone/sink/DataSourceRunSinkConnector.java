@@ -4,6 +4,7 @@ import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.config.LiveConfigValidator;
 import io.kcdatazone.ledger.LedgerTopic;
+import io.kcdatazone.logging.ContextThreads;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ public class DataSourceRunSinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         this.props = new HashMap<>(props);
         this.config = new DataSourceRunSinkConfig(props);
-        LedgerTopic.ensureExists(config.ledger(), "datazone-sink-admin-" + props.getOrDefault("name", "connector"));
+        LedgerTopic.ensureExists(config.ledger(),
+                ContextThreads.kafkaClientId("ledger-admin", props.getOrDefault("name", "connector")));
     }
 
     @Override

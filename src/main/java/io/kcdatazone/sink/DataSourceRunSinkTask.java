@@ -75,7 +75,7 @@ public class DataSourceRunSinkTask extends SinkTask {
                 ContextThreads.named("datazone-sink-dispatcher-" + connectorName));
         // One connection per call we allow in flight, so no call waits for a connection inside the SDK.
         clients = DataZoneClients.open(config.connection(), connectorName, config.maxInFlight());
-        ledger = new LedgerWriter(config.ledger(), "datazone-sink-ledger-" + connectorName);
+        ledger = new LedgerWriter(config.ledger(), ContextThreads.kafkaClientId("ledger-writer", connectorName));
         metrics = TaskMetrics.forTask(context, connectorName);
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);

@@ -3,11 +3,10 @@ package io.kcdatazone.source;
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
 import io.kcdatazone.config.LiveConfigValidator;
-import io.kcdatazone.ledger.LedgerConfig;
 import io.kcdatazone.ledger.LedgerTopic;
 import io.kcdatazone.logging.ContextThreads;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,8 @@ public class DataSourceRunSourceConnector extends SourceConnector {
     private Map<String, String> props;
     private DataSourceRunSourceConfig config;
     private ScheduledExecutorService partitionMonitor;
+    private Admin admin;
+    private LedgerTopic ledgerTopic;
     private volatile int ledgerPartitions;
 
     @Override
@@ -49,31 +50,20 @@ public class DataSourceRunSourceConnector extends SourceConnector {
         this.props = new HashMap<>(props);
         this.config = new DataSourceRunSourceConfig(props);
         String name = props.getOrDefault("name", "connector");
-        LedgerTopic.ensureExists(config.ledger(), "datazone-source-admin-" + name);
-        ledgerPartitions = countLedgerPartitions();
+        // One Admin client for the connector's lifetime: the partition monitor asks it again and again.
+        admin = Admin.create(config.ledger().adminProps(ContextThreads.kafkaClientId("ledger-admin", name)));
+        ledgerTopic = new LedgerTopic(admin, config.ledger());
+        ledgerTopic.ensureExists();
+        ledgerPartitions = ledgerTopic.partitionCount();
         partitionMonitor = Executors.newSingleThreadScheduledExecutor(
                 ContextThreads.named("datazone-source-partition-monitor-" + name));
         long interval = config.partitionCheckIntervalMs();
         partitionMonitor.scheduleWithFixedDelay(this::checkPartitionCount, interval, interval, TimeUnit.MILLISECONDS);
     }
 
-    private int countLedgerPartitions() {
-        LedgerConfig ledger = config.ledger();
-        try (Admin admin = Admin.create(ledger.adminProps("datazone-source-admin-" + props.get("name")))) {
-            return admin.describeTopics(Collections.singleton(ledger.topic())).allTopicNames()
-                    .get(60, TimeUnit.SECONDS).get(ledger.topic()).partitions().size();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while reading the ledger topic's partitions", e);
-        } catch (Exception e) {
-            throw new ConnectException("Cannot read the partitions of the ledger topic '" + ledger.topic() + "': "
-                    + e.getMessage(), e);
-        }
-    }
-
     private void checkPartitionCount() {
         try {
-            int current = countLedgerPartitions();
+            int current = ledgerTopic.partitionCount();
             if (current != ledgerPartitions) {
                 LOG.info("The ledger topic now has {} partitions (was {}): reassigning them to tasks", current,
                         ledgerPartitions);
@@ -115,6 +105,21 @@ public class DataSourceRunSourceConnector extends SourceConnector {
     public void stop() {
         if (partitionMonitor != null) {
             partitionMonitor.shutdownNow();
+            awaitMonitorStopped();
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** So the monitor's last check does not run into the closed Admin client. */
+    private void awaitMonitorStopped() {
+        try {
+            if (!partitionMonitor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("The ledger partition monitor did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -10,6 +10,7 @@ import io.kcdatazone.event.DataSourceRunEvents;
 import io.kcdatazone.event.EventType;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
@@ -91,7 +92,8 @@ public class DataSourceRunSourceTask extends SourceTask {
         String ledgerTopic = config.ledger().topic();
         List<Integer> partitions = config.taskLedgerPartitions();
         restoreStates(ledgerTopic, partitions);
-        consumer = new KafkaConsumer<>(config.ledger().consumerProps("datazone-source-ledger-" + connectorName));
+        consumer = new KafkaConsumer<>(config.ledger().consumerProps(
+                ContextThreads.kafkaClientId("ledger-reader", connectorName)));
         List<TopicPartition> assignment = new ArrayList<>();
         for (int partition : partitions) {
             assignment.add(new TopicPartition(ledgerTopic, partition));
