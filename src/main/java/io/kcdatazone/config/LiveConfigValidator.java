@@ -18,7 +18,7 @@ import org.apache.kafka.common.config.ConfigValue;
 /**
  * The checks of a connector's {@code validate()} beyond each setting on its own, so a misconfigured connector is
  * refused at {@code PUT /connectors/...} with a message on the key to fix, not hours later: settings that do not go
- * together, then (with {@value DataZoneConnectionConfig#VALIDATE_LIVE}) credentials that do not resolve, a DataZone
+ * together (including ledger client settings that would break its delivery guarantees), then (with {@value DataZoneConnectionConfig#VALIDATE_LIVE}) credentials that do not resolve, a DataZone
  * that does not answer or a default domain it does not know, and ledger brokers that cannot be reached.
  */
 public final class LiveConfigValidator {
@@ -53,12 +53,14 @@ public final class LiveConfigValidator {
         DataZoneConnectionConfig connection = config.connection();
         Map<String, List<String>> problems = connection.problems();
         problems.forEach((key, messages) -> messages.forEach(message -> addError(values, key, message)));
-        if (!problems.isEmpty() || !connection.validateLive()) {
+        Map<String, String> ledgerProblems = config.ledger().problems();
+        ledgerProblems.forEach((key, message) -> addError(values, key, message));
+        if (!problems.isEmpty() || !ledgerProblems.isEmpty() || !connection.validateLive()) {
             return result;
         }
-        checkDataZone(values, connection, domainKey == null ? null : config.getString(domainKey),
-                props.getOrDefault("name", "validation"));
-        checkLedger(values, config.ledger());
+        String connectorName = props.getOrDefault("name", "validation");
+        checkDataZone(values, connection, domainKey == null ? null : config.getString(domainKey), connectorName);
+        checkLedger(values, config.ledger(), connectorName);
         return result;
     }
 
@@ -110,8 +112,8 @@ public final class LiveConfigValidator {
         }
     }
 
-    private static void checkLedger(List<ConfigValue> values, LedgerConfig ledger) {
-        try (Admin admin = Admin.create(ledger.adminProps("datazone-config-validation"))) {
+    private static void checkLedger(List<ConfigValue> values, LedgerConfig ledger, String connectorName) {
+        try (Admin admin = Admin.create(ledger.adminProps("datazone-config-validation-" + connectorName))) {
             admin.describeCluster().clusterId().get(LEDGER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             addError(values, LedgerConfig.BOOTSTRAP_SERVERS, "No broker of the ledger answered within "

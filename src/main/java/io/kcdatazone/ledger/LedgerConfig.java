@@ -1,6 +1,8 @@
 package io.kcdatazone.ledger;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -21,7 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The ledger topic and the Kafka clients that write (sink) and read (source) it, declared once for both connectors.
  *
  * <p>Security and tuning settings for those clients pass through {@value #KAFKA_PREFIX}{@code *}; the settings that
- * carry the ledger's guarantees (acks, idempotence, isolation level, serializers) are ours and cannot be overridden.
+ * carry the ledger's guarantees (acks, idempotence, isolation level, serializers) are ours and cannot be overridden:
+ * {@link #problems()} names any such setting given with another value, so {@code validate()} refuses it.
  */
 public final class LedgerConfig {
 
@@ -35,6 +38,19 @@ public final class LedgerConfig {
     public static final String KAFKA_PREFIX = "ledger.kafka.";
 
     public static final String DEFAULT_TOPIC = "datazone-run-ledger";
+
+    /** Client settings the connectors fix, with the value they fix and why, keyed by the client setting. */
+    private static final Map<String, FixedSetting> FIXED_CLIENT_SETTINGS = fixedClientSettings();
+
+    private static final class FixedSetting {
+        final String value;
+        final String reason;
+
+        FixedSetting(String value, String reason) {
+            this.value = value;
+            this.reason = reason;
+        }
+    }
 
     private final String topic;
     private final String bootstrapServers;
@@ -78,6 +94,50 @@ public final class LedgerConfig {
                         "Retention of the ledger topic when the sink creates it. It must exceed the longest time"
                                 + " the source connector may be down, or outcomes expire unread.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Ledger retention");
+    }
+
+    private static Map<String, FixedSetting> fixedClientSettings() {
+        Map<String, FixedSetting> fixed = new HashMap<>();
+        fixed.put(ProducerConfig.ACKS_CONFIG, new FixedSetting("all",
+                "an outcome acknowledged by fewer replicas can be lost with a broker, and with it the run's events"));
+        fixed.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, new FixedSetting("true",
+                "without it a retried write can duplicate or reorder ledger entries"));
+        fixed.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, new FixedSetting("read_committed",
+                "the source must publish only outcomes the sink's writes committed"));
+        fixed.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, new FixedSetting("false",
+                "the source keeps its ledger position in Connect's offsets, which exactly-once delivery commits"
+                        + " with the events"));
+        fixed.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, new FixedSetting(null,
+                "the ledger writer is idempotent, not transactional"));
+        fixed.put(ConsumerConfig.GROUP_ID_CONFIG, new FixedSetting(null,
+                "the source tasks are assigned ledger partitions by the connector, not by a consumer group"));
+        return Collections.unmodifiableMap(fixed);
+    }
+
+    /**
+     * The {@value #KAFKA_PREFIX}{@code *} settings that would break the ledger's guarantees, keyed by the setting as
+     * the user wrote it, each with a message that says why it is refused. Settings equal to the fixed value pass.
+     */
+    public Map<String, String> problems() {
+        Map<String, String> problems = new LinkedHashMap<>();
+        clientOverrides.forEach((name, value) -> {
+            FixedSetting fixed = FIXED_CLIENT_SETTINGS.get(name);
+            if (fixed != null && !sameValue(name, fixed.value, value)) {
+                problems.put(KAFKA_PREFIX + name, (fixed.value == null
+                        ? "Remove this setting: the connector does not allow it"
+                        : "Remove this setting or set it to " + fixed.value + ": the connector fixes it")
+                        + ", because " + fixed.reason + ".");
+            }
+        });
+        return problems;
+    }
+
+    private static boolean sameValue(String name, String fixed, Object given) {
+        if (fixed == null || given == null) {
+            return false;
+        }
+        String value = given.toString().trim();
+        return fixed.equalsIgnoreCase(value) || ProducerConfig.ACKS_CONFIG.equals(name) && "-1".equals(value);
     }
 
     public static LedgerConfig from(AbstractConfig config) {

@@ -7,6 +7,7 @@ import static io.kcdatazone.sink.SinkScenario.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdatazone.testkit.CapturedLog;
 import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -78,6 +80,56 @@ class SinkConnectorOperabilityTest {
                     .with("datazone.domain.identifier", "dzd_nosuchdomain").config();
 
             assertThat(errorsByKey(config)).isEmpty();
+        }
+    }
+
+    @Test
+    void ledgerClientSettingsThatBreakItsGuaranteesAreRefusedOnTheirKeys() {
+        try (SinkScenario sink = SinkScenario.create(STACK, "weak-ledger", 1)) {
+            Map<String, List<String>> errors = errorsByKey(sink.with("ledger.kafka.acks", "1")
+                    .with("ledger.kafka.enable.idempotence", "false")
+                    .with("ledger.kafka.transactional.id", "mine")
+                    .with("ledger.kafka.isolation.level", "read_committed")
+                    .with("ledger.kafka.linger.ms", "20").config());
+
+            assertThat(errors).containsOnlyKeys("ledger.kafka.acks", "ledger.kafka.enable.idempotence",
+                    "ledger.kafka.transactional.id");
+            assertThat(errors.get("ledger.kafka.acks").get(0))
+                    .startsWith("Remove this setting or set it to all").contains("can be lost");
+            assertThat(errors.get("ledger.kafka.transactional.id").get(0)).startsWith("Remove this setting");
+        }
+    }
+
+    @Test
+    void sameValuesAsTheFixedLedgerClientSettingsPass() {
+        try (SinkScenario sink = SinkScenario.create(STACK, "explicit-ledger", 1)) {
+            assertThat(errorsByKey(sink.with("ledger.kafka.acks", "-1")
+                    .with("ledger.kafka.enable.idempotence", "TRUE").config())).isEmpty();
+        }
+    }
+
+    /**
+     * The AWS SDK logs on its own threads and the ledger producer on its network thread; without our thread factories
+     * and client ids those lines would not say which connector and task they belong to.
+     */
+    @Test
+    void linesFromTheSdkAndLedgerClientThreadsNameTheConnectorAndTask() {
+        try (CapturedLog log = CapturedLog.start(Map.of(
+                "software.amazon.awssdk.request", Level.DEBUG,
+                "software.amazon.awssdk.http.nio.netty", Level.DEBUG,
+                "org.apache.kafka.clients.producer.internals", Level.DEBUG));
+             SinkScenario sink = SinkScenario.create(STACK, "traced", 1).start()) {
+            sink.send("traced-1", request(DOMAIN, SALES));
+            sink.awaitEveryOutcome();
+
+            List<String> sdkLines = log.lines().stream().filter(line -> line.contains("software.amazon.awssdk"))
+                    .collect(Collectors.toList());
+            assertThat(sdkLines).as("lines the AWS SDK logged").isNotEmpty()
+                    .anyMatch(line -> !line.contains("[task-thread-traced-0]"))
+                    .allMatch(line -> line.contains("[traced|task-0] "));
+            assertThat(log.lines()).as("lines from the ledger producer's network thread")
+                    .anyMatch(line -> line.contains("[kafka-producer-network-thread | "
+                            + "datazone-ledger-writer-traced-task-0]"));
         }
     }
 
