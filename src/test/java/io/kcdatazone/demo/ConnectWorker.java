@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import io.kcdatazone.testkit.ChildJvm;
 
 /**
  * A distributed Connect worker in a child JVM whose classpath holds only Kafka's runtime jars: the plugin comes from

@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.kcdatazone.testkit.ChildJvm;
 
 /**
  * One KRaft Kafka node (broker and controller) in a child JVM on Kafka's own jars, set up the way a production install

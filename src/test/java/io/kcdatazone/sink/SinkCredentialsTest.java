@@ -9,11 +9,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.datazone.ScriptedHttpServer;
 import io.kcdatazone.datazone.Stubs;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.testkit.ChildJvm;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.connect.storage.StringConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +100,56 @@ class SinkCredentialsTest {
     }
 
     @Test
+    void theDefaultChainFindsCredentialsInEnvironmentVariables() throws Exception {
+        // A JVM cannot change its own environment, so this sink runs in a standalone worker in a child JVM whose
+        // environment holds the keys, and in which nothing else the default chain reads has any.
+        try (SinkScenario sink = SinkScenario.create(STACK, "environment", 1)
+                .with("aws.access.key.id", null)
+                .with("aws.secret.access.key", null)
+                .with("datazone.validate.live", "false")) {
+            Properties connector = new Properties();
+            connector.putAll(sink.config());
+            connector.put("name", sink.name());
+            Properties worker = new Properties();
+            worker.put("bootstrap.servers", STACK.bootstrapServers());
+            worker.put("offset.storage.file.filename", temp.resolve("offsets").toString());
+            worker.put("key.converter", StringConverter.class.getName());
+            worker.put("value.converter", StringConverter.class.getName());
+            worker.put("listeners", "http://localhost:0");
+            worker.put("plugin.discovery", "service_load");
+            try (ChildJvm child = ChildJvm.start("standalone Connect worker", System.getProperty("java.class.path"),
+                    // the test logging configuration writes under ${basedir}: keep the child out of our log file
+                    List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dbasedir=" + temp),
+                    "org.apache.kafka.connect.cli.ConnectStandalone",
+                    List.of(store(worker, "worker.properties"), store(connector, "sink.properties")),
+                    Map.of("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001",
+                            "AWS_SECRET_ACCESS_KEY", "environment-secret",
+                            "AWS_SHARED_CREDENTIALS_FILE", temp.resolve("no-credentials").toString(),
+                            "AWS_CONFIG_FILE", temp.resolve("no-config").toString(),
+                            "AWS_EC2_METADATA_DISABLED", "true"),
+                    temp.resolve("worker.log"))) {
+                SinkScenario.Sent request = sink.send("environment-1", request(DOMAIN, SALES));
+
+                await("the child worker's sink to start the run (log: " + child.logFile() + ")")
+                        .until(() -> {
+                            child.checkAlive();
+                            return !sink.outcomesOf(request).isEmpty();
+                        });
+                assertThat(sink.outcomesOf(request)).singleElement()
+                        .satisfies(entry -> assertThat(entry.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED));
+            }
+        }
+    }
+
+    private String store(Properties properties, String fileName) throws IOException {
+        Path file = temp.resolve(fileName);
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, null);
+        }
+        return file.toString();
+    }
+
+    @Test
     void aCustomProviderClassIsBuiltAndConfiguredFromItsPrefixedSettings() {
         try (SinkScenario sink = SinkScenario.create(STACK, "custom-provider", 1)
                 .with("aws.access.key.id", null)
@@ -123,8 +181,8 @@ class SinkCredentialsTest {
         }
     }
 
-    private static java.util.Map<String, String> withName(java.util.Map<String, String> config) {
-        java.util.Map<String, String> props = new java.util.HashMap<>(config);
+    private static Map<String, String> withName(Map<String, String> config) {
+        Map<String, String> props = new HashMap<>(config);
         props.put("name", "validated");
         return props;
     }

@@ -1,10 +1,11 @@
-package io.kcdatazone.demo;
+package io.kcdatazone.testkit;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,10 +13,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A Java process the demo starts on a classpath of its choosing, its output in a log file. {@link #close()} asks it
+ * A Java process started on a classpath of its choosing, its output in a log file (the demo's processes, and workers
+ * that need an environment of their own). {@link #close()} asks it
  * to stop (SIGTERM, so Kafka shuts down cleanly), then kills it and anything it spawned.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -32,8 +34,16 @@ final class ChildJvm implements AutoCloseable {
     /**
      * @param jvmOptions options before the main class, e.g. {@code -Xmx512m}
      */
-    static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
+    public static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
             List<String> args, Path logFile) throws IOException {
+        return start(name, classpath, jvmOptions, mainClass, args, Map.of(), logFile);
+    }
+
+    /**
+     * @param environment variables added to this JVM's environment for the child
+     */
+    public static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
+            List<String> args, Map<String, String> environment, Path logFile) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -41,7 +51,9 @@ final class ChildJvm implements AutoCloseable {
         command.add(classpath);
         command.add(mainClass);
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
@@ -49,7 +61,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Runs a child JVM to completion, e.g. a command-line tool. */
-    static void run(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
+    public static void run(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
             Path logFile, Duration timeout) throws IOException, InterruptedException {
         try (ChildJvm tool = start(name, classpath, jvmOptions, mainClass, args, logFile)) {
             if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -63,13 +75,13 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Fails with the log file named if the process has exited. */
-    void checkAlive() {
+    public void checkAlive() {
         if (!process.isAlive()) {
             throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; see " + logFile);
         }
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
