@@ -117,7 +117,8 @@ public class DataSourceRunSinkTask extends SinkTask {
         return counters.received() + " requests, " + counters.runsStarted() + " runs started, start failures "
                 + counters.startFailures() + ", " + counters.invalidRequests() + " invalid, " + counters.retries()
                 + " retries (" + counters.throttledCalls() + " throttled), " + dispatcher.inFlight() + " in flight, "
-                + tracker.pendingCount() + " awaiting the ledger";
+                + tracker.pendingCount() + " awaiting the ledger, consumption paused " + counters.pauses()
+                + " times at max.buffered.records";
     }
 
     private void accept(SinkRecord record) {
@@ -171,12 +172,14 @@ public class DataSourceRunSinkTask extends SinkTask {
         if (!paused && pending >= config.maxBufferedRecords()) {
             paused = true;
             context.pause(context.assignment().toArray(new TopicPartition[0]));
-            LOG.info("Paused consumption: {} requests await their outcome (max.buffered.records={})", pending,
+            counters.onPaused();
+            // At DEBUG: under sustained backpressure this happens many times a second; the progress line counts it.
+            LOG.debug("Paused consumption: {} requests await their outcome (max.buffered.records={})", pending,
                     config.maxBufferedRecords());
         } else if (paused && pending <= config.maxBufferedRecords() / 2) {
             paused = false;
             context.resume(context.assignment().toArray(new TopicPartition[0]));
-            LOG.info("Resumed consumption: {} requests await their outcome", pending);
+            LOG.debug("Resumed consumption: {} requests await their outcome", pending);
         }
         if (paused) {
             // A paused consumer returns nothing, so Connect would call put() again only when its poll times out,

@@ -21,6 +21,7 @@ public final class SinkTaskCounters {
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong ledgerWrites = new AtomicLong();
+    private final AtomicLong pauses = new AtomicLong();
     private final Map<String, AtomicLong> startFailures = new ConcurrentHashMap<>();
 
     void onReceived() {
@@ -33,6 +34,10 @@ public final class SinkTaskCounters {
 
     void onInvalid() {
         invalid.incrementAndGet();
+    }
+
+    void onPaused() {
+        pauses.incrementAndGet();
     }
 
     void onDeadLettered() {
@@ -69,6 +74,10 @@ public final class SinkTaskCounters {
 
     public long received() {
         return received.get();
+    }
+
+    public long pauses() {
+        return pauses.get();
     }
 
     public long tombstones() {

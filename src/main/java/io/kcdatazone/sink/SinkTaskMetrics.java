@@ -33,6 +33,8 @@ final class SinkTaskMetrics {
         metrics.gauge("conflicts-total", "Calls DataZone answered with ConflictException", counters::conflicts);
         metrics.gauge("ledger-entries-written-total", "Outcomes acknowledged by the ledger", counters::ledgerWrites);
         metrics.gauge("in-flight-calls", "StartDataSourceRun calls waiting for DataZone", inFlightCalls::getAsInt);
+        metrics.gauge("consumption-pauses-total", "Times the task paused consumption at max.buffered.records",
+                counters::pauses);
         metrics.gauge("buffered-records", "Requests whose outcome is not yet in the ledger",
                 bufferedRecords::getAsInt);
         return metrics.latency("start-data-source-run-latency", "StartDataSourceRun call latency");

@@ -16,6 +16,7 @@ import io.kcdatazone.simulator.RecordedCall;
 import io.kcdatazone.simulator.ServiceError;
 import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.sink.SinkScenario.Sent;
+import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
 import java.io.IOException;
@@ -329,6 +330,7 @@ class SinkConnectorRequestsTest {
             await("the buffer's requests reach DataZone").until(() -> startedRuns(keys) == buffered);
             await("no further request while paused").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
                     .until(() -> startedRuns(keys) == buffered);
+            assertThat(JmxTaskMetrics.read("backpressure", "consumption-pauses-total", "")).isPositive();
 
             Map<Sent, LedgerEntry> outcomes = sink.awaitEveryOutcome();
             assertThat(outcomes.values()).extracting(LedgerEntry::outcome).containsOnly(Outcome.RUN_STARTED);
