@@ -27,6 +27,7 @@ import static io.kcdatazone.event.DataSourceRunEventSchema.STOPPED_AT;
 import static io.kcdatazone.event.DataSourceRunEventSchema.TYPE;
 import static io.kcdatazone.event.DataSourceRunEventSchema.UPDATED_AT;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.datazone.RunSnapshot.RunStatistics;
@@ -47,6 +48,8 @@ import org.apache.kafka.connect.data.Struct;
  * id both times, and consumers can drop the repeat.
  */
 public final class DataSourceRunEvents {
+
+    private static final String RESOURCE_NOT_FOUND = "RESOURCE_NOT_FOUND_EXCEPTION";
 
     private final boolean includeConfigurationSnapshot;
 
@@ -80,6 +83,22 @@ public final class DataSourceRunEvents {
                 .put(DATA_SOURCE_ID, run.dataSourceId())
                 .put(PREVIOUS_STATUS, previousStatus);
         putRun(event, run);
+        return event;
+    }
+
+    /**
+     * RUN_VANISHED: DataZone answered ResourceNotFoundException for run {@code runId}, last seen in {@code
+     * lastStatus}; {@code errorMessage} carries that answer.
+     */
+    public Struct vanished(String clientToken, RequestCoordinates request, DataSourceRef dataSource, String runId,
+                           String lastStatus, String detail, Instant now) {
+        Struct event = base(eventId(EventType.RUN_VANISHED.name(), dataSource.domainId(), runId),
+                EventType.RUN_VANISHED, now, clientToken, request)
+                .put(DOMAIN_ID, dataSource.domainId())
+                .put(DATA_SOURCE_ID, dataSource.dataSourceId())
+                .put(RUN_ID, runId)
+                .put(PREVIOUS_STATUS, lastStatus);
+        putError(event, new RunError(RESOURCE_NOT_FOUND, detail));
         return event;
     }
 

@@ -7,5 +7,10 @@ public enum EventType {
     /** The request ended without a run; {@code errorMessage} says why. */
     RUN_START_FAILED,
     /** The run was observed in a new status; the last one of a run is terminal. */
-    RUN_STATUS_CHANGED
+    RUN_STATUS_CHANGED,
+    /**
+     * DataZone no longer knows the run (ResourceNotFoundException), for example because its data source was deleted:
+     * the run's last event, in place of a terminal status that will never be seen.
+     */
+    RUN_VANISHED
 }

@@ -296,10 +296,14 @@ public class DataSourceRunSourceTask extends SourceTask {
                     continue;
                 }
                 if (observation.snapshot().isEmpty()) {
+                    String detail = observation.notFoundDetail();
                     counters.onVanishedRun();
-                    LOG.warn("DataZone no longer knows {} (GetDataSourceRun: ResourceNotFoundException); it is not"
-                            + " tracked any more and gets no further events", run);
+                    LOG.warn("DataZone no longer knows {} ({}); it is not tracked any more and its last event is"
+                            + " RUN_VANISHED", run, detail);
                     state.finish(run.runId());
+                    records.add(record(state, run.clientToken(), events.vanished(run.clientToken(), run.request(),
+                            run.dataSource(), run.runId(), run.lastStatus(), detail, clock.instant())));
+                    counters.onEvent(EventType.RUN_VANISHED);
                     changed = true;
                     continue;
                 }

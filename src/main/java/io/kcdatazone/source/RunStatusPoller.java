@@ -92,7 +92,7 @@ public final class RunStatusPoller {
                 });
     }
 
-    /** The run's state, {@link RunObservation#gone()} on 404, or null when the call failed otherwise. */
+    /** The run's state, {@link RunObservation#gone} on 404, or null when the call failed otherwise. */
     private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId) {
         calls.incrementAndGet();
         return timed(getLatency, client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId())
@@ -102,7 +102,7 @@ public final class RunStatusPoller {
                         return RunObservation.of(RunSnapshot.of(response));
                     }
                     DataZoneFailure failure = classifier.classify(error);
-                    return "RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType()) ? RunObservation.gone() : null;
+                    return "RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType()) ? RunObservation.gone(failure) : null;
                 });
     }
 

@@ -2,6 +2,7 @@ package io.kcdatazone.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.datazone.RunSnapshot.RunStatistics;
@@ -53,6 +54,26 @@ class DataSourceRunEventsTest {
         assertThat(event.getString("previousStatus")).isNull();
         assertThat(event.get("errorMessage")).isNull();
         assertThat(event.get("dataSourceConfigurationSnapshot")).isNull();
+    }
+
+    @Test
+    void aVanishedRunGetsALastEventNamingTheRunItsLastStatusAndDataZonesAnswer() {
+        DataSourceRef source = new DataSourceRef("dzd_demo", "sales_glue");
+        Struct event = events.vanished("token-1", REQUEST, source, "run-1", "RUNNING", "not found (request id r-9)",
+                NOW);
+        event.validate();
+
+        assertThat(event.getString("eventType")).isEqualTo("RUN_VANISHED");
+        assertThat(event.getString("runId")).isEqualTo("run-1");
+        assertThat(event.getString("dataSourceId")).isEqualTo("sales_glue");
+        assertThat(event.getString("previousStatus")).isEqualTo("RUNNING");
+        assertThat(event.getString("status")).isNull();
+        assertThat(event.getInt64("requestOffset")).isEqualTo(1234L);
+        assertThat(event.getStruct("errorMessage").getString("errorType")).isEqualTo("RESOURCE_NOT_FOUND_EXCEPTION");
+        assertThat(event.getStruct("errorMessage").getString("errorDetail")).contains("r-9");
+        // named by the run alone, so a repeat after a crash carries the same id
+        assertThat(event.getString("eventId")).isEqualTo(events.vanished("token-1", REQUEST, source, "run-1",
+                "REQUESTED", "another answer", NOW.plusSeconds(5)).getString("eventId"));
     }
 
     @Test

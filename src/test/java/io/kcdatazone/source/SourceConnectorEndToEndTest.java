@@ -103,7 +103,7 @@ class SourceConnectorEndToEndTest {
     }
 
     @Test
-    void aRunNeverSeenRunningAndOneEndingInAStatusNewerThanTheConnectorAreFollowedToTheirEnd() {
+    void runsThatSkipRunningEndInANewerStatusOrVanishAreFollowedToTheirLastEvent() {
         pipeline = new Pipeline(STACK, "odd");
         pipeline.start(1, 1, 1, 1);
         Faults faults = STACK.service(SimulatorService.class).simulator().faults();
@@ -111,15 +111,20 @@ class SourceConnectorEndToEndTest {
         faults.scriptNextRun(Pipeline.dataSourceId(7), RunScript.endsWithUnknownStatus("CANCELLED"));
         pipeline.request("odd-skips", Pipeline.dataSourceId(6));
         pipeline.request("odd-unknown", Pipeline.dataSourceId(7));
+        pipeline.request("odd-vanishes", Pipeline.dataSourceId(8));
 
         try (OutputTopicReader reader = pipeline.reader(1)) {
-            reader.awaitEvents("2 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 2,
-                    TIMEOUT);
+            List<ObservedEvent> results = reader.awaitEvents("3 results",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 3, TIMEOUT);
+            String vanishing = results.stream().filter(e -> e.clientToken().equals("odd-vanishes")).findFirst()
+                    .orElseThrow().runId();
+            // DataZone forgets the run while it is REQUESTED: the listing leaves it out, GetDataSourceRun answers 404.
+            faults.vanishRun(vanishing);
             CLOCK.advance(Pipeline.REQUESTED_FOR);
             reader.awaitEvents("odd-unknown RUNNING", all -> statusCount(all, "RUNNING") == 1, TIMEOUT);
             CLOCK.advance(Pipeline.RUNNING_FOR);
-            List<ObservedEvent> events = reader.awaitEvents("both runs ended",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 3, TIMEOUT);
+            List<ObservedEvent> events = reader.awaitEvents("both runs ended and one vanished",
+                    all -> OutputTopicReader.count(all, e -> !e.isResult()) == 4, TIMEOUT);
 
             Map<String, List<ObservedEvent>> byToken = events.stream()
                     .collect(Collectors.groupingBy(ObservedEvent::clientToken));
@@ -127,8 +132,17 @@ class SourceConnectorEndToEndTest {
                     "RUN_STATUS_CHANGED REQUESTED>" + Pipeline.outcomeOf(6));
             assertThat(sequence(byToken.get("odd-unknown"))).containsExactly("RUN_STARTED REQUESTED",
                     "RUN_STATUS_CHANGED REQUESTED>RUNNING", "RUN_STATUS_CHANGED RUNNING>CANCELLED");
+            assertThat(byToken.get("odd-vanishes")).extracting(ObservedEvent::eventType)
+                    .containsExactly("RUN_STARTED", "RUN_VANISHED");
+            assertThat(byToken.get("odd-vanishes").get(1)).satisfies(gone -> {
+                assertThat(gone.runId()).isEqualTo(vanishing);
+                assertThat(gone.previousStatus()).isEqualTo("REQUESTED");
+                assertThat(gone.status()).isNull();
+                assertThat(gone.errorType()).isEqualTo("RESOURCE_NOT_FOUND_EXCEPTION");
+            });
         }
-        // The run that stopped in a status the connector does not know is not tracked (and polled) forever.
+        // Neither the run that stopped in a status the connector does not know nor the vanished one is tracked (and
+        // polled) forever.
         Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
                 assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
     }
