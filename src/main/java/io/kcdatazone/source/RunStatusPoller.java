@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,7 +139,7 @@ public final class RunStatusPoller {
     private RunObservation observe(DataSourceRef dataSource, RunSnapshot run) {
         Instant now = clock.instant();
         Stream.of(run.createdAt(), run.startedAt(), run.stoppedAt(), run.updatedAt())
-                .filter(at -> at != null)
+                .filter(Objects::nonNull)
                 .max(Instant::compareTo)
                 .filter(latest -> Duration.between(now, latest).compareTo(CLOCK_SKEW_TOLERANCE) > 0)
                 .ifPresent(latest -> oddities.warn("clock-ahead " + dataSource, "DataZone reports {} at {}, {} ahead"

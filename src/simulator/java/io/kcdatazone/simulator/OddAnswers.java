@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -122,7 +121,7 @@ public final class OddAnswers {
     }
 
     synchronized boolean omits(OptionalRunMember member) {
-        return omitted.contains(Objects.requireNonNull(member));
+        return omitted.contains(member);
     }
 
     synchronized boolean unknownMembers() {

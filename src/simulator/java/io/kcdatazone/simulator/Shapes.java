@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
  */
 final class Shapes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final String UNKNOWN_MEMBER_VALUE = "a member of a newer service version";
 
     private final Seed seed;
     private final OddAnswers oddAnswers;
@@ -42,7 +43,7 @@ final class Shapes {
     ObjectNode listDataSourceRunsOutput(Pagination.Page<RunStore.RunSnapshot> page) {
         ObjectNode output = ListOutput.of(page, snapshot -> runFields(snapshot.run(), snapshot.state()));
         if (oddAnswers.unknownMembers()) {
-            output.put(OddAnswers.UNKNOWN_MEMBER, "a member of a newer service version");
+            output.put(OddAnswers.UNKNOWN_MEMBER, UNKNOWN_MEMBER_VALUE);
         }
         return output;
     }
@@ -133,19 +134,20 @@ final class Shapes {
             state.stoppedAt().ifPresent(at -> node.put("stoppedAt", iso(reported.apply(at))));
         }
         if (!oddAnswers.omits(OptionalRunMember.RUN_STATISTICS_FOR_ASSETS)) {
-            state.statistics().ifPresent(statistics -> node.set("runStatisticsForAssets", statistics(statistics)));
+            state.statistics().ifPresent(statistics -> node.set("runStatisticsForAssets", runStatistics(statistics)));
         }
         if (!oddAnswers.omits(OptionalRunMember.ERROR_MESSAGE)) {
             state.error().ifPresent(error -> node.set("errorMessage", runErrorMessage(error)));
         }
         if (oddAnswers.unknownMembers()) {
-            node.put(OddAnswers.UNKNOWN_MEMBER, "a member of a newer service version");
+            node.put(OddAnswers.UNKNOWN_MEMBER, UNKNOWN_MEMBER_VALUE);
             node.putObject(OddAnswers.UNKNOWN_STRUCTURE).put("nested", true).putArray("items").add(1).add("two");
         }
         return node;
     }
 
-    private ObjectNode statistics(RunStatistics statistics) {
+    /** A run's {@code runStatisticsForAssets}, shaped by the odd-answer modes. */
+    private ObjectNode runStatistics(RunStatistics statistics) {
         ObjectNode node = JSON.objectNode()
                 .put("added", statistics.added())
                 .put("updated", statistics.updated())

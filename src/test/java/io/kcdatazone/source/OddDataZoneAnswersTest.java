@@ -117,7 +117,7 @@ class OddDataZoneAnswersTest {
         assertThat(runStarted.get("dataSourceConfigurationSnapshot")).isNull();
 
         clock.advance(REQUESTED_FOR.plus(RUNNING_FOR));
-        // Once listed, once read with GetDataSourceRun (the listing hides nothing but a vanished run, so both ways).
+        // Both ways a poll reads a run: listed, and with GetDataSourceRun.
         RunSnapshot listed = snapshots(poll(List.of(runId))).get(runId);
         RunSnapshot got = RunSnapshot.of(clients.sync().getDataSourceRun(b -> b.domainIdentifier(ORDERS.domainId())
                 .identifier(runId)));
