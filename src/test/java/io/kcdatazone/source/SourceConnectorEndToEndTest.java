@@ -10,6 +10,7 @@ import io.kcdatazone.simulator.OddAnswers;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.RunRecord;
 import io.kcdatazone.simulator.RunScript;
+import io.kcdatazone.testkit.CapturedLog;
 import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import jakarta.ws.rs.core.Response;
+import org.apache.logging.log4j.Level;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -153,7 +155,9 @@ class SourceConnectorEndToEndTest {
         dataSources.forEach(pipeline::request);
 
         List<ObservedEvent> events;
-        try (OutputTopicReader reader = pipeline.reader(1)) {
+        List<String> pollerLines;
+        try (OutputTopicReader reader = pipeline.reader(1);
+             CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
             reader.awaitEvents("3 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 3,
                     TIMEOUT);
             CLOCK.advance(Pipeline.REQUESTED_FOR);
@@ -162,7 +166,15 @@ class SourceConnectorEndToEndTest {
             reader.awaitEvents("3 runs ended",
                     all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
             events = reader.readFor(Duration.ofSeconds(1));
+            pollerLines = log.lines().stream().filter(line -> line.contains(RunStatusPoller.class.getName()))
+                    .collect(Collectors.toList());
         }
+        // The task said what it saw: once per data source, however many polls saw it, naming the connector.
+        assertThat(pollerLines).satisfiesExactlyInAnyOrder(
+                line -> assertThat(line).contains("[" + pipeline.sourceName() + "|task-0]",
+                        "a page of 0 runs of " + Pipeline.DOMAIN + "/" + Pipeline.dataSourceId(10)),
+                line -> assertThat(line).contains("[" + pipeline.sourceName() + "|task-0]",
+                        "a page of 0 runs of " + Pipeline.DOMAIN + "/" + Pipeline.dataSourceId(11)));
 
         Map<String, List<ObservedEvent>> byToken = events.stream()
                 .collect(Collectors.groupingBy(ObservedEvent::clientToken));
