@@ -86,7 +86,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         metrics = TaskMetrics.forTask(context, connectorName);
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier(),
                 metrics.latency("list-data-source-runs-latency", "ListDataSourceRuns call latency"),
-                metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"));
+                metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"), clock);
         SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, poller::calls);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
         String ledgerTopic = config.ledger().topic();

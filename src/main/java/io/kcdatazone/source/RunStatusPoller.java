@@ -4,13 +4,21 @@ import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.logging.ThrottledLog;
 import io.kcdatazone.metrics.TaskMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunSummary;
 import software.amazon.awssdk.services.datazone.model.ListDataSourceRunsResponse;
@@ -19,28 +27,43 @@ import software.amazon.awssdk.services.datazone.model.ListDataSourceRunsResponse
  * Reads the current status of a data source's tracked runs at the lowest API cost: ListDataSourceRuns pages (50 runs
  * each) until every tracked run is seen, since one call covers them all; GetDataSourceRun only for runs the list did
  * not show within {@value #MAX_PAGES} pages.
+ *
+ * <p>It says what it saw when DataZone answers oddly but legally, at most once per {@link #ODDITY_LOG_INTERVAL} per
+ * data source and kind: pages shorter than asked for that still lead on, and run timestamps ahead of this worker's
+ * clock. Neither changes what it reports: statuses are compared as they are and timestamps are passed on as given.
  */
 public final class RunStatusPoller {
 
     static final int PAGE_SIZE = 50;
     static final int MAX_PAGES = 4;
+    /** How far DataZone's clock may run ahead of this worker's before the poller says so. */
+    static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(1);
+    static final Duration ODDITY_LOG_INTERVAL = Duration.ofHours(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunStatusPoller.class);
 
     private final DataZoneAsyncClient client;
     private final DataZoneErrorClassifier classifier;
     private final AtomicLong calls = new AtomicLong();
     private final TaskMetrics.LatencyRecorder listLatency;
     private final TaskMetrics.LatencyRecorder getLatency;
+    private final Clock clock;
+    private final ThrottledLog oddities;
 
     /**
      * @param listLatency records the duration of each ListDataSourceRuns call
      * @param getLatency records the duration of each GetDataSourceRun call
+     * @param clock this worker's clock, which DataZone's timestamps are compared with
      */
     public RunStatusPoller(DataZoneAsyncClient client, DataZoneErrorClassifier classifier,
-                           TaskMetrics.LatencyRecorder listLatency, TaskMetrics.LatencyRecorder getLatency) {
+                           TaskMetrics.LatencyRecorder listLatency, TaskMetrics.LatencyRecorder getLatency,
+                           Clock clock) {
         this.client = client;
         this.classifier = classifier;
         this.listLatency = listLatency;
         this.getLatency = getLatency;
+        this.clock = clock;
+        this.oddities = new ThrottledLog(LOG, ODDITY_LOG_INTERVAL, clock::millis);
     }
 
     /**
@@ -80,11 +103,17 @@ public final class RunStatusPoller {
                 .thenCompose((ListDataSourceRunsResponse response) -> {
                     for (DataSourceRunSummary item : response.items()) {
                         if (runIds.contains(item.id())) {
-                            seen.put(item.id(), RunObservation.of(RunSnapshot.of(dataSource.domainId(), item)));
+                            seen.put(item.id(), observe(dataSource, RunSnapshot.of(dataSource.domainId(), item)));
                         }
                     }
                     String next = response.nextToken();
                     boolean more = next != null && !next.isEmpty();
+                    if (more && response.items().size() < PAGE_SIZE) {
+                        oddities.info("short-page " + dataSource, "ListDataSourceRuns answered a page of {} runs of"
+                                + " {} with a nextToken, though up to {} were asked for; reading on (up to {} pages,"
+                                + " then GetDataSourceRun for tracked runs not seen)", response.items().size(),
+                                dataSource, PAGE_SIZE, MAX_PAGES);
+                    }
                     if (more && page < MAX_PAGES && !seen.keySet().containsAll(runIds)) {
                         return listPage(dataSource, runIds, next, page + 1, seen);
                     }
@@ -99,11 +128,25 @@ public final class RunStatusPoller {
                         .identifier(runId)))
                 .handle((response, error) -> {
                     if (error == null) {
-                        return RunObservation.of(RunSnapshot.of(response));
+                        return observe(dataSource, RunSnapshot.of(response));
                     }
                     DataZoneFailure failure = classifier.classify(error);
                     return "RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType()) ? RunObservation.gone(failure) : null;
                 });
+    }
+
+    /** The run as seen, after saying so if its timestamps are ahead of this worker's clock. */
+    private RunObservation observe(DataSourceRef dataSource, RunSnapshot run) {
+        Instant now = clock.instant();
+        Stream.of(run.createdAt(), run.startedAt(), run.stoppedAt(), run.updatedAt())
+                .filter(Objects::nonNull)
+                .max(Instant::compareTo)
+                .filter(latest -> Duration.between(now, latest).compareTo(CLOCK_SKEW_TOLERANCE) > 0)
+                .ifPresent(latest -> oddities.warn("clock-ahead " + dataSource, "DataZone reports {} at {}, {} ahead"
+                        + " of this worker's clock ({}): one of the clocks is off. Status changes are still"
+                        + " published in the order observed, with DataZone's timestamps as given", run, latest,
+                        Duration.between(now, latest), now));
+        return RunObservation.of(run);
     }
 
     /** The call, with its duration recorded when it completes, successfully or not. */

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An Amazon DataZone stand-in on 127.0.0.1 that speaks the data-source-run API's REST-JSON protocol, for the tests,
  * the demo and standalone use. Start it, point the AWS SDK's {@code endpointOverride} at {@link #endpoint()}, and
- * steer it through {@link #faults()}, {@link #introspection()} and the clock passed in its options. Thread-safe.
+ * steer it through {@link #faults()}, {@link #oddAnswers()}, {@link #introspection()} and the clock passed in its
+ * options. Thread-safe.
  */
 public final class DataZoneSimulator implements AutoCloseable {
     /** Seeded resources were created this long before the simulator started. */
@@ -36,6 +37,7 @@ public final class DataZoneSimulator implements AutoCloseable {
     private final Seed seed;
     private final Clock clock;
     private final Faults faults;
+    private final OddAnswers oddAnswers;
     private final Introspection introspection;
 
     private DataZoneSimulator(SimulatorOptions options) throws IOException {
@@ -43,8 +45,9 @@ public final class DataZoneSimulator implements AutoCloseable {
         this.clock = options.clock();
         Catalog catalog = new Catalog(seed, clock.instant().minus(CATALOG_AGE).truncatedTo(ChronoUnit.SECONDS));
         RunStore runs = new RunStore(clock, options.runLimits(), new RunFactory(seed, options.randomSeed()));
-        Shapes shapes = new Shapes(seed);
-        Account account = new Account(catalog, runs, clock, shapes);
+        this.oddAnswers = new OddAnswers();
+        Shapes shapes = new Shapes(seed, oddAnswers);
+        Account account = new Account(catalog, runs, clock, shapes, oddAnswers);
         CallLog callLog = new CallLog();
         this.faults = new Faults(runs, options.randomSeed());
         this.introspection = new Introspection(callLog, runs, clock);
@@ -94,6 +97,11 @@ public final class DataZoneSimulator implements AutoCloseable {
     /** Fault injection. */
     public Faults faults() {
         return faults;
+    }
+
+    /** Odd but legal ways of answering, off until a test switches them on. */
+    public OddAnswers oddAnswers() {
+        return oddAnswers;
     }
 
     /** What the simulator received and did. */

@@ -28,10 +28,15 @@ final class ListDataSourceRunsHandler implements OperationHandler {
                 .map(run -> new RunStore.RunSnapshot(run, run.stateAt(now)))
                 .filter(snapshot -> status.map(snapshot.state().status()::equals).orElse(true))
                 .toList();
-        // Newest first: a higher sequence comes first, so the page position is the negated sequence.
-        Pagination.Page<RunStore.RunSnapshot> page =
-                Pagination.page(runs, snapshot -> -snapshot.run().sequence(), maxResults, nextToken);
-        return ListOutput.of(page, snapshot -> account.shapes().dataSourceRunSummary(snapshot.run(),
-                snapshot.state()));
+        OddAnswers oddAnswers = account.oddAnswers();
+        Pagination.Page<RunStore.RunSnapshot> page;
+        if (nextToken.isEmpty() && oddAnswers.emptyFirstPage()) {
+            page = Pagination.emptyFirstPage();
+        } else {
+            // Newest first: a higher sequence comes first, so the page position is the negated sequence.
+            page = Pagination.page(runs, snapshot -> -snapshot.run().sequence(), oddAnswers.pageSize(maxResults),
+                    nextToken);
+        }
+        return account.shapes().listDataSourceRunsOutput(page);
     }
 }

@@ -45,6 +45,11 @@ final class Pagination {
         return new Page<>(page, Optional.of(encode(position.applyAsLong(page.get(size - 1)))));
     }
 
+    /** A page with no items whose token leads to the listing's first page: legal, if odd. */
+    static <T> Page<T> emptyFirstPage() {
+        return new Page<>(List.of(), Optional.of(encode(Long.MIN_VALUE)));
+    }
+
     private static String encode(long position) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((TOKEN_PREFIX + position).getBytes(StandardCharsets.UTF_8));

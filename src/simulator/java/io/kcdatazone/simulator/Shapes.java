@@ -2,27 +2,36 @@ package io.kcdatazone.simulator;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcdatazone.simulator.OddAnswers.OptionalRunMember;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Renders the simulator's state as the JSON shapes of DataZone's service model. Member names, optionality and
- * timestamp formats follow the model exactly; the model-conformance test holds every response to it.
+ * timestamp formats follow the model exactly; the model-conformance test holds every response to it. The run shapes
+ * follow the {@link OddAnswers} modes a test switched on.
  */
 final class Shapes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final String UNKNOWN_MEMBER_VALUE = "a member of a newer service version";
 
     private final Seed seed;
+    private final OddAnswers oddAnswers;
 
-    Shapes(Seed seed) {
+    Shapes(Seed seed, OddAnswers oddAnswers) {
         this.seed = seed;
+        this.oddAnswers = oddAnswers;
     }
 
     /** {@code StartDataSourceRunOutput}: the run fields, with the snapshot and without lineage. */
     ObjectNode startDataSourceRunOutput(Run run, RunState state) {
-        return runFields(run, state).put("domainId", run.domainId())
-                .put("dataSourceConfigurationSnapshot", run.configurationSnapshot());
+        ObjectNode node = runFields(run, state).put("domainId", run.domainId());
+        if (!oddAnswers.omits(OptionalRunMember.DATA_SOURCE_CONFIGURATION_SNAPSHOT)) {
+            node.put("dataSourceConfigurationSnapshot", run.configurationSnapshot());
+        }
+        return node;
     }
 
     /** {@code GetDataSourceRunOutput}: as Start's output. Lineage import is not simulated, so no lineageSummary. */
@@ -30,9 +39,13 @@ final class Shapes {
         return startDataSourceRunOutput(run, state);
     }
 
-    /** {@code DataSourceRunSummary}: no domainId and no configuration snapshot. */
-    ObjectNode dataSourceRunSummary(Run run, RunState state) {
-        return runFields(run, state);
+    /** {@code ListDataSourceRunsOutput}: {@code DataSourceRunSummary} items, without domainId or snapshot. */
+    ObjectNode listDataSourceRunsOutput(Pagination.Page<RunStore.RunSnapshot> page) {
+        ObjectNode output = ListOutput.of(page, snapshot -> runFields(snapshot.run(), snapshot.state()));
+        if (oddAnswers.unknownMembers()) {
+            output.put(OddAnswers.UNKNOWN_MEMBER, UNKNOWN_MEMBER_VALUE);
+        }
+        return output;
     }
 
     /** {@code DataSourceRunActivity} for one asset of a finished run. */
@@ -105,23 +118,57 @@ final class Shapes {
     }
 
     private ObjectNode runFields(Run run, RunState state) {
+        UnaryOperator<Instant> reported = oddAnswers.nextTimestampRenderer();
         ObjectNode node = JSON.objectNode()
                 .put("id", run.id())
                 .put("dataSourceId", run.dataSourceId())
                 .put("projectId", run.projectId())
                 .put("status", state.status())
                 .put("type", Run.TYPE)
-                .put("createdAt", iso(run.createdAt()))
-                .put("updatedAt", iso(state.updatedAt()));
-        state.startedAt().ifPresent(at -> node.put("startedAt", iso(at)));
-        state.stoppedAt().ifPresent(at -> node.put("stoppedAt", iso(at)));
-        state.statistics().ifPresent(statistics -> node.putObject("runStatisticsForAssets")
+                .put("createdAt", iso(reported.apply(run.createdAt())))
+                .put("updatedAt", iso(reported.apply(state.updatedAt())));
+        if (!oddAnswers.omits(OptionalRunMember.STARTED_AT)) {
+            state.startedAt().ifPresent(at -> node.put("startedAt", iso(reported.apply(at))));
+        }
+        if (!oddAnswers.omits(OptionalRunMember.STOPPED_AT)) {
+            state.stoppedAt().ifPresent(at -> node.put("stoppedAt", iso(reported.apply(at))));
+        }
+        if (!oddAnswers.omits(OptionalRunMember.RUN_STATISTICS_FOR_ASSETS)) {
+            state.statistics().ifPresent(statistics -> node.set("runStatisticsForAssets", runStatistics(statistics)));
+        }
+        if (!oddAnswers.omits(OptionalRunMember.ERROR_MESSAGE)) {
+            state.error().ifPresent(error -> node.set("errorMessage", runErrorMessage(error)));
+        }
+        if (oddAnswers.unknownMembers()) {
+            node.put(OddAnswers.UNKNOWN_MEMBER, UNKNOWN_MEMBER_VALUE);
+            node.putObject(OddAnswers.UNKNOWN_STRUCTURE).put("nested", true).putArray("items").add(1).add("two");
+        }
+        return node;
+    }
+
+    /** A run's {@code runStatisticsForAssets}, shaped by the odd-answer modes. */
+    private ObjectNode runStatistics(RunStatistics statistics) {
+        ObjectNode node = JSON.objectNode()
                 .put("added", statistics.added())
                 .put("updated", statistics.updated())
                 .put("unchanged", statistics.unchanged())
                 .put("skipped", statistics.skipped())
-                .put("failed", statistics.failed()));
-        state.error().ifPresent(error -> node.set("errorMessage", errorMessage(error)));
+                .put("failed", statistics.failed());
+        if (oddAnswers.unknownMembers()) {
+            node.put(OddAnswers.UNKNOWN_STATISTIC, 0);
+        }
+        return node;
+    }
+
+    /** A run's {@code errorMessage}, shaped by the odd-answer modes. */
+    private ObjectNode runErrorMessage(RunError error) {
+        ObjectNode node = JSON.objectNode().put("errorType", error.errorType());
+        if (!oddAnswers.omits(OptionalRunMember.ERROR_DETAIL)) {
+            node.put("errorDetail", error.errorDetail());
+        }
+        if (oddAnswers.unknownMembers()) {
+            node.put(OddAnswers.UNKNOWN_ERROR_MEMBER, "E-1");
+        }
         return node;
     }
 

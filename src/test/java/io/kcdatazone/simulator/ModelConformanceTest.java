@@ -128,6 +128,55 @@ class ModelConformanceTest {
         call(Operation.GET_DOMAIN, Map.of("identifier", DOMAIN), Map.of(), null);
     }
 
+    @Test
+    void oddAnswersStayWithinTheModelExceptForTheUnknownMembersAskedFor() throws Exception {
+        start(options -> options.conflictWhileRunInProgress(false));
+        simulator.oddAnswers().omit(OddAnswers.OptionalRunMember.values()).limitRunsPerPage(1).leadWithEmptyPage(true)
+                .skewTimestamps(Duration.ofMinutes(7), Duration.ofMinutes(-7));
+        String runId = call(Operation.START_DATA_SOURCE_RUN, labels("orders_glue", null), Map.of(),
+                "{\"clientToken\":\"odd-1\"}").path("id").asText();
+        call(Operation.START_DATA_SOURCE_RUN, labels("orders_glue", null), Map.of(), "{\"clientToken\":\"odd-2\"}");
+        clock.advance(Duration.ofSeconds(10));
+
+        JsonNode ended = call(Operation.GET_DATA_SOURCE_RUN, labels(null, runId), Map.of(), null);
+        JsonNode empty = call(Operation.LIST_DATA_SOURCE_RUNS, labels("orders_glue", null), Map.of(), null);
+        JsonNode first = call(Operation.LIST_DATA_SOURCE_RUNS, labels("orders_glue", null),
+                Map.of("nextToken", empty.path("nextToken").asText()), null);
+        JsonNode last = call(Operation.LIST_DATA_SOURCE_RUNS, labels("orders_glue", null),
+                Map.of("nextToken", first.path("nextToken").asText()), null);
+
+        assertThat(ended.path("status").asText()).isEqualTo("PARTIALLY_SUCCEEDED");
+        for (OddAnswers.OptionalRunMember member : OddAnswers.OptionalRunMember.values()) {
+            assertThat(ended.has(member.memberName())).as(member.memberName()).isFalse();
+        }
+        assertThat(empty.path("items").size()).isZero();
+        assertThat(first.path("items").size()).isEqualTo(1);
+        assertThat(first.has("nextToken")).isTrue();
+        assertThat(last.path("items").size()).isEqualTo(1);
+        assertThat(last.has("nextToken")).isFalse();
+        // The skews alternate from one rendered run to the next: +7 min (start 1), -7, +7, ... minutes.
+        assertThat(Instant.parse(ended.path("updatedAt").asText())).isEqualTo(clock.instant()
+                .minus(Duration.ofSeconds(3)).plus(Duration.ofMinutes(7)));
+
+        simulator.oddAnswers().clear();
+        simulator.oddAnswers().addUnknownMembers(true);
+        for (Operation operation : List.of(Operation.START_DATA_SOURCE_RUN, Operation.GET_DATA_SOURCE_RUN,
+                Operation.LIST_DATA_SOURCE_RUNS)) {
+            HttpResponse<String> response = send(model.operation(operation.apiName()).path("http")
+                    .path("method").asText(), switch (operation) {
+                        case START_DATA_SOURCE_RUN, LIST_DATA_SOURCE_RUNS ->
+                                "/v2/domains/" + DOMAIN + "/data-sources/orders_glue/runs";
+                        default -> "/v2/domains/" + DOMAIN + "/data-source-runs/" + runId;
+                    }, operation == Operation.START_DATA_SOURCE_RUN ? "{\"clientToken\":\"odd-1\"}" : null);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(checker.check(MAPPER.readTree(response.body()), model.outputShape(operation.apiName())))
+                    .as(operation.apiName()).isNotEmpty().allSatisfy(problem -> assertThat(problem)
+                            .contains("not defined").containsAnyOf(OddAnswers.UNKNOWN_MEMBER,
+                                    OddAnswers.UNKNOWN_STRUCTURE, OddAnswers.UNKNOWN_STATISTIC,
+                                    OddAnswers.UNKNOWN_ERROR_MEMBER));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Operation.class)
     void everyDeclaredErrorMatchesItsErrorShape(Operation operation) throws Exception {

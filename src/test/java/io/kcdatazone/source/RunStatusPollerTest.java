@@ -47,7 +47,8 @@ class RunStatusPollerTest {
                 DataZoneConnectionConfig.SECRET_ACCESS_KEY, "test-only-secret");
         clients = DataZoneClients.open(DataZoneConnectionConfig.from(
                 new AbstractConfig(DataZoneConnectionConfig.define(new ConfigDef()), props)), "poller-test");
-        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), millis -> { }, millis -> { });
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), millis -> { }, millis -> { },
+                clock);
     }
 
     @AfterEach

@@ -2,20 +2,26 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Faults;
 import io.kcdatazone.simulator.Introspection;
 import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.simulator.OddAnswers;
 import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.RunRecord;
 import io.kcdatazone.simulator.RunScript;
+import io.kcdatazone.testkit.CapturedLog;
 import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import jakarta.ws.rs.core.Response;
+import org.apache.logging.log4j.Level;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +45,7 @@ class SourceConnectorEndToEndTest {
 
     @AfterEach
     void deleteConnectors() {
+        STACK.service(SimulatorService.class).simulator().oddAnswers().clear();
         if (pipeline != null) {
             pipeline.delete();
         }
@@ -143,6 +150,69 @@ class SourceConnectorEndToEndTest {
         }
         // Neither the run that stopped in a status the connector does not know nor the vanished one is tracked (and
         // polled) forever.
+        Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
+                assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
+    }
+
+    @Test
+    void oddAnswersOfEveryKindAtOnceLeaveEachRunsStatusesInOrderWithDataZonesTimestampsAsGiven() {
+        pipeline = new Pipeline(STACK, "oddanswers");
+        pipeline.start(1, 1, 1, 1);
+        DataZoneSimulator simulator = STACK.service(SimulatorService.class).simulator();
+        // Unknown members, no optional member, one run per page after an empty first page, and a DataZone clock that
+        // jumps between 10 minutes ahead and 10 minutes behind from one rendered run to the next.
+        Duration skew = Duration.ofMinutes(10);
+        simulator.oddAnswers().addUnknownMembers(true).omit(OddAnswers.OptionalRunMember.values())
+                .limitRunsPerPage(1).leadWithEmptyPage(true).skewTimestamps(skew, skew.negated());
+        Map<String, String> dataSources = Map.of("odd-answer-a", Pipeline.dataSourceId(10),
+                "odd-answer-b", Pipeline.dataSourceId(10), "odd-answer-c", Pipeline.dataSourceId(11));
+        dataSources.forEach(pipeline::request);
+
+        List<ObservedEvent> events;
+        List<String> pollerLines;
+        try (OutputTopicReader reader = pipeline.reader(1);
+             CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
+            reader.awaitEvents("3 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 3,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents("3 runs RUNNING", all -> statusCount(all, "RUNNING") == 3, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            reader.awaitEvents("3 runs ended",
+                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
+            events = reader.readFor(Duration.ofSeconds(1));
+            pollerLines = log.lines().stream().filter(line -> line.contains(RunStatusPoller.class.getName()))
+                    .collect(Collectors.toList());
+        }
+        // The task said what it saw: once per data source, however many polls saw it, naming the connector.
+        assertThat(pollerLines).satisfiesExactlyInAnyOrder(
+                line -> assertThat(line).contains("[" + pipeline.sourceName() + "|task-0]",
+                        "a page of 0 runs of " + Pipeline.DOMAIN + "/" + Pipeline.dataSourceId(10)),
+                line -> assertThat(line).contains("[" + pipeline.sourceName() + "|task-0]",
+                        "a page of 0 runs of " + Pipeline.DOMAIN + "/" + Pipeline.dataSourceId(11)));
+
+        Map<String, List<ObservedEvent>> byToken = events.stream()
+                .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+        assertThat(byToken).containsOnlyKeys(dataSources.keySet());
+        byToken.forEach((token, runEvents) -> {
+            int dataSource = Integer.parseInt(dataSources.get(token).substring(3));
+            assertThat(sequence(runEvents)).as(token).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>RUNNING",
+                    "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(dataSource));
+            RunRecord run = simulator.introspection().runsForClientToken(token).get(0);
+            List<Instant> transitions = List.of(run.createdAt(), run.createdAt().plus(Pipeline.REQUESTED_FOR),
+                    run.createdAt().plus(Pipeline.REQUESTED_FOR).plus(Pipeline.RUNNING_FOR));
+            for (int i = 0; i < runEvents.size(); i++) {
+                ObservedEvent event = runEvents.get(i);
+                assertThat(Instant.ofEpochMilli(event.createdAt())).as(token + " createdAt")
+                        .isIn(run.createdAt().plus(skew), run.createdAt().minus(skew));
+                assertThat(Instant.ofEpochMilli(event.updatedAt())).as(token + " updatedAt")
+                        .isIn(transitions.get(i).plus(skew), transitions.get(i).minus(skew));
+                assertThat(event.startedAt()).isNull();
+                assertThat(event.stoppedAt()).isNull();
+                assertThat(event.runStatistics()).isFalse();
+            }
+        });
+        assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
         Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
                 assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
     }

@@ -1,0 +1,72 @@
+package io.kcdatazone.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdatazone.testkit.CapturedLog;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+class ThrottledLogTest {
+
+    private static final String LOGGER = ThrottledLogTest.class.getName();
+
+    private final AtomicLong nowMs = new AtomicLong(1_000_000);
+    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(LOGGER), Duration.ofMinutes(1),
+            nowMs::get);
+
+    @Test
+    void eachKeySpeaksOncePerIntervalAndThenSaysHowOftenItWasHeldBack() {
+        try (CapturedLog captured = CapturedLog.start(Map.of(LOGGER, Level.INFO))) {
+            log.warn("clock a", "clock of {} is off", "a");
+            log.warn("clock a", "clock of {} is off", "a");
+            log.info("page a", "short page of {}", "a");
+            log.warn("clock b", "clock of {} is off", "b");
+            nowMs.addAndGet(Duration.ofSeconds(59).toMillis());
+            log.warn("clock a", "clock of {} is off", "a");
+            nowMs.addAndGet(Duration.ofSeconds(1).toMillis());
+            log.warn("clock a", "clock of {} is off", "a");
+            log.warn("clock a", "clock of {} is off", "a");
+
+            assertThat(lines(captured)).containsExactly(
+                    "WARN clock of a is off",
+                    "INFO short page of a",
+                    "WARN clock of b is off",
+                    "WARN clock of a is off (seen 2 more times since the last report)");
+        }
+    }
+
+    @Test
+    void linesCarryTheLoggingContextOfTheThreadThatCreatedTheLog() throws Exception {
+        MDC.put("connector.context", "[odd|task-0] ");
+        ThrottledLog taskLog;
+        try {
+            taskLog = new ThrottledLog(LoggerFactory.getLogger(LOGGER), Duration.ofMinutes(1), nowMs::get);
+        } finally {
+            MDC.remove("connector.context");
+        }
+        try (CapturedLog captured = CapturedLog.start(Map.of(LOGGER, Level.INFO))) {
+            Thread responseThread = new Thread(() -> taskLog.warn("clock a", "clock of {} is off", "a"));
+            responseThread.start();
+            responseThread.join(10_000);
+            log.warn("clock a", "no context here");
+
+            assertThat(captured.lines()).filteredOn(line -> line.contains(LOGGER + ":")).satisfiesExactly(
+                    line -> assertThat(line).contains("[odd|task-0] " + LOGGER + ": clock of a is off"),
+                    line -> assertThat(line).doesNotContain("[odd|task-0]"));
+            assertThat(MDC.getCopyOfContextMap()).isNullOrEmpty();
+        }
+    }
+
+    private static List<String> lines(CapturedLog captured) {
+        return captured.lines().stream()
+                .filter(line -> line.contains(LOGGER + ":"))
+                .map(line -> line.replaceAll("^\\S+ (\\w+)\\s+.*" + LOGGER + ": (.*)\\R?$", "$1 $2").strip())
+                .toList();
+    }
+}
