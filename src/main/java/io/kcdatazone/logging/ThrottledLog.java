@@ -5,16 +5,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
-import org.slf4j.MDC;
 
 /**
  * Logs a recurring observation at most once per interval per key (a kind of observation and what it concerns, such as
  * a data source), so a condition that every poll sees is reported, not repeated with every poll. The next line of a
  * key says how many it held back meanwhile. Keys are kept for the life of the log: callers use a bounded set.
  *
- * <p>Lines carry the logging context ({@code MDC}, where Connect keeps the connector name and task id) of the thread
- * that created the log, whichever thread logs them: observations are often made on the AWS SDK's response threads.
- * Thread-safe.
+ * <p>Lines are logged on the calling thread, often one of the AWS SDK's, which carry the task's logging context (see
+ * {@link ContextThreads}). Thread-safe.
  */
 public final class ThrottledLog {
 
@@ -22,7 +20,6 @@ public final class ThrottledLog {
     private final long intervalMs;
     private final LongSupplier clockMs;
     private final Map<String, Window> windows = new HashMap<>();
-    private final Map<String, String> context;
 
     /** What one key logged last and how often it stayed quiet since. */
     private static final class Window {
@@ -34,7 +31,6 @@ public final class ThrottledLog {
         this.log = log;
         this.intervalMs = interval.toMillis();
         this.clockMs = clockMs;
-        this.context = MDC.getCopyOfContextMap();
     }
 
     public void info(String key, String format, Object... arguments) {
@@ -63,23 +59,11 @@ public final class ThrottledLog {
             window.heldBack = 0;
         }
         String line = heldBack == 0 ? format : format + " (seen " + heldBack + " more times since the last report)";
-        Map<String, String> callersContext = MDC.getCopyOfContextMap();
-        if (context != null) {
-            MDC.setContextMap(context);
-        }
-        try {
-            // SLF4J 1.7 (Connect before 3.7) has no fluent API to pick the level with.
-            if (warn) {
-                log.warn(line, arguments);
-            } else {
-                log.info(line, arguments);
-            }
-        } finally {
-            if (callersContext != null) {
-                MDC.setContextMap(callersContext);
-            } else {
-                MDC.clear();
-            }
+        // SLF4J 1.7 (Connect before 3.7) has no fluent API to pick the level with.
+        if (warn) {
+            log.warn(line, arguments);
+        } else {
+            log.info(line, arguments);
         }
     }
 }

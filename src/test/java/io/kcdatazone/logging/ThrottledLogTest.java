@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 class ThrottledLogTest {
 
@@ -38,28 +37,6 @@ class ThrottledLogTest {
                     "INFO short page of a",
                     "WARN clock of b is off",
                     "WARN clock of a is off (seen 2 more times since the last report)");
-        }
-    }
-
-    @Test
-    void linesCarryTheLoggingContextOfTheThreadThatCreatedTheLog() throws Exception {
-        MDC.put("connector.context", "[odd|task-0] ");
-        ThrottledLog taskLog;
-        try {
-            taskLog = new ThrottledLog(LoggerFactory.getLogger(LOGGER), Duration.ofMinutes(1), nowMs::get);
-        } finally {
-            MDC.remove("connector.context");
-        }
-        try (CapturedLog captured = CapturedLog.start(Map.of(LOGGER, Level.INFO))) {
-            Thread responseThread = new Thread(() -> taskLog.warn("clock a", "clock of {} is off", "a"));
-            responseThread.start();
-            responseThread.join(10_000);
-            log.warn("clock a", "no context here");
-
-            assertThat(captured.lines()).filteredOn(line -> line.contains(LOGGER + ":")).satisfiesExactly(
-                    line -> assertThat(line).contains("[odd|task-0] " + LOGGER + ": clock of a is off"),
-                    line -> assertThat(line).doesNotContain("[odd|task-0]"));
-            assertThat(MDC.getCopyOfContextMap()).isNullOrEmpty();
         }
     }
 
