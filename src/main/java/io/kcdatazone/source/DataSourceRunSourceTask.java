@@ -12,6 +12,7 @@ import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
+import io.kcdatazone.logging.ThrottledLog;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +51,6 @@ import org.slf4j.LoggerFactory;
 public class DataSourceRunSourceTask extends SourceTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSourceTask.class);
-    private static final Set<String> TERMINAL = Set.of("SUCCESS", "FAILED", "PARTIALLY_SUCCEEDED");
     private static final Duration MAX_LEDGER_WAIT = Duration.ofMillis(500);
     private static final Duration BUSY_LEDGER_WAIT = Duration.ofMillis(50);
 
@@ -68,6 +68,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     private Consumer<String, byte[]> consumer;
     private TaskMetrics metrics;
     private TaperingProgressLog progressLog;
+    private ThrottledLog oddities;
     private final Clock clock = Clock.systemUTC();
     private volatile boolean stopping;
     private boolean ledgerPaused;
@@ -89,6 +90,7 @@ public class DataSourceRunSourceTask extends SourceTask {
                 metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"), clock);
         SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, poller::calls);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
+        oddities = new ThrottledLog(LOG, RunStatusPoller.ODDITY_LOG_INTERVAL, clock::millis);
         String ledgerTopic = config.ledger().topic();
         List<Integer> partitions = config.taskLedgerPartitions();
         restoreStates(ledgerTopic, partitions);
@@ -199,7 +201,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         state.rememberPublished(eventId);
         RunSnapshot run = entry.run();
         if (run != null && run.id() != null && state.run(run.id()).isEmpty() && !state.finished(run.id())) {
-            if (isTerminal(run)) {
+            if (RunLifecycle.isTerminal(run)) {
                 state.finish(run.id());
             } else {
                 state.track(new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
@@ -311,8 +313,13 @@ public class DataSourceRunSourceTask extends SourceTask {
                 if (snapshot.status() == null || snapshot.status().equals(run.lastStatus())) {
                     continue;
                 }
+                if (RunLifecycle.isStale(run.lastStatus(), snapshot.status())) {
+                    oddities.info("stale " + dataSource, "Ignored a stale read of {}: DataZone answered {} after"
+                            + " answering {}", run, snapshot.status(), run.lastStatus());
+                    continue;
+                }
                 changed = true;
-                if (isTerminal(snapshot)) {
+                if (RunLifecycle.isTerminal(snapshot)) {
                     state.finish(run.runId());
                 } else {
                     state.track(run.withLastStatus(snapshot.status()));
@@ -324,14 +331,6 @@ public class DataSourceRunSourceTask extends SourceTask {
             }
         }
         return changed;
-    }
-
-    /**
-     * DataZone's terminal statuses end a run, and so does any status of a run that has a stop time: DataZone may add
-     * statuses (the SDK passes unknown values through), and a run that stopped in one must not be tracked forever.
-     */
-    private static boolean isTerminal(RunSnapshot run) {
-        return TERMINAL.contains(run.status()) || run.stoppedAt() != null;
     }
 
     private SourceRecord record(LedgerPartitionState state, String clientToken, Struct event) {
