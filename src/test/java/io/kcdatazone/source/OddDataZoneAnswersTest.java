@@ -2,7 +2,6 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.config.DataZoneConnectionConfig;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot;
@@ -15,7 +14,6 @@ import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.OddAnswers;
 import io.kcdatazone.simulator.OddAnswers.OptionalRunMember;
 import io.kcdatazone.simulator.Operation;
-import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.testkit.CapturedLog;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -58,16 +54,9 @@ class OddDataZoneAnswersTest {
 
     @BeforeEach
     void start() {
-        simulator = DataZoneSimulator.start(SimulatorOptions.builder().clock(clock)
-                .conflictWhileRunInProgress(false).runsPerDataSourcePerDay(0).build());
+        simulator = SimulatorClients.startSimulator(clock);
         odd = simulator.oddAnswers();
-        Map<String, String> props = Map.of(
-                DataZoneConnectionConfig.REGION, "us-east-1",
-                DataZoneConnectionConfig.ENDPOINT_OVERRIDE, simulator.endpoint().toString(),
-                DataZoneConnectionConfig.ACCESS_KEY_ID, "AKIATESTONLY",
-                DataZoneConnectionConfig.SECRET_ACCESS_KEY, "test-only-secret");
-        clients = DataZoneClients.open(DataZoneConnectionConfig.from(
-                new AbstractConfig(DataZoneConnectionConfig.define(new ConfigDef()), props)), "odd-answers-test");
+        clients = SimulatorClients.open(simulator, "odd-answers-test");
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), millis -> { }, millis -> { }, clock);
     }
 

@@ -4,14 +4,12 @@ import io.kcdatazone.datazone.DataSourceRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kcdatazone.config.DataZoneConnectionConfig;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.ServiceError;
-import io.kcdatazone.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,15 +34,8 @@ class RunStatusPollerTest {
 
     @BeforeEach
     void start() {
-        simulator = DataZoneSimulator.start(SimulatorOptions.builder().clock(clock)
-                .conflictWhileRunInProgress(false).runsPerDataSourcePerDay(0).build());
-        Map<String, String> props = Map.of(
-                DataZoneConnectionConfig.REGION, "us-east-1",
-                DataZoneConnectionConfig.ENDPOINT_OVERRIDE, simulator.endpoint().toString(),
-                DataZoneConnectionConfig.ACCESS_KEY_ID, "AKIATESTONLY",
-                DataZoneConnectionConfig.SECRET_ACCESS_KEY, "test-only-secret");
-        clients = DataZoneClients.open(DataZoneConnectionConfig.from(
-                new AbstractConfig(DataZoneConnectionConfig.define(new ConfigDef()), props)), "poller-test");
+        simulator = SimulatorClients.startSimulator(clock);
+        clients = SimulatorClients.open(simulator, "poller-test");
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), millis -> { }, millis -> { },
                 clock);
     }

@@ -13,9 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -52,7 +49,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         this.logFile = logFile;
         this.baseUrl = "http://" + HOST + ":" + port;
         this.ccompat = new CcompatClient(ccompatUrl());
-        this.shutdownHook = new Thread(() -> terminate(process.toHandle()), "apicurio-registry-reaper-" + port);
+        this.shutdownHook = new Thread(() -> ProcessTree.terminate(process.toHandle(), STOP_TIMEOUT), "apicurio-registry-reaper-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -143,7 +140,7 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
     /** Stops the registry and whatever it spawned, waits for them to exit and deletes their temporary files. */
     @Override
     public void close() {
-        terminate(process.toHandle());
+        ProcessTree.terminate(process.toHandle(), STOP_TIMEOUT);
         deleteRecursively(tmpDir);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -163,22 +160,6 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
             return true;
         } catch (RuntimeException notYet) {
             return false;
-        }
-    }
-
-    /** Asks politely first (SIGTERM lets Quarkus shut down cleanly), then forcibly. Children before the parent. */
-    private static void terminate(ProcessHandle root) {
-        List<ProcessHandle> tree = Stream.concat(root.descendants(), Stream.of(root)).collect(Collectors.toList());
-        tree.forEach(ProcessHandle::destroy);
-        for (ProcessHandle handle : tree) {
-            try {
-                handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                handle.destroyForcibly();
-            } catch (InterruptedException e) {
-                handle.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -6,11 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A Java process started on a classpath of its choosing, its output in a log file (the demo's processes, and workers
@@ -87,18 +83,6 @@ public final class ChildJvm implements AutoCloseable {
 
     @Override
     public void close() {
-        List<ProcessHandle> tree = Stream.concat(process.descendants(), Stream.of(process.toHandle()))
-                .collect(Collectors.toList());
-        tree.forEach(ProcessHandle::destroy);
-        for (ProcessHandle handle : tree) {
-            try {
-                handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                handle.destroyForcibly();
-            } catch (InterruptedException e) {
-                handle.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        ProcessTree.terminate(process.toHandle(), STOP_TIMEOUT);
     }
 }

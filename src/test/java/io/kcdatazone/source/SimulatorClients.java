@@ -1,0 +1,34 @@
+package io.kcdatazone.source;
+
+import io.kcdatazone.config.DataZoneConnectionConfig;
+import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.simulator.DataZoneSimulator;
+import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.simulator.SimulatorOptions;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+
+/** A simulator on a manual clock for the poller tests, and the connector's DataZone clients pointed at it. */
+final class SimulatorClients {
+
+    private SimulatorClients() {
+    }
+
+    /** Runs may start whenever asked: no conflict while one is in progress, no daily quota. */
+    static DataZoneSimulator startSimulator(ManualClock clock) {
+        return DataZoneSimulator.start(SimulatorOptions.builder().clock(clock)
+                .conflictWhileRunInProgress(false).runsPerDataSourcePerDay(0).build());
+    }
+
+    /** Clients with test-only static keys. */
+    static DataZoneClients open(DataZoneSimulator simulator, String name) {
+        Map<String, String> props = Map.of(
+                DataZoneConnectionConfig.REGION, "us-east-1",
+                DataZoneConnectionConfig.ENDPOINT_OVERRIDE, simulator.endpoint().toString(),
+                DataZoneConnectionConfig.ACCESS_KEY_ID, "AKIATESTONLY",
+                DataZoneConnectionConfig.SECRET_ACCESS_KEY, "test-only-secret");
+        return DataZoneClients.open(DataZoneConnectionConfig.from(
+                new AbstractConfig(DataZoneConnectionConfig.define(new ConfigDef()), props)), name);
+    }
+}
