@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  *       record, {@code RUN_START_FAILED} with {@code VALIDATION_EXCEPTION} for a malformed one;</li>
  *   <li>every run's statuses are on the output topic once each, in lifecycle order, each naming the one before, up to
  *       the terminal status DataZone reports;</li>
- *   <li>every malformed record is in the dead letter queue once, and nothing else is there.</li>
+ *   <li>every malformed record is in the dead letter queue, and nothing else is there (a malformed record there
+ *       more than once was redelivered: counted, and allowed, see {@link ChaosReport.Severity#REDELIVERED}).</li>
  * </ul>
  * A status the source never observed (a run can pass RUNNING between two polls, or while its task moves) is not
  * missing; a status published twice, or after a later one, is a violation.
@@ -232,7 +233,7 @@ public final class ChaosChecker {
             if (count == 0) {
                 report(Violation.MISSING_DEAD_LETTER, describe(request));
             } else if (count > 1) {
-                report(Violation.DUPLICATED_DEAD_LETTER, describe(request) + ": " + count + " copies");
+                report(Violation.DEAD_LETTER_REPEATED, describe(request) + ": " + count + " copies");
             }
         }
         deadLetters.forEach(dead -> {

@@ -141,10 +141,16 @@ class ChaosCheckerTest {
     }
 
     @Test
-    void detectsADeadLetterTwice() {
+    void countsADeadLetterRepeatedOnRedeliveryWithoutFailingTheRun() {
         deadLetters.add(new DeadLetter(at(3), 1));
 
-        assertDetects(Violation.DUPLICATED_DEAD_LETTER, "2 copies");
+        ChaosReport report = check();
+
+        assertThat(report.violations(Violation.DEAD_LETTER_REPEATED)).singleElement()
+                .satisfies(e -> assertThat(e).contains("2 copies"));
+        assertThat(report.count(ChaosReport.Severity.REDELIVERED)).isOne();
+        assertThat(report.clean()).isTrue();
+        assertThat(report.summary()).contains("redelivered 1", "DEAD_LETTER_REPEATED");
     }
 
     @Test

@@ -11,8 +11,13 @@ import java.util.stream.Collectors;
  */
 public final class ChaosReport {
 
-    /** How a violation breaks the invariants: what the test must see zero of. */
-    public enum Severity { LOST, DUPLICATED, OUT_OF_ORDER, UNEXPECTED }
+    /**
+     * How a finding bears on the invariants. The test must see zero of the first four. {@link #REDELIVERED} is
+     * counted and shown but allowed: the sink consumes at least once, and Connect's dead letter queue reporter writes
+     * a malformed record again each time it is redelivered (after a crash or a rebalance before its offset was
+     * committed). The DLQ's context headers name the request record, so its consumers can drop the repeats.
+     */
+    public enum Severity { LOST, DUPLICATED, OUT_OF_ORDER, UNEXPECTED, REDELIVERED }
 
     /** A kind of violation. */
     public enum Violation {
@@ -23,13 +28,14 @@ public final class ChaosReport {
         KEY_WITH_SEVERAL_RUNS(Severity.DUPLICATED, "keys with more than one run"),
         RECORD_WITH_SEVERAL_RESULTS(Severity.DUPLICATED, "request records with more than one result event"),
         DUPLICATED_STATUS(Severity.DUPLICATED, "runs with a status published twice"),
-        DUPLICATED_DEAD_LETTER(Severity.DUPLICATED, "malformed records in the DLQ more than once"),
+
         STATUS_OUT_OF_ORDER(Severity.OUT_OF_ORDER, "runs whose statuses are out of order"),
         RUN_WITHOUT_REQUEST(Severity.UNEXPECTED, "runs no valid key asked for"),
         RESULT_WITHOUT_RECORD(Severity.UNEXPECTED, "result events for no request record sent"),
         WRONG_RESULT(Severity.UNEXPECTED, "result events of the wrong kind or run"),
         EVENT_OF_UNKNOWN_RUN(Severity.UNEXPECTED, "status events of runs DataZone never started"),
-        UNEXPECTED_DEAD_LETTER(Severity.UNEXPECTED, "DLQ records of no malformed record");
+        UNEXPECTED_DEAD_LETTER(Severity.UNEXPECTED, "DLQ records of no malformed record"),
+        DEAD_LETTER_REPEATED(Severity.REDELIVERED, "malformed records in the DLQ more than once");
 
         private final Severity severity;
         private final String description;
@@ -84,12 +90,13 @@ public final class ChaosReport {
                 .mapToInt(e -> e.getValue().size()).sum();
     }
 
-    /** Whether nothing was lost, duplicated, out of order or unexpected. */
+    /** Whether nothing was lost, duplicated, out of order or unexpected (repeats from redelivery are allowed). */
     public boolean clean() {
-        return violations.values().stream().allMatch(List::isEmpty);
+        return count(Severity.LOST) + count(Severity.DUPLICATED) + count(Severity.OUT_OF_ORDER)
+                + count(Severity.UNEXPECTED) == 0;
     }
 
-    /** The counts, then up to five pieces of evidence per violation found. */
+    /** The counts, then up to five pieces of evidence per finding. */
     public String summary() {
         StringBuilder text = new StringBuilder(String.format(
                 "Chaos check: %d request records (%d malformed) over %d valid keys; %d runs; %d result events; "

@@ -68,6 +68,8 @@ public final class ChildConnectWorker implements AutoCloseable {
             List<String> command = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    // The test logging configuration writes under ${basedir}: not over the test JVM's own log.
+                    "-Dbasedir=" + workDir.toAbsolutePath(),
                     "-cp", System.getProperty("java.class.path"),
                     "org.apache.kafka.connect.cli.ConnectDistributed", config.toString());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
