@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -40,6 +41,20 @@ public final class ChaosChecker {
     private final Map<Violation, List<String>> violations = new EnumMap<>(Violation.class);
 
     private ChaosChecker() {
+    }
+
+    /**
+     * Whether an event says its run is over. A result event can: when a Start's answer was lost and its retry came
+     * after the run ended, DataZone answers with the run as it is, already terminal.
+     */
+    static boolean isTerminal(OutputEvent event) {
+        Integer rank = rank(event.status());
+        return event.runId() != null && rank != null && rank == TERMINAL_RANK;
+    }
+
+    /** A status's place in the lifecycle; null for none (a failed start) or one DataZone's lifecycle lacks. */
+    private static Integer rank(String status) {
+        return status == null ? null : LIFECYCLE.get(status);
     }
 
     /**
@@ -196,7 +211,7 @@ public final class ChaosChecker {
             report(Violation.STATUS_OUT_OF_ORDER, sequence);
         }
         String last = statuses.get(statuses.size() - 1);
-        Integer runRank = LIFECYCLE.get(run.status());
+        Integer runRank = rank(run.status());
         if (runRank == null || runRank != TERMINAL_RANK || !run.status().equals(last)) {
             report(Violation.RUN_WITHOUT_TERMINAL_STATUS, sequence);
         }
@@ -208,9 +223,9 @@ public final class ChaosChecker {
         String previous = first.status();
         long previousOffset = first.offset();
         for (OutputEvent change : changes) {
-            Integer from = LIFECYCLE.get(previous);
-            Integer to = LIFECYCLE.get(change.status());
-            if (change.offset() < previousOffset || !previous.equals(change.previousStatus()) || from == null
+            Integer from = rank(previous);
+            Integer to = rank(change.status());
+            if (change.offset() < previousOffset || !Objects.equals(previous, change.previousStatus()) || from == null
                     || to == null || to <= from) {
                 return false;
             }

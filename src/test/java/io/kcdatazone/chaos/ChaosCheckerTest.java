@@ -48,6 +48,17 @@ class ChaosCheckerTest {
     }
 
     @Test
+    void aRunFirstReportedInItsTerminalStatusIsComplete() {
+        events.set(1, new OutputEvent(0, 1, "e1", OutputEvent.RUN_STARTED, "b", at(1), "run-b", "FAILED", null, null));
+        events.remove(5);
+
+        assertThat(check().clean()).as(check().summary()).isTrue();
+        assertThat(ChaosChecker.isTerminal(events.get(1))).isTrue();
+        assertThat(ChaosChecker.isTerminal(events.get(0))).isFalse();
+        assertThat(ChaosChecker.isTerminal(events.get(2))).as("a failed start has no run").isFalse();
+    }
+
+    @Test
     void detectsAKeyWithoutARun() {
         runs.remove(1);
 

@@ -276,8 +276,7 @@ class ChaosTest {
     }
 
     private static long terminalRuns(List<OutputEvent> events) {
-        return events.stream().filter(e -> e.isStatusChange() && !"RUNNING".equals(e.status()))
-                .map(OutputEvent::runId).distinct().count();
+        return events.stream().filter(ChaosChecker::isTerminal).map(OutputEvent::runId).distinct().count();
     }
 
     /** Proof that the faults reached the connectors: without them a clean report would prove little. */
