@@ -169,9 +169,12 @@ class ChaosTest {
     /**
      * Stops the broker and starts it again on the same port and log directories; the outage lasts as long as the
      * restart takes (restartOnlyBrokers waits until the broker serves again). The source connector is paused around
-     * it: when the broker stopped under exactly-once source tasks in mid-transaction, the restarted tasks hung for
-     * minutes in Connect's own start-up (KafkaOffsetBackingStore reading the offsets topic to its end with
-     * read_committed), before ever calling the connector. The sink, the ledger and the workers take the restart live.
+     * it, so no exactly-once transaction is open: when the broker stopped under source tasks in mid-transaction, an
+     * offsets topic partition kept an open transaction that the restarted transaction coordinator no longer knew
+     * (its transactional id at a newer epoch, state Empty), a hanging transaction nothing aborts. Its last stable
+     * offset then never moves, and every restarted source task hung in Connect's own start-up (KafkaOffsetBackingStore
+     * reading the offsets topic to its end with read_committed) before ever calling the connector. The sink, the
+     * ledger and the workers take the restart live.
      */
     private void restartBroker() {
         STACK.connect().pauseConnector(sourceName());
