@@ -22,6 +22,7 @@ public final class Faults {
     private final Random random;
     private final Map<Operation, Deque<Fault>> scripted = new EnumMap<>(Operation.class);
     private final Map<Operation, List<ErrorRate>> errorRates = new EnumMap<>(Operation.class);
+    private int slowdown = 1;
 
     private record ErrorRate(ServiceError error, double probability) {
     }
@@ -69,6 +70,24 @@ public final class Faults {
         return this;
     }
 
+    /** Stops the error rates of {@code operation}; its scripted faults still apply. */
+    public synchronized Faults stopFailingRandomly(Operation operation) {
+        errorRates.remove(operation);
+        return this;
+    }
+
+    /**
+     * Every call's configured latency is multiplied by {@code factor} from now on: a service having a slow spell.
+     * {@code slowDown(1)} restores the normal speed. Without configured latency there is nothing to multiply.
+     */
+    public synchronized Faults slowDown(int factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("factor must be at least 1, got " + factor);
+        }
+        slowdown = factor;
+        return this;
+    }
+
     /** The next run started for {@code dataSourceId} behaves as {@code script} says. Scripts queue up in order. */
     public Faults scriptNextRun(String dataSourceId, RunScript script) {
         runs.scriptNextRun(dataSourceId, Objects.requireNonNull(script, "script"));
@@ -81,10 +100,14 @@ public final class Faults {
         return this;
     }
 
-    /** Removes every scripted fault, error rate and run script not yet consumed. Vanished runs stay vanished. */
+    /**
+     * Removes every scripted fault, error rate and run script not yet consumed, and restores the normal speed.
+     * Vanished runs stay vanished.
+     */
     public synchronized void clear() {
         scripted.clear();
         errorRates.clear();
+        slowdown = 1;
         runs.clearScripts();
     }
 
@@ -100,6 +123,11 @@ public final class Faults {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code latency} as the current slowdown stretches it. */
+    synchronized Duration stretch(Duration latency) {
+        return latency.multipliedBy(slowdown);
     }
 
     private Faults enqueue(Operation operation, Fault fault, int times) {

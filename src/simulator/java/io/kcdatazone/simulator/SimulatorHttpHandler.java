@@ -53,7 +53,7 @@ final class SimulatorHttpHandler implements HttpHandler {
             return;
         }
         Operation operation = route.get().operation();
-        pause(latency.next());
+        pause(faults.stretch(latency.next()));
 
         Optional<String> clientToken = Optional.empty();
         Optional<Fault> fault = faults.next(operation);

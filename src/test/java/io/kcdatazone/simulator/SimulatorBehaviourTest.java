@@ -168,6 +168,38 @@ class SimulatorBehaviourTest {
     }
 
     @Test
+    void anErrorRateStopsWhileScriptedFaultsStay() {
+        start(options -> { });
+        simulator.faults().failRandomly(Operation.GET_DATA_SOURCE, ServiceError.ACCESS_DENIED, 1.0)
+                .failNext(Operation.GET_DATA_SOURCE, ServiceError.ACCESS_DENIED, 1);
+
+        simulator.faults().stopFailingRandomly(Operation.GET_DATA_SOURCE);
+
+        assertThatThrownBy(() -> client.getDataSource(b -> b.domainIdentifier(DOMAIN).identifier(DATA_SOURCE)))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThat(client.getDataSource(b -> b.domainIdentifier(DOMAIN).identifier(DATA_SOURCE)).id())
+                .isEqualTo(DATA_SOURCE);
+    }
+
+    @Test
+    void aSlowdownMultipliesTheLatencyUntilTheSpeedIsRestored() {
+        start(options -> options.latency(Duration.ofMillis(40), Duration.ZERO));
+
+        simulator.faults().slowDown(10);
+        long began = System.nanoTime();
+        client.getDomain(b -> b.identifier(DOMAIN));
+        Duration slow = Duration.ofNanos(System.nanoTime() - began);
+        simulator.faults().slowDown(1);
+        began = System.nanoTime();
+        client.getDomain(b -> b.identifier(DOMAIN));
+        Duration normal = Duration.ofNanos(System.nanoTime() - began);
+
+        assertThat(slow).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(normal).isLessThan(Duration.ofMillis(400));
+        assertThatThrownBy(() -> simulator.faults().slowDown(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anErrorTheOperationDoesNotDeclareCannotBeInjected() {
         start(options -> { });
 

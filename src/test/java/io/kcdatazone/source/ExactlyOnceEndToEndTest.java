@@ -3,6 +3,7 @@ package io.kcdatazone.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.testkit.ChildConnectWorker;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.kcdatazone.source;
+package io.kcdatazone.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +22,7 @@ import org.awaitility.Awaitility;
  * machine dies ({@code SIGKILL}): no task stop, no producer close, no leaving the group. Embedded workers share the
  * test JVM and can only be stopped politely.
  */
-final class ChildConnectWorker implements AutoCloseable {
+public final class ChildConnectWorker implements AutoCloseable {
 
     private final Process process;
     private final Path logFile;
@@ -38,7 +38,7 @@ final class ChildConnectWorker implements AutoCloseable {
      * Starts a worker of the embedded cluster named {@code clusterName} ({@code EmbeddedConnectCluster} derives the
      * group id and internal topics from it).
      */
-    static ChildConnectWorker join(String clusterName, String bootstrapServers, Map<String, String> overrides,
+    public static ChildConnectWorker join(String clusterName, String bootstrapServers, Map<String, String> overrides,
                                    Path workDir) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrapServers);
@@ -68,6 +68,8 @@ final class ChildConnectWorker implements AutoCloseable {
             List<String> command = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    // The test logging configuration writes under ${basedir}: not over the test JVM's own log.
+                    "-Dbasedir=" + workDir.toAbsolutePath(),
                     "-cp", System.getProperty("java.class.path"),
                     "org.apache.kafka.connect.cli.ConnectDistributed", config.toString());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -82,7 +84,7 @@ final class ChildConnectWorker implements AutoCloseable {
      * Waits until the worker is in the group and has read the cluster's configuration (its REST API lists the
      * connectors), so that the next connector created is spread over it too.
      */
-    ChildConnectWorker awaitReady(Duration timeout) {
+    public ChildConnectWorker awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest connectors = HttpRequest.newBuilder(url.resolve("connectors")).timeout(Duration.ofSeconds(5))
                 .build();
@@ -98,11 +100,11 @@ final class ChildConnectWorker implements AutoCloseable {
     }
 
     /** The worker id Connect reports for tasks on this worker: the host and port of its REST listener. */
-    String workerId() {
+    public String workerId() {
         return url.getHost() + ":" + url.getPort();
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
@@ -115,7 +117,7 @@ final class ChildConnectWorker implements AutoCloseable {
     }
 
     /** SIGKILL, then waits until the process is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {

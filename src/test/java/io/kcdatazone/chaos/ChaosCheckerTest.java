@@ -1,0 +1,216 @@
+package io.kcdatazone.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdatazone.chaos.ChaosReport.Violation;
+import io.kcdatazone.ledger.RequestCoordinates;
+import io.kcdatazone.simulator.RunRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker finds each kind of violation, so the chaos suite cannot pass while an invariant is broken. Each test
+ * breaks one thing in an otherwise clean record of a run: key {@code a} sent twice (one run, two results, seen
+ * REQUESTED, RUNNING, SUCCESS), key {@code b} once (its run went by RUNNING unobserved, FAILED), and one malformed
+ * record (a VALIDATION_EXCEPTION result and one dead letter).
+ */
+class ChaosCheckerTest {
+
+    private static final String TOPIC = "requests";
+
+    private final List<SentRequest> sent = new ArrayList<>(List.of(
+            new SentRequest(at(0), "a", false),
+            new SentRequest(at(1), "b", false),
+            new SentRequest(at(2), "a", false),
+            new SentRequest(at(3), "bad", true)));
+    private final List<RunRecord> runs = new ArrayList<>(List.of(run("run-a", "a", "SUCCESS"),
+            run("run-b", "b", "FAILED")));
+    private final List<OutputEvent> events = new ArrayList<>(List.of(
+            started(0, "a", 0, "run-a"),
+            started(1, "b", 1, "run-b"),
+            failed(2, "bad", 3, "VALIDATION_EXCEPTION"),
+            started(3, "a", 2, "run-a"),
+            change(4, "a", "run-a", "REQUESTED", "RUNNING"),
+            change(5, "b", "run-b", "REQUESTED", "FAILED"),
+            change(6, "a", "run-a", "RUNNING", "SUCCESS")));
+    private final List<DeadLetter> deadLetters = new ArrayList<>(List.of(new DeadLetter(at(3), 0)));
+
+    @Test
+    void aCleanRunHasNoViolationAndCountsWhatItChecked() {
+        ChaosReport report = check();
+
+        assertThat(report.clean()).as(report.summary()).isTrue();
+        assertThat(report.volumes()).isEqualTo(new ChaosReport.Volumes(4, 1, 2, 2, 4, 3, 1, 1));
+        assertThat(report.summary()).contains("lost 0", "duplicated 0", "out of order 0", "unexpected 0");
+    }
+
+    @Test
+    void aRunFirstReportedInItsTerminalStatusIsComplete() {
+        events.set(1, new OutputEvent(0, 1, "e1", OutputEvent.RUN_STARTED, "b", at(1), "run-b", "FAILED", null, null));
+        events.remove(5);
+
+        assertThat(check().clean()).as(check().summary()).isTrue();
+        assertThat(ChaosChecker.isTerminal(events.get(1))).isTrue();
+        assertThat(ChaosChecker.isTerminal(events.get(0))).isFalse();
+        assertThat(ChaosChecker.isTerminal(events.get(2))).as("a failed start has no run").isFalse();
+    }
+
+    @Test
+    void detectsAKeyWithoutARun() {
+        runs.remove(1);
+
+        assertDetects(Violation.KEY_WITHOUT_RUN, "key b");
+    }
+
+    @Test
+    void detectsAKeyWithTwoRuns() {
+        runs.add(run("run-a2", "a", "SUCCESS"));
+
+        assertDetects(Violation.KEY_WITH_SEVERAL_RUNS, "key a: runs [run-a, run-a2]");
+    }
+
+    @Test
+    void detectsARunNoKeyAskedFor() {
+        runs.add(run("run-x", "x", "SUCCESS"));
+
+        assertDetects(Violation.RUN_WITHOUT_REQUEST, "run-x");
+    }
+
+    @Test
+    void detectsARecordWithoutAResult() {
+        events.remove(2);
+
+        assertDetects(Violation.RECORD_WITHOUT_RESULT, "malformed record");
+    }
+
+    @Test
+    void detectsARecordWithTwoResults() {
+        events.add(started(7, "b", 1, "run-b"));
+
+        assertDetects(Violation.RECORD_WITH_SEVERAL_RESULTS, "2 result events");
+    }
+
+    @Test
+    void detectsAResultForARecordNeverSent() {
+        events.add(started(7, "a", 9, "run-a"));
+
+        assertDetects(Violation.RESULT_WITHOUT_RECORD, "requests-0@9");
+    }
+
+    @Test
+    void detectsAValidRecordThatFailedToStart() {
+        events.set(1, failed(1, "b", 1, "THROTTLING_EXCEPTION"));
+
+        assertDetects(Violation.WRONG_RESULT, "THROTTLING_EXCEPTION");
+    }
+
+    @Test
+    void detectsStatusesOutOfOrder() {
+        events.set(4, change(4, "a", "run-a", "RUNNING", "SUCCESS"));
+        events.set(6, change(6, "a", "run-a", "REQUESTED", "RUNNING"));
+
+        assertDetects(Violation.STATUS_OUT_OF_ORDER, "run run-a");
+    }
+
+    @Test
+    void detectsAStatusChangeBeforeTheRunStarted() {
+        events.set(0, change(0, "a", "run-a", "REQUESTED", "RUNNING"));
+        events.set(4, started(4, "a", 0, "run-a"));
+
+        assertDetects(Violation.STATUS_OUT_OF_ORDER, "run run-a");
+    }
+
+    @Test
+    void detectsAStatusPublishedTwice() {
+        events.add(change(7, "a", "run-a", "REQUESTED", "RUNNING"));
+
+        assertDetects(Violation.DUPLICATED_STATUS, "run run-a");
+    }
+
+    @Test
+    void detectsAMissingTerminalStatus() {
+        events.remove(6);
+
+        assertDetects(Violation.RUN_WITHOUT_TERMINAL_STATUS, "run run-a (SUCCESS)");
+    }
+
+    @Test
+    void detectsStatusesOfARunDataZoneNeverStarted() {
+        events.add(change(7, "z", "run-z", "REQUESTED", "RUNNING"));
+
+        assertDetects(Violation.EVENT_OF_UNKNOWN_RUN, "run-z");
+    }
+
+    @Test
+    void detectsAMissingDeadLetter() {
+        deadLetters.clear();
+
+        assertDetects(Violation.MISSING_DEAD_LETTER, "malformed record");
+    }
+
+    @Test
+    void countsADeadLetterRepeatedOnRedeliveryWithoutFailingTheRun() {
+        deadLetters.add(new DeadLetter(at(3), 1));
+
+        ChaosReport report = check();
+
+        assertThat(report.violations(Violation.DEAD_LETTER_REPEATED)).singleElement()
+                .satisfies(e -> assertThat(e).contains("2 copies"));
+        assertThat(report.count(ChaosReport.Severity.REDELIVERED)).isOne();
+        assertThat(report.clean()).isTrue();
+        assertThat(report.summary()).contains("redelivered 1", "DEAD_LETTER_REPEATED");
+    }
+
+    @Test
+    void detectsAValidRecordInTheDeadLetterQueue() {
+        deadLetters.add(new DeadLetter(at(1), 1));
+
+        assertDetects(Violation.UNEXPECTED_DEAD_LETTER, "DLQ offset 1");
+    }
+
+    @Test
+    void detectsADeadLetterThatNamesNoRecord() {
+        deadLetters.add(new DeadLetter(null, 1));
+
+        assertDetects(Violation.UNEXPECTED_DEAD_LETTER, "no named record");
+    }
+
+    private void assertDetects(Violation kind, String evidence) {
+        ChaosReport report = check();
+
+        assertThat(report.clean()).isFalse();
+        assertThat(report.violations(kind)).as(report.summary()).anySatisfy(e -> assertThat(e).contains(evidence));
+        assertThat(report.count(kind.severity())).isPositive();
+        assertThat(report.summary()).contains(kind.name());
+    }
+
+    private ChaosReport check() {
+        return ChaosChecker.check(sent, runs, events, deadLetters);
+    }
+
+    private static RequestCoordinates at(long offset) {
+        return new RequestCoordinates(TOPIC, 0, offset);
+    }
+
+    private static RunRecord run(String runId, String token, String status) {
+        return new RunRecord(runId, "dzd_chaos", "ds_00", Optional.of(token), Instant.EPOCH, status, false);
+    }
+
+    private static OutputEvent started(long offset, String key, long requestOffset, String runId) {
+        return new OutputEvent(0, offset, "e" + offset, OutputEvent.RUN_STARTED, key, at(requestOffset), runId,
+                "REQUESTED", null, null);
+    }
+
+    private static OutputEvent failed(long offset, String key, long requestOffset, String errorType) {
+        return new OutputEvent(0, offset, "e" + offset, OutputEvent.RUN_START_FAILED, key, at(requestOffset), null,
+                null, null, errorType);
+    }
+
+    private static OutputEvent change(long offset, String key, String runId, String from, String to) {
+        return new OutputEvent(0, offset, "e" + offset, OutputEvent.RUN_STATUS_CHANGED, key, at(0), runId, to, from,
+                null);
+    }
+}
