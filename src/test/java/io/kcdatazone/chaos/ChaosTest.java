@@ -14,6 +14,7 @@ import io.kcdatazone.sink.DataSourceRunSinkConnector;
 import io.kcdatazone.source.DataSourceRunSourceConnector;
 import io.kcdatazone.testkit.ChildConnectWorker;
 import io.kcdatazone.testkit.KafkaConnectStack;
+import io.kcdatazone.testkit.OutputTopicReader;
 import io.kcdatazone.testkit.SimulatorService;
 import io.kcdatazone.testkit.TopicDump;
 import java.nio.file.Path;
@@ -25,11 +26,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -96,8 +99,9 @@ class ChaosTest {
         List<SentRequest> sent;
         List<OutputEvent> events;
         try (RequestStream stream = new RequestStream(STACK.bootstrapServers(), requestTopic(), plan);
-             CommittedEvents output = new CommittedEvents(STACK.bootstrapServers(), outputTopic(), PARTITIONS,
-                     STACK.confluentWireFormat());
+             OutputTopicReader<OutputEvent> output = new OutputTopicReader<>(STACK.bootstrapServers(),
+                     outputTopic(), PARTITIONS, STACK.confluentWireFormat(),
+                     (key, partition, offset, value) -> OutputEvent.of(partition, offset, value));
              ChaosSchedule chaos = schedule(doomed)) {
             stream.start(REQUEST_INTERVAL);
             chaos.start();
@@ -105,9 +109,8 @@ class ChaosTest {
             sent = stream.awaitAllSent(TIMEOUT);
             long validKeys = plan.stream().filter(p -> !p.malformed()).map(RequestStream.Planned::key).distinct()
                     .count();
-            boolean drained = output.awaitUntil("a result per request record and a terminal status per run",
-                    all -> all.stream().filter(OutputEvent::isResult).count() >= sent.size()
-                            && terminalRuns(all) >= validKeys, DRAIN_TIMEOUT);
+            boolean drained = drain(output, all -> all.stream().filter(OutputEvent::isResult).count() >= sent.size()
+                    && terminalRuns(all) >= validKeys);
             LOG.info("Output {} after {} s", drained ? "complete" : "INCOMPLETE", elapsed(began));
             events = output.readFor(Duration.ofSeconds(5));
         } finally {
@@ -276,6 +279,19 @@ class ChaosTest {
                     .forEach(task -> tasks.add(connector + "/" + task.id()));
         }
         return tasks;
+    }
+
+    /**
+     * Reads the output until it looks complete; false when it does not within {@link #DRAIN_TIMEOUT}, which the
+     * checker then explains (a timeout here would hide what is missing).
+     */
+    private static boolean drain(OutputTopicReader<OutputEvent> output, Predicate<List<OutputEvent>> complete) {
+        try {
+            output.awaitEvents("a result per request record and a terminal status per run", complete, DRAIN_TIMEOUT);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     private static long terminalRuns(List<OutputEvent> events) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.testkit.ChildConnectWorker;
 import io.kcdatazone.testkit.KafkaConnectStack;
+import io.kcdatazone.testkit.OutputTopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +73,7 @@ class ExactlyOnceEndToEndTest {
             pipeline.request("first-" + i, Pipeline.dataSourceId(i % 6));
         }
 
-        try (OutputTopicReader reader = pipeline.reader(3)) {
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(3)) {
             reader.awaitEvents("first results", all -> results(all) == firstBatch, TIMEOUT);
 
             // The first batch turns RUNNING while the child worker dies and more requests arrive.
@@ -106,7 +107,7 @@ class ExactlyOnceEndToEndTest {
             assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
             assertThat(events.stream().filter(ObservedEvent::isResult).map(ObservedEvent::clientToken))
                     .hasSize(firstBatch + secondBatch).doesNotHaveDuplicates();
-            Map<String, List<ObservedEvent>> byRun = OutputTopicReader.byRun(events);
+            Map<String, List<ObservedEvent>> byRun = ObservedEvent.byRun(events);
             assertThat(byRun).hasSize(firstBatch + secondBatch);
             byRun.forEach((runId, runEvents) -> {
                 int dataSource = Integer.parseInt(runEvents.get(0).dataSourceId().substring(3));
@@ -134,14 +135,14 @@ class ExactlyOnceEndToEndTest {
     }
 
     private static long results(List<ObservedEvent> events) {
-        return OutputTopicReader.count(events, ObservedEvent::isResult);
+        return ObservedEvent.count(events, ObservedEvent::isResult);
     }
 
     private static long statuses(List<ObservedEvent> events, String status) {
-        return OutputTopicReader.count(events, e -> e.isStatusChange() && status.equals(e.status()));
+        return ObservedEvent.count(events, e -> e.isStatusChange() && status.equals(e.status()));
     }
 
     private static long terminal(List<ObservedEvent> events) {
-        return OutputTopicReader.count(events, e -> e.isStatusChange() && !"RUNNING".equals(e.status()));
+        return ObservedEvent.count(events, e -> e.isStatusChange() && !"RUNNING".equals(e.status()));
     }
 }

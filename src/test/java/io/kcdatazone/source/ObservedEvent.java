@@ -1,5 +1,9 @@
 package io.kcdatazone.source;
 
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 
 /**
@@ -24,6 +28,16 @@ record ObservedEvent(String key, int partition, long offset, String eventId, Str
                 (Long) value.get("requestOffset"), (Long) value.get("createdAt"), (Long) value.get("startedAt"),
                 (Long) value.get("stoppedAt"), (Long) value.get("updatedAt"),
                 value.get("runStatisticsForAssets") != null);
+    }
+
+    /** Events grouped by run id, each list in the order the run's output partition holds them. */
+    static Map<String, List<ObservedEvent>> byRun(List<ObservedEvent> events) {
+        return events.stream().filter(e -> e.runId() != null)
+                .collect(Collectors.groupingBy(ObservedEvent::runId, Collectors.toList()));
+    }
+
+    static long count(List<ObservedEvent> events, Predicate<ObservedEvent> which) {
+        return events.stream().filter(which).count();
     }
 
     boolean isResult() {

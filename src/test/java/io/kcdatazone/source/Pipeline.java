@@ -6,6 +6,7 @@ import io.kcdatazone.simulator.Seed;
 import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.sink.DataSourceRunSinkConnector;
 import io.kcdatazone.testkit.KafkaConnectStack;
+import io.kcdatazone.testkit.OutputTopicReader;
 import io.kcdatazone.testkit.SimulatorService;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,9 +176,9 @@ final class Pipeline {
                 + dataSourceId + "\"}");
     }
 
-    OutputTopicReader reader(int outputPartitions) {
-        return new OutputTopicReader(stack.bootstrapServers(), outputTopic(), outputPartitions,
-                stack.confluentWireFormat());
+    OutputTopicReader<ObservedEvent> reader(int outputPartitions) {
+        return new OutputTopicReader<>(stack.bootstrapServers(), outputTopic(), outputPartitions,
+                stack.confluentWireFormat(), ObservedEvent::of);
     }
 
     void delete() {

@@ -15,6 +15,7 @@ import io.kcdatazone.testkit.SaslKafkaService;
 import io.kcdatazone.testkit.SecretScan;
 import io.kcdatazone.testkit.SimulatorService;
 import io.kcdatazone.testkit.TopicDump;
+import io.kcdatazone.testkit.OutputTopicReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -156,15 +157,15 @@ class SecretLeakTest {
         for (int i = 0; i < 4; i++) {
             pipeline.request("leak-" + i, Pipeline.dataSourceId(i));
         }
-        try (OutputTopicReader reader = pipeline.reader(1)) {
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
             // Only after the faults are used up, so that the unknown data source is DataZone's answer to it.
-            reader.awaitEvents("4 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 4,
+            reader.awaitEvents("4 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 4,
                     TIMEOUT);
             pipeline.request("leak-unknown", "no_such_source");
             STACK.produce(pipeline.requestTopic(), "leak-malformed", "{this is not JSON");
             // A result per request, the malformed one included (and it also goes to the DLQ).
             List<ObservedEvent> events = reader.awaitEvents("6 results",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 6, TIMEOUT);
+                    all -> ObservedEvent.count(all, ObservedEvent::isResult) == 6, TIMEOUT);
             assertThat(events).filteredOn(event -> "RUN_START_FAILED".equals(event.eventType()))
                     .extracting(ObservedEvent::errorType).containsExactlyInAnyOrder("VALIDATION_EXCEPTION",
                             "ACCESS_DENIED_EXCEPTION", "RESOURCE_NOT_FOUND_EXCEPTION");
@@ -172,7 +173,7 @@ class SecretLeakTest {
             reader.awaitEvents("3 runs RUNNING", all -> statusCount(all, "RUNNING") == 3, TIMEOUT);
             CLOCK.advance(Pipeline.RUNNING_FOR);
             reader.awaitEvents("3 runs ended",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
+                    all -> ObservedEvent.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
         }
         assertThat(STACK.consume(1, TIMEOUT, "leak-dlq")).hasSize(1);
         startARefusedConnector(ledgerCluster);
@@ -284,7 +285,7 @@ class SecretLeakTest {
     }
 
     private static long statusCount(List<ObservedEvent> events, String status) {
-        return OutputTopicReader.count(events, event -> event.isStatusChange() && status.equals(event.status()));
+        return ObservedEvent.count(events, event -> event.isStatusChange() && status.equals(event.status()));
     }
 
     private static String firstLine(String line) {

@@ -14,6 +14,7 @@ import io.kcdatazone.testkit.CapturedLog;
 import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
+import io.kcdatazone.testkit.OutputTopicReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,14 +63,14 @@ class SourceConnectorEndToEndTest {
         // The same key again: a second request record, so a second result, but the same run.
         pipeline.request("req-success", Pipeline.dataSourceId(0));
 
-        try (OutputTopicReader reader = pipeline.reader(3)) {
-            reader.awaitEvents("5 results", events -> OutputTopicReader.count(events, ObservedEvent::isResult) == 5,
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(3)) {
+            reader.awaitEvents("5 results", events -> ObservedEvent.count(events, ObservedEvent::isResult) == 5,
                     TIMEOUT);
             CLOCK.advance(Pipeline.REQUESTED_FOR);
             reader.awaitEvents("3 runs RUNNING", events -> statusCount(events, "RUNNING") == 3, TIMEOUT);
             CLOCK.advance(Pipeline.RUNNING_FOR);
             List<ObservedEvent> events = reader.awaitEvents("3 runs ended",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
+                    all -> ObservedEvent.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
             events = reader.readFor(Duration.ofSeconds(2));
 
             Map<String, List<ObservedEvent>> byToken = events.stream()
@@ -120,9 +121,9 @@ class SourceConnectorEndToEndTest {
         pipeline.request("odd-unknown", Pipeline.dataSourceId(7));
         pipeline.request("odd-vanishes", Pipeline.dataSourceId(8));
 
-        try (OutputTopicReader reader = pipeline.reader(1)) {
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
             List<ObservedEvent> results = reader.awaitEvents("3 results",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 3, TIMEOUT);
+                    all -> ObservedEvent.count(all, ObservedEvent::isResult) == 3, TIMEOUT);
             String vanishing = results.stream().filter(e -> e.clientToken().equals("odd-vanishes")).findFirst()
                     .orElseThrow().runId();
             // DataZone forgets the run while it is REQUESTED: the listing leaves it out, GetDataSourceRun answers 404.
@@ -131,7 +132,7 @@ class SourceConnectorEndToEndTest {
             reader.awaitEvents("odd-unknown RUNNING", all -> statusCount(all, "RUNNING") == 1, TIMEOUT);
             CLOCK.advance(Pipeline.RUNNING_FOR);
             List<ObservedEvent> events = reader.awaitEvents("both runs ended and one vanished",
-                    all -> OutputTopicReader.count(all, e -> !e.isResult()) == 4, TIMEOUT);
+                    all -> ObservedEvent.count(all, e -> !e.isResult()) == 4, TIMEOUT);
 
             Map<String, List<ObservedEvent>> byToken = events.stream()
                     .collect(Collectors.groupingBy(ObservedEvent::clientToken));
@@ -170,15 +171,15 @@ class SourceConnectorEndToEndTest {
 
         List<ObservedEvent> events;
         List<String> pollerLines;
-        try (OutputTopicReader reader = pipeline.reader(1);
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1);
              CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
-            reader.awaitEvents("3 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 3,
+            reader.awaitEvents("3 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 3,
                     TIMEOUT);
             CLOCK.advance(Pipeline.REQUESTED_FOR);
             reader.awaitEvents("3 runs RUNNING", all -> statusCount(all, "RUNNING") == 3, TIMEOUT);
             CLOCK.advance(Pipeline.RUNNING_FOR);
             reader.awaitEvents("3 runs ended",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
+                    all -> ObservedEvent.count(all, ObservedEvent::isStatusChange) == 6, TIMEOUT);
             events = reader.readFor(Duration.ofSeconds(1));
             pollerLines = log.lines().stream().filter(line -> line.contains(RunStatusPoller.class.getName()))
                     .collect(Collectors.toList());
@@ -232,14 +233,14 @@ class SourceConnectorEndToEndTest {
         }
 
         List<ObservedEvent> events;
-        try (OutputTopicReader reader = pipeline.reader(6)) {
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(6)) {
             reader.awaitEvents(requests + " results",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isResult) == requests, TIMEOUT);
+                    all -> ObservedEvent.count(all, ObservedEvent::isResult) == requests, TIMEOUT);
             CLOCK.advance(Pipeline.REQUESTED_FOR);
             reader.awaitEvents(requests + " runs RUNNING", all -> statusCount(all, "RUNNING") == requests, TIMEOUT);
             CLOCK.advance(Pipeline.RUNNING_FOR);
             events = reader.awaitEvents(requests + " runs ended",
-                    all -> OutputTopicReader.count(all, ObservedEvent::isStatusChange) == 2L * requests, TIMEOUT);
+                    all -> ObservedEvent.count(all, ObservedEvent::isStatusChange) == 2L * requests, TIMEOUT);
         }
         long elapsedMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
         long lists = calls.callCount(Operation.LIST_DATA_SOURCE_RUNS) - listBefore;
@@ -250,7 +251,7 @@ class SourceConnectorEndToEndTest {
                 requests, dataSources, elapsedMs, lists, gets, transitions, (double) (lists + gets) / transitions,
                 (double) lists / dataSources);
 
-        Map<String, List<ObservedEvent>> byRun = OutputTopicReader.byRun(events);
+        Map<String, List<ObservedEvent>> byRun = ObservedEvent.byRun(events);
         assertThat(byRun).hasSize(requests);
         byRun.forEach((runId, runEvents) -> {
             int dataSource = Integer.parseInt(runEvents.get(0).dataSourceId().substring(3));
@@ -274,12 +275,12 @@ class SourceConnectorEndToEndTest {
         for (int i = 3; i < 6; i++) {
             pipeline.request("offsets-" + i, Pipeline.dataSourceId(i));
         }
-        try (OutputTopicReader reader = pipeline.reader(1)) {
-            reader.awaitEvents("3 results", all -> OutputTopicReader.count(all, ObservedEvent::isResult) == 3,
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
+            reader.awaitEvents("3 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 3,
                     TIMEOUT);
             CLOCK.advance(Pipeline.REQUESTED_FOR.plus(Pipeline.RUNNING_FOR));
             List<ObservedEvent> before = reader.awaitEvents("3 runs ended",
-                    all -> OutputTopicReader.count(all, e -> e.isStatusChange() && !"RUNNING".equals(e.status())) == 3,
+                    all -> ObservedEvent.count(all, e -> e.isStatusChange() && !"RUNNING".equals(e.status())) == 3,
                     TIMEOUT);
             String source = pipeline.sourceName();
             assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
@@ -339,7 +340,7 @@ class SourceConnectorEndToEndTest {
     }
 
     private static long statusCount(List<ObservedEvent> events, String status) {
-        return OutputTopicReader.count(events, e -> e.isStatusChange() && status.equals(e.status()));
+        return ObservedEvent.count(events, e -> e.isStatusChange() && status.equals(e.status()));
     }
 
     /** A run's events as "TYPE status" or "TYPE previous>status", in output order. */

@@ -1,12 +1,11 @@
-package io.kcdatazone.source;
+package io.kcdatazone.testkit;
 
-import io.kcdatazone.testkit.ConfluentWireFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,16 +16,28 @@ import org.awaitility.Awaitility;
 
 /**
  * Reads the output topic from its beginning as a downstream Confluent consumer does: committed records only
- * ({@code read_committed}), values decoded through the schema id in each record and the registry's ccompat API.
+ * ({@code read_committed}, so aborted exactly-once transactions stay invisible), values decoded through the schema id
+ * in each record and the registry's ccompat API, then turned into what the test needs by its {@link Decoder}.
+ *
+ * @param <T> what the test reads each event as
  */
-final class OutputTopicReader implements AutoCloseable {
+public final class OutputTopicReader<T> implements AutoCloseable {
+
+    /** Turns one decoded event, with where it was read, into what the test needs. */
+    @FunctionalInterface
+    public interface Decoder<T> {
+        T decode(String key, int partition, long offset, GenericRecord value);
+    }
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final ConfluentWireFormat wireFormat;
-    private final List<ObservedEvent> events = new ArrayList<>();
+    private final Decoder<T> decoder;
+    private final List<T> events = new ArrayList<>();
 
-    OutputTopicReader(String bootstrapServers, String topic, int partitions, ConfluentWireFormat wireFormat) {
+    public OutputTopicReader(String bootstrapServers, String topic, int partitions, ConfluentWireFormat wireFormat,
+                             Decoder<T> decoder) {
         this.wireFormat = wireFormat;
+        this.decoder = decoder;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -41,8 +52,12 @@ final class OutputTopicReader implements AutoCloseable {
         consumer.seekToBeginning(assignment);
     }
 
-    /** Reads until {@code condition} holds for everything read so far; returns all events read. */
-    List<ObservedEvent> awaitEvents(String description, Predicate<List<ObservedEvent>> condition, Duration timeout) {
+    /**
+     * Reads until {@code condition} holds for everything read so far; returns all events read.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException when it does not hold within {@code timeout}
+     */
+    public List<T> awaitEvents(String description, Predicate<List<T>> condition, Duration timeout) {
         Awaitility.await(description).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     readAvailable();
@@ -52,7 +67,7 @@ final class OutputTopicReader implements AutoCloseable {
     }
 
     /** Reads what arrives within {@code duration}, for checks that nothing more comes. */
-    List<ObservedEvent> readFor(Duration duration) {
+    public List<T> readFor(Duration duration) {
         long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end) {
             readAvailable();
@@ -62,19 +77,9 @@ final class OutputTopicReader implements AutoCloseable {
 
     private void readAvailable() {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-            events.add(ObservedEvent.of(record.key(), record.partition(), record.offset(),
+            events.add(decoder.decode(record.key(), record.partition(), record.offset(),
                     wireFormat.decode(record.value())));
         }
-    }
-
-    /** Events grouped by run id, each list in the order the run's output partition holds them. */
-    static Map<String, List<ObservedEvent>> byRun(List<ObservedEvent> events) {
-        return events.stream().filter(e -> e.runId() != null)
-                .collect(Collectors.groupingBy(ObservedEvent::runId, Collectors.toList()));
-    }
-
-    static long count(List<ObservedEvent> events, Predicate<ObservedEvent> which) {
-        return events.stream().filter(which).count();
     }
 
     @Override
