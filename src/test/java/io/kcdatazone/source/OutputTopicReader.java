@@ -45,7 +45,7 @@ final class OutputTopicReader implements AutoCloseable {
     List<ObservedEvent> awaitEvents(String description, Predicate<List<ObservedEvent>> condition, Duration timeout) {
         Awaitility.await(description).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
-                    readAvailable();
+                    readNext(Duration.ofMillis(100));
                     return condition.test(events);
                 });
         return List.copyOf(events);
@@ -55,16 +55,23 @@ final class OutputTopicReader implements AutoCloseable {
     List<ObservedEvent> readFor(Duration duration) {
         long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end) {
-            readAvailable();
+            readNext(Duration.ofMillis(100));
         }
         return List.copyOf(events);
     }
 
-    private void readAvailable() {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-            events.add(ObservedEvent.of(record.key(), record.partition(), record.offset(),
+    /**
+     * Reads what arrives within {@code timeout}, returning as soon as something does: the events read by this call
+     * (they are also kept with all the others read). For callers that time each event's arrival.
+     */
+    List<ObservedEvent> readNext(Duration timeout) {
+        List<ObservedEvent> read = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            read.add(ObservedEvent.of(record.key(), record.partition(), record.offset(),
                     wireFormat.decode(record.value())));
         }
+        events.addAll(read);
+        return read;
     }
 
     /** Events grouped by run id, each list in the order the run's output partition holds them. */
