@@ -75,7 +75,10 @@ public final class BenchmarkReport {
 
     private static String format(Object value) {
         if (value instanceof BenchmarkStats stats) {
-            return String.format("%.1f (%.1f..%.1f)", stats.median(), stats.min(), stats.max());
+            // Two decimals for small figures (calls per transition, microseconds), one for the rest.
+            String number = Math.abs(stats.median()) < 10 ? "%.2f" : "%.1f";
+            return String.format(number + " (" + number + ".." + number + ")", stats.median(), stats.min(),
+                    stats.max());
         }
         if (value instanceof Double d) {
             return String.format("%.2f", d);
