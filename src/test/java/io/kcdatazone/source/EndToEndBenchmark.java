@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -194,8 +195,7 @@ class EndToEndBenchmark {
     }
 
     /** Starts {@value #STATUS_RUNS} runs directly and polls each on its own until all have ended. */
-    private static void trackByPollingEachRun(DataZoneAsyncClient client, String keyPrefix, Tracking tracking)
-            throws InterruptedException {
+    private static void trackByPollingEachRun(DataZoneAsyncClient client, String keyPrefix, Tracking tracking) {
         try (PerRunStatusPoller poller = new PerRunStatusPoller(client, Duration.ofMillis(POLL_INTERVAL_MS), WALL)) {
             List<CompletableFuture<StartDataSourceRunResponse>> starts = new ArrayList<>();
             for (int i = 0; i < STATUS_RUNS; i++) {
@@ -209,14 +209,8 @@ class EndToEndBenchmark {
                         }));
             }
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
-            long start = System.nanoTime();
-            while (poller.tracked() > 0 || poller.changes().size() < 2 * STATUS_RUNS) {
-                if (System.nanoTime() - start > TIMEOUT.toNanos()) {
-                    throw new IllegalStateException("the baseline saw only " + poller.changes().size()
-                            + " status changes within " + TIMEOUT);
-                }
-                Thread.sleep(50);
-            }
+            Awaitility.await("the baseline sees every run end").atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> poller.tracked() == 0 && poller.changes().size() == 2 * STATUS_RUNS);
             tracking.add(poller.calls(), poller.changes().stream().collect(Collectors.toMap(
                     change -> change.runId() + "/" + change.status(), PerRunStatusPoller.Change::seenAt)));
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +19,10 @@ import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
  * The status tracking a hand-written client would do, as the baseline of the connector's: every run polled on its
  * own with GetDataSourceRun, at a fixed interval from the previous answer, until it reaches a terminal status. Records
  * when it first saw each status.
+ *
+ * <p>The first poll of a run comes after a random part of the interval. The simulator's runs change status at fixed
+ * times after their start, so runs started together and polled from their start would all be polled at the same
+ * moments of their lifecycle, and the lag would show that alignment rather than the interval.
  */
 final class PerRunStatusPoller implements AutoCloseable {
 
@@ -35,6 +40,7 @@ final class PerRunStatusPoller implements AutoCloseable {
     private final Map<String, String> lastStatus = new ConcurrentHashMap<>();
     private final List<Change> changes = new CopyOnWriteArrayList<>();
     private final AtomicLong calls = new AtomicLong();
+    private final Random random = new Random(42);
 
     PerRunStatusPoller(DataZoneAsyncClient client, Duration interval, Clock clock) {
         this.client = client;
@@ -42,10 +48,14 @@ final class PerRunStatusPoller implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Starts polling a run one interval after now; {@code status} is the one its start answer gave. */
+    /** Starts polling a run; {@code status} is the one its start answer gave. */
     void track(String domainId, String runId, String status) {
         lastStatus.put(runId, status);
-        scheduler.schedule(() -> poll(domainId, runId), intervalMs, TimeUnit.MILLISECONDS);
+        long firstPollMs;
+        synchronized (random) {
+            firstPollMs = 1 + random.nextInt((int) intervalMs);
+        }
+        scheduler.schedule(() -> poll(domainId, runId), firstPollMs, TimeUnit.MILLISECONDS);
     }
 
     private void poll(String domainId, String runId) {
