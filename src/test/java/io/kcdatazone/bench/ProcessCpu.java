@@ -45,7 +45,7 @@ final class ProcessCpu {
     }
 
     /** CPU nanoseconds of the whole process since {@code earlier}. */
-    long totalSince(ProcessCpu earlier) {
+    private long totalSince(ProcessCpu earlier) {
         return totalNanos - earlier.totalNanos;
     }
 

@@ -96,7 +96,7 @@ class SinkThroughputBenchmark {
         row.put("x sequential", sequential == 0 ? "-" : String.format("%.1f", result.rate.median() / sequential));
         row.put("throttled calls", String.format("%.2f%%", result.throttledPercent));
         row.put("CPU cores busy", result.coresBusy);
-        row.put("CPU us per run", Math.round(result.cpuMicrosPerRun.values().stream().mapToDouble(d -> d).sum()));
+        row.put("CPU us per run", Math.round(result.totalCpuMicrosPerRun()));
         return row;
     }
 
@@ -105,7 +105,7 @@ class SinkThroughputBenchmark {
         row.put("latency ms", latencyMs);
         row.put("quota/s", quota == 0 ? "none" : quota);
         row.put("in flight", inFlight);
-        row.put("CPU us per run", Math.round(result.cpuMicrosPerRun.values().stream().mapToDouble(d -> d).sum()));
+        row.put("CPU us per run", Math.round(result.totalCpuMicrosPerRun()));
         for (String group : List.of(SDK, SIMULATOR, TASK, KAFKA, JVM)) {
             row.put(group, Math.round(result.cpuMicrosPerRun.getOrDefault(group, 0.0)));
         }
@@ -215,5 +215,9 @@ class SinkThroughputBenchmark {
      */
     private record Result(BenchmarkStats rate, double throttledPercent, double coresBusy,
                           Map<String, Double> cpuMicrosPerRun) {
+
+        double totalCpuMicrosPerRun() {
+            return cpuMicrosPerRun.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
     }
 }
