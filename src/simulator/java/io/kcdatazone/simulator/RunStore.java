@@ -29,7 +29,8 @@ final class RunStore {
 
     private final Map<String, Run> runsById = new LinkedHashMap<>();
     private final Map<String, Run> runsByClientToken = new HashMap<>();
-    private final Map<String, Integer> startedPerDataSource = new HashMap<>();
+    /** Each data source's runs in creation order: a start reads only its own data source's, not the account's. */
+    private final Map<String, List<Run>> runsPerDataSource = new HashMap<>();
     private final Map<String, Deque<RunScript>> scriptsPerDataSource = new HashMap<>();
     private final Set<String> vanished = new HashSet<>();
 
@@ -71,20 +72,17 @@ final class RunStore {
                 && runs.stream().anyMatch(run -> !vanished.contains(run.id()) && run.stateAt(now).inProgress())) {
             throw ApiException.conflict("A data source run is already in progress for data source " + entry.id());
         }
-        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        long startedToday = runs.stream()
-                .filter(run -> LocalDate.ofInstant(run.createdAt(), ZoneOffset.UTC).equals(today))
-                .count();
-        if (limits.runsPerDataSourcePerDay() > 0 && startedToday >= limits.runsPerDataSourcePerDay()) {
+        if (limits.runsPerDataSourcePerDay() > 0 && startedToday(runs, now) >= limits.runsPerDataSourcePerDay()) {
             throw new ApiException(ServiceError.SERVICE_QUOTA_EXCEEDED, "The maximum number of data source runs per "
                     + "data source per day (" + limits.runsPerDataSourcePerDay() + ") has been reached");
         }
-        int ordinal = startedPerDataSource.merge(entry.id(), 1, Integer::sum) - 1;
+        int ordinal = runs.size();
         RunScript script = Optional.ofNullable(scriptsPerDataSource.get(entry.id()))
                 .map(Deque::poll)
                 .orElse(new RunScript(Optional.empty(), false, Optional.empty()));
         Run run = newRun(entry, clientToken, now, ordinal, script);
         runsById.put(run.id(), run);
+        runsPerDataSource.computeIfAbsent(entry.id(), id -> new ArrayList<>()).add(run);
         if (clientToken != null) {
             runsByClientToken.put(clientToken, run);
         }
@@ -143,6 +141,17 @@ final class RunStore {
     }
 
     private List<Run> runsOf(String dataSourceId) {
-        return runsById.values().stream().filter(run -> run.dataSourceId().equals(dataSourceId)).toList();
+        return runsPerDataSource.getOrDefault(dataSourceId, List.of());
+    }
+
+    /** Runs started today (UTC), newest last: counted from the end, since a data source's runs are in time order. */
+    private static long startedToday(List<Run> runs, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long count = 0;
+        for (int i = runs.size() - 1; i >= 0 && LocalDate.ofInstant(runs.get(i).createdAt(), ZoneOffset.UTC)
+                .equals(today); i--) {
+            count++;
+        }
+        return count;
     }
 }

@@ -3,6 +3,7 @@ package io.kcdatazone.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,25 +11,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Collects the rows of one benchmark, prints them as a table and writes them as JSON under target/benchmarks. */
-final class BenchmarkReport {
+/**
+ * Collects the rows of one benchmark, prints them as a table and writes them as JSON under target/benchmarks, both
+ * headed by the machine they were measured on.
+ */
+public final class BenchmarkReport {
 
     private final String name;
     private final List<String> columns;
     private final List<Map<String, Object>> rows = new ArrayList<>();
 
-    BenchmarkReport(String name, List<String> columns) {
+    public BenchmarkReport(String name, List<String> columns) {
         this.name = name;
         this.columns = columns;
     }
 
-    void add(Map<String, Object> row) {
+    public void add(Map<String, Object> row) {
         rows.add(new LinkedHashMap<>(row));
         System.out.println(name + ": " + row);
     }
 
-    void publish() throws IOException {
-        StringBuilder table = new StringBuilder("\n== ").append(name).append(" ==\n");
+    public void publish() throws IOException {
+        String machine = machine();
+        StringBuilder table = new StringBuilder("\n== ").append(name).append(" == ").append(machine).append('\n');
         int[] widths = columns.stream().mapToInt(String::length).toArray();
         List<List<String>> cells = new ArrayList<>();
         for (Map<String, Object> row : rows) {
@@ -48,7 +53,18 @@ final class BenchmarkReport {
         Path dir = Path.of("target", "benchmarks");
         Files.createDirectories(dir);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(dir.resolve(name + ".json").toFile(), Map.of("benchmark", name, "rows", rows));
+                .writeValue(dir.resolve(name + ".json").toFile(), Map.of("benchmark", name, "machine", machine,
+                        "rows", rows));
+    }
+
+    /** Cores, memory and JVM: what the figures depend on besides the code. */
+    private static String machine() {
+        long memoryBytes = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return String.format("%d cores, %.1f GB memory, %s %s (%s), %s %s",
+                Runtime.getRuntime().availableProcessors(), memoryBytes / 1e9, System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
+                System.getProperty("os.name"), System.getProperty("os.arch"));
     }
 
     private static void appendLine(StringBuilder out, List<String> cells, int[] widths) {
@@ -59,7 +75,10 @@ final class BenchmarkReport {
 
     private static String format(Object value) {
         if (value instanceof BenchmarkStats stats) {
-            return String.format("%.1f (%.1f..%.1f)", stats.median(), stats.min(), stats.max());
+            // Two decimals for small figures (calls per transition, microseconds), one for the rest.
+            String number = Math.abs(stats.median()) < 10 ? "%.2f" : "%.1f";
+            return String.format(number + " (" + number + ".." + number + ")", stats.median(), stats.min(),
+                    stats.max());
         }
         if (value instanceof Double d) {
             return String.format("%.2f", d);

@@ -5,9 +5,9 @@ import java.util.Collections;
 import java.util.List;
 
 /** Median and spread of repeated measurements of one figure. */
-record BenchmarkStats(double median, double min, double max, List<Double> samples) {
+public record BenchmarkStats(double median, double min, double max, List<Double> samples) {
 
-    static BenchmarkStats of(List<Double> samples) {
+    public static BenchmarkStats of(List<Double> samples) {
         List<Double> sorted = new ArrayList<>(samples);
         Collections.sort(sorted);
         int n = sorted.size();

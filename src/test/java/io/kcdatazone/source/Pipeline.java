@@ -36,6 +36,7 @@ final class Pipeline {
     private final String name;
     private final Map<String, String> settings = new HashMap<>();
     private final Map<String, String> sinkSettings = new HashMap<>();
+    private final Map<String, String> sourceSettings = new HashMap<>();
     private int ledgerPartitions;
     private int sourceTasks;
 
@@ -53,6 +54,12 @@ final class Pipeline {
     /** Sets (or replaces) a setting of the sink connector only, e.g. its error handling. */
     Pipeline withSink(String key, String value) {
         sinkSettings.put(key, value);
+        return this;
+    }
+
+    /** Sets (or replaces) a setting of the source connector only, e.g. its status poll interval. */
+    Pipeline withSource(String key, String value) {
+        sourceSettings.put(key, value);
         return this;
     }
 
@@ -151,6 +158,7 @@ final class Pipeline {
         source.put("exactly.once.support", "required");
         source.put("transaction.boundary", "poll");
         source.putAll(stack.avroConverterProperties("value.converter"));
+        source.putAll(sourceSettings);
         return source;
     }
 

@@ -60,7 +60,7 @@ public final class OutputTopicReader<T> implements AutoCloseable {
     public List<T> awaitEvents(String description, Predicate<List<T>> condition, Duration timeout) {
         Awaitility.await(description).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
-                    readAvailable();
+                    readNext(Duration.ofMillis(100));
                     return condition.test(events);
                 });
         return List.copyOf(events);
@@ -70,16 +70,23 @@ public final class OutputTopicReader<T> implements AutoCloseable {
     public List<T> readFor(Duration duration) {
         long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end) {
-            readAvailable();
+            readNext(Duration.ofMillis(100));
         }
         return List.copyOf(events);
     }
 
-    private void readAvailable() {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-            events.add(decoder.decode(record.key(), record.partition(), record.offset(),
+    /**
+     * Reads what arrives within {@code timeout}, returning as soon as something does: the events read by this call
+     * (they are also kept with all the others read). For callers that time each event's arrival.
+     */
+    public List<T> readNext(Duration timeout) {
+        List<T> read = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            read.add(decoder.decode(record.key(), record.partition(), record.offset(),
                     wireFormat.decode(record.value())));
         }
+        events.addAll(read);
+        return read;
     }
 
     @Override
