@@ -43,7 +43,7 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                         EVENTS_GROUP, ++order, Width.MEDIUM, "Output topic")
                 .define(STATUS_POLL_INTERVAL_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.MEDIUM,
                         "How often the status of a data source's runs is checked (one ListDataSourceRuns call per"
-                                + " data source with runs in flight).",
+                                + " data source with runs in flight), counted from when the previous check was sent.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Status poll interval")
                 .define(STATUS_POLL_INTERVAL_MAX_MS, Type.LONG, 120_000L, Range.atLeast(100), Importance.LOW,
                         "While a data source's runs show no change, its poll interval doubles up to this; any"

@@ -244,6 +244,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             if (runIds == null) {
                 it.remove();
             } else if (entry.getValue().due(now) && !pollsInFlight.containsKey(dataSource)) {
+                entry.getValue().sent(now);
                 pollsInFlight.put(dataSource, poller.poll(dataSource, runIds));
             }
         }
@@ -277,7 +278,7 @@ public class DataSourceRunSourceTask extends SourceTask {
                 LOG.warn("Could not poll the runs of {}: {}", dataSource,
                         clients.errorClassifier().classify(e));
                 if (schedule != null) {
-                    schedule.polled(clock.millis(), false);
+                    schedule.failed(clock.millis());
                 }
                 continue;
             }

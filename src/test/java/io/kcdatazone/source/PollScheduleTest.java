@@ -21,7 +21,7 @@ class PollScheduleTest {
         long now = 0;
         StringBuilder intervals = new StringBuilder();
         for (int i = 0; i < 5; i++) {
-            schedule.polled(now, false);
+            pollAnsweredAtOnce(schedule, now, false);
             intervals.append(schedule.nextPollAtMs() - now).append(' ');
             now = schedule.nextPollAtMs();
         }
@@ -32,10 +32,10 @@ class PollScheduleTest {
     @Test
     void aChangeResetsTheIntervalToTheBase() {
         PollSchedule schedule = new PollSchedule(1_000, 60_000, 0);
-        schedule.polled(0, false);
-        schedule.polled(2_000, false);
+        pollAnsweredAtOnce(schedule, 0, false);
+        pollAnsweredAtOnce(schedule, 2_000, false);
 
-        schedule.polled(6_000, true);
+        pollAnsweredAtOnce(schedule, 6_000, true);
 
         assertThat(schedule.nextPollAtMs()).isEqualTo(7_000);
         assertThat(schedule.due(6_999)).isFalse();
@@ -43,11 +43,43 @@ class PollScheduleTest {
     }
 
     @Test
+    void theIntervalCountsFromWhenThePollWasSentSoTheCallsLatencyIsNotAdded() {
+        PollSchedule schedule = new PollSchedule(1_000, 8_000, 0);
+        schedule.sent(0);
+        schedule.polled(300, true);
+
+        assertThat(schedule.nextPollAtMs()).isEqualTo(1_000);
+    }
+
+    @Test
+    void anAnswerSlowerThanTheIntervalMakesTheNextPollDueAtOnce() {
+        PollSchedule schedule = new PollSchedule(1_000, 8_000, 0);
+        schedule.sent(0);
+        schedule.polled(2_500, true);
+
+        assertThat(schedule.nextPollAtMs()).isEqualTo(2_500);
+    }
+
+    @Test
+    void aFailedPollWaitsAWholeLongerIntervalFromTheFailure() {
+        PollSchedule schedule = new PollSchedule(1_000, 8_000, 0);
+        schedule.sent(0);
+        schedule.failed(700);
+
+        assertThat(schedule.nextPollAtMs()).isEqualTo(2_700);
+    }
+
+    @Test
     void aFixedRateWhenTheMaximumEqualsTheBase() {
         PollSchedule schedule = new PollSchedule(1_000, 1_000, 0);
-        schedule.polled(0, false);
-        schedule.polled(1_000, false);
+        pollAnsweredAtOnce(schedule, 0, false);
+        pollAnsweredAtOnce(schedule, 1_000, false);
 
         assertThat(schedule.nextPollAtMs()).isEqualTo(2_000);
+    }
+
+    private static void pollAnsweredAtOnce(PollSchedule schedule, long nowMs, boolean changed) {
+        schedule.sent(nowMs);
+        schedule.polled(nowMs, changed);
     }
 }
