@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -159,8 +160,6 @@ public class DataSourceRunSourceTask extends SourceTask {
             progressLog.maybeLog();
             metrics.registerPending();
             return records.isEmpty() ? null : records;
-        } catch (WakeupException e) {
-            return null;
         } finally {
             consumerAccess.release();
         }
@@ -168,8 +167,17 @@ public class DataSourceRunSourceTask extends SourceTask {
 
     private void readLedger(List<SourceRecord> records) {
         applyTrackingLimit();
-        Duration wait = records.isEmpty() && pollsInFlight.isEmpty() ? untilNextPoll() : BUSY_LEDGER_WAIT;
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(wait)) {
+        // With nothing to hand over yet, wait for the ledger until the next status poll is due: an answer to one in
+        // flight wakes the consumer.
+        Duration wait = records.isEmpty() ? untilNextPoll() : BUSY_LEDGER_WAIT;
+        ConsumerRecords<String, byte[]> ledgerRecords;
+        try {
+            ledgerRecords = consumer.poll(wait);
+        } catch (WakeupException e) {
+            // A status poll answered (or the task stops): the records collected so far go out now.
+            return;
+        }
+        for (ConsumerRecord<String, byte[]> record : ledgerRecords) {
             LedgerPartitionState state = states.get(record.partition());
             if (state == null || record.offset() < state.position()) {
                 continue;
@@ -245,7 +253,9 @@ public class DataSourceRunSourceTask extends SourceTask {
                 it.remove();
             } else if (entry.getValue().due(now) && !pollsInFlight.containsKey(dataSource)) {
                 entry.getValue().sent(now);
-                pollsInFlight.put(dataSource, poller.poll(dataSource, runIds));
+                // The answer wakes the task from its wait on the ledger, so it is published without delay.
+                pollsInFlight.put(dataSource, poller.poll(dataSource, runIds)
+                        .whenComplete((observations, error) -> wakeFromLedgerWait()));
             }
         }
     }
@@ -338,6 +348,12 @@ public class DataSourceRunSourceTask extends SourceTask {
         return new SourceRecord(state.sourcePartition(), state.toOffset(), config.outputTopic(), null,
                 Schema.OPTIONAL_STRING_SCHEMA, clientToken, DataSourceRunEventSchema.SCHEMA, event,
                 clock.millis());
+    }
+
+    private void wakeFromLedgerWait() {
+        if (!stopping) {
+            consumer.wakeup();
+        }
     }
 
     @Override

@@ -112,9 +112,9 @@ class SinkThroughputBenchmark {
         return row;
     }
 
-    /** Which component a thread works for, by the names the SDK, the simulator, the task and Kafka give them. */
+    /** Which component a thread works for, by its name (DataZoneClients names the SDK's threads datazone-sdk-*). */
     private static String componentOf(String threadName) {
-        if (threadName.startsWith("aws-java-sdk") || threadName.startsWith("sdk-async-response")) {
+        if (threadName.startsWith("datazone-sdk-")) {
             return SDK;
         }
         if (threadName.startsWith("datazone-simulator") || threadName.startsWith("HTTP-Dispatcher")) {
