@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a worker (a child JVM holding tasks) dies by {@code SIGKILL}; a new worker joins later;</li>
  *   <li>the sink connector, the source connector and single tasks restart through Connect's REST API;</li>
- *   <li>DataZone throttles half of all calls for 30 s (shortened from a minute to fit the suite's time budget),
- *       answers bursts of 500s, resets connections before and after handling calls (a Start that took effect but
+ *   <li>DataZone throttles half of all calls for a minute (while the other faults happen too), answers bursts of
+ *       500s, resets connections before and after handling calls (a Start that took effect but
  *       whose answer is lost), and is ten times slower for 20 s;</li>
  *   <li>the Kafka broker stops and restarts, with the source connector paused around it (see
  *       {@link #restartBroker()}).</li>
@@ -145,7 +145,6 @@ class ChaosTest {
                 .at(seconds(3), "DataZone throttles half of all calls", () -> DATAZONE_CALLS.forEach(op ->
                         faults.failRandomly(op, ServiceError.THROTTLING, 0.5)))
                 .at(seconds(10), "SIGKILL the worker holding tasks " + tasksOn(doomed), doomed::kill)
-                .at(seconds(33), "DataZone stops throttling", () -> DATAZONE_CALLS.forEach(faults::stopFailingRandomly))
                 .at(seconds(36), "DataZone answers bursts of 500", () -> DATAZONE_CALLS.forEach(op ->
                         faults.failNext(op, ServiceError.INTERNAL_SERVER, 15)))
                 .at(seconds(42), "restart the sink connector and its tasks", () -> restartConnector(sinkName()))
@@ -153,6 +152,7 @@ class ChaosTest {
                 .at(seconds(50), "DataZone resets connections, before and after handling calls", () ->
                         DATAZONE_CALLS.forEach(op -> faults.resetNext(op, 8).dropResponseNext(op, 8)))
                 .at(seconds(58), "DataZone slows down tenfold", () -> faults.slowDown(10))
+                .at(seconds(63), "DataZone stops throttling", () -> DATAZONE_CALLS.forEach(faults::stopFailingRandomly))
                 .at(seconds(66), "restart sink task 0 and source task 1", () -> {
                     restartTask(sinkName(), 0);
                     restartTask(sourceName(), 1);
