@@ -18,8 +18,9 @@ import org.apache.kafka.common.config.ConfigValue;
 /**
  * The checks of a connector's {@code validate()} beyond each setting on its own, so a misconfigured connector is
  * refused at {@code PUT /connectors/...} with a message on the key to fix, not hours later: settings that do not go
- * together (including ledger client settings that would break its delivery guarantees), then (with {@value DataZoneConnectionConfig#VALIDATE_LIVE}) credentials that do not resolve, a DataZone
- * that does not answer or a default domain it does not know, and ledger brokers that cannot be reached.
+ * together (including ledger client settings that would break its delivery guarantees), then (with {@value
+ * DataZoneConnectionConfig#VALIDATE_LIVE}) credentials that do not resolve, a DataZone that does not answer or a
+ * default domain it does not know, and ledger brokers that cannot be reached.
  */
 public final class LiveConfigValidator {
 

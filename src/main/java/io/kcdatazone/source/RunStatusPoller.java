@@ -131,7 +131,8 @@ public final class RunStatusPoller {
                         return observe(dataSource, RunSnapshot.of(response));
                     }
                     DataZoneFailure failure = classifier.classify(error);
-                    return "RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType()) ? RunObservation.gone(failure) : null;
+                    return "RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType())
+                            ? RunObservation.gone(failure) : null;
                 });
     }
 

@@ -158,8 +158,9 @@ class EndToEndBenchmark {
      * RUN_STARTED events' lag after the run's creation goes to {@code resultLag}, the share of the detection lag that
      * is the pipeline's own (no status call is involved).
      */
-    private static void trackThroughConnector(Pipeline pipeline, OutputTopicReader<ObservedEvent> reader, String keyPrefix,
-                                              Tracking tracking, Tracking resultLag) throws Exception {
+    private static void trackThroughConnector(Pipeline pipeline, OutputTopicReader<ObservedEvent> reader,
+                                              String keyPrefix, Tracking tracking, Tracking resultLag)
+            throws Exception {
         Introspection simulator = STACK.service(SimulatorService.class).simulator().introspection();
         long listsBefore = simulator.callCount(Operation.LIST_DATA_SOURCE_RUNS);
         long getsBefore = simulator.callCount(Operation.GET_DATA_SOURCE_RUN);

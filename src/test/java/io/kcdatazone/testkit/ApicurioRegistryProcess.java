@@ -49,7 +49,8 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
         this.logFile = logFile;
         this.baseUrl = "http://" + HOST + ":" + port;
         this.ccompat = new CcompatClient(ccompatUrl());
-        this.shutdownHook = new Thread(() -> ProcessTree.terminate(process.toHandle(), STOP_TIMEOUT), "apicurio-registry-reaper-" + port);
+        this.shutdownHook = new Thread(() -> ProcessTree.terminate(process.toHandle(), STOP_TIMEOUT),
+                "apicurio-registry-reaper-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
