@@ -243,6 +243,9 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private void launchDuePolls() {
+        if (stopping) {
+            return; // woken by stop(): no new DataZone calls for clients about to close
+        }
         long now = clock.millis();
         Map<DataSourceRef, Set<String>> runsBySource = trackedRunsBySource();
         for (Iterator<Map.Entry<DataSourceRef, PollSchedule>> it = schedules.entrySet().iterator(); it.hasNext(); ) {
