@@ -121,6 +121,14 @@ public final class SimulatorOptions {
             return this;
         }
 
+        /**
+         * Every Start starts a run: no ConflictException while one is in progress and no daily quota, for tests about
+         * the connector rather than about DataZone's limits.
+         */
+        public Builder startsEveryRun() {
+            return conflictWhileRunInProgress(false).runsPerDataSourcePerDay(0);
+        }
+
         /** Runs a data source may start per UTC day before ServiceQuotaExceededException; 0 for no limit. */
         public Builder runsPerDataSourcePerDay(int runs) {
             if (runs < 0) {

@@ -143,8 +143,7 @@ class SinkThroughputBenchmark {
         for (int rep = 0; rep < REPETITIONS; rep++) {
             SimulatorOptions.Builder options = SimulatorOptions.builder()
                     .latency(Duration.ofMillis(latencyMs), Duration.ZERO)
-                    .conflictWhileRunInProgress(false)
-                    .runsPerDataSourcePerDay(0);
+                    .startsEveryRun();
             if (quota > 0) {
                 options.rateLimit(Operation.START_DATA_SOURCE_RUN, new RateLimit(quota, Math.max(1, quota / 10)));
             }

@@ -52,8 +52,7 @@ class SinkBadInputCorpusTest {
     @RegisterExtension
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
             .service(new SimulatorService(SimulatorOptions.builder()
-                    .conflictWhileRunInProgress(false)
-                    .runsPerDataSourcePerDay(0)
+                    .startsEveryRun()
                     .build()))
             .build();
 

@@ -37,8 +37,7 @@ class SinkConnectorDurabilityTest {
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
             .workers(2)
             .service(new SimulatorService(SimulatorOptions.builder()
-                    .conflictWhileRunInProgress(false)
-                    .runsPerDataSourcePerDay(0)
+                    .startsEveryRun()
                     .build()))
             .build();
 

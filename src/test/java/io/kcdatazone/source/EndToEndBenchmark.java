@@ -59,8 +59,7 @@ class EndToEndBenchmark {
             .service(new SimulatorService(SimulatorOptions.builder()
                     .seed(Pipeline.seed(STATUS_DATA_SOURCES + 1))
                     .latency(Duration.ofMillis(CALL_LATENCY_MS), Duration.ZERO)
-                    .conflictWhileRunInProgress(false)
-                    .runsPerDataSourcePerDay(0)
+                    .startsEveryRun()
                     .build()))
             .build();
 

@@ -70,8 +70,7 @@ final class Pipeline {
                 .seed(seed(dataSources))
                 // Many requests per data source start at once; DataZone would answer ConflictException for all but
                 // the first until it ends, which the sink retries, but the runs would then queue up one by one.
-                .conflictWhileRunInProgress(false)
-                .runsPerDataSourcePerDay(0)
+                .startsEveryRun()
                 .build());
     }
 

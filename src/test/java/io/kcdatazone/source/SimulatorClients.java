@@ -18,7 +18,7 @@ final class SimulatorClients {
     /** Runs may start whenever asked: no conflict while one is in progress, no daily quota. */
     static DataZoneSimulator startSimulator(ManualClock clock) {
         return DataZoneSimulator.start(SimulatorOptions.builder().clock(clock)
-                .conflictWhileRunInProgress(false).runsPerDataSourcePerDay(0).build());
+                .startsEveryRun().build());
     }
 
     /** Clients with test-only static keys. */
