@@ -160,8 +160,7 @@ public final class LedgerConfig {
     /** The sink's writer: idempotent, acknowledged by all in-sync replicas. */
     public Map<String, Object> producerProps(String clientId) {
         Map<String, Object> props = common(clientId);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        applyFixed(props, ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -172,9 +171,8 @@ public final class LedgerConfig {
     /** The source's reader: manual assignment, no group, committed data only. */
     public Map<String, Object> consumerProps(String clientId) {
         Map<String, Object> props = common(clientId);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        applyFixed(props, ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -183,6 +181,18 @@ public final class LedgerConfig {
 
     public Map<String, Object> adminProps(String clientId) {
         return common(clientId);
+    }
+
+    /** Sets the named settings to the values {@link #problems()} holds them to, or removes those it forbids. */
+    private static void applyFixed(Map<String, Object> props, String... names) {
+        for (String name : names) {
+            String value = FIXED_CLIENT_SETTINGS.get(name).value;
+            if (value == null) {
+                props.remove(name);
+            } else {
+                props.put(name, value);
+            }
+        }
     }
 
     private Map<String, Object> common(String clientId) {
