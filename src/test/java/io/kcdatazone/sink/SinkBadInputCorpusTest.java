@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerEntry.Outcome;
 import io.kcdatazone.ledger.RequestCoordinates;
-import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.sink.SinkScenario.Sent;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
@@ -51,9 +50,7 @@ class SinkBadInputCorpusTest {
 
     @RegisterExtension
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
-            .service(new SimulatorService(SimulatorOptions.builder()
-                    .startsEveryRun()
-                    .build()))
+            .service(SimulatorService.startingEveryRun())
             .build();
 
     /** Big, yet below the producer's and the broker's default limit of 1 MiB per record, DLQ headers included. */

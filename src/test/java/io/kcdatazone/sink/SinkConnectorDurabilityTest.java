@@ -12,7 +12,6 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerEntry.Outcome;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
-import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.sink.SinkScenario.Sent;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
@@ -36,9 +35,7 @@ class SinkConnectorDurabilityTest {
     @RegisterExtension
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
             .workers(2)
-            .service(new SimulatorService(SimulatorOptions.builder()
-                    .startsEveryRun()
-                    .build()))
+            .service(SimulatorService.startingEveryRun())
             .build();
 
     @AfterEach

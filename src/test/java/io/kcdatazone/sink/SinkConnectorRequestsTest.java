@@ -14,7 +14,6 @@ import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.RecordedCall;
 import io.kcdatazone.simulator.ServiceError;
-import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.sink.SinkScenario.Sent;
 import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
@@ -51,9 +50,7 @@ class SinkConnectorRequestsTest {
     /** The simulator starts a run for every new token: these tests are about the sink, not about DataZone's limits. */
     @RegisterExtension
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
-            .service(new SimulatorService(SimulatorOptions.builder()
-                    .startsEveryRun()
-                    .build()))
+            .service(SimulatorService.startingEveryRun())
             .build();
 
     private static final int SDK_MAX_ATTEMPTS = 3;

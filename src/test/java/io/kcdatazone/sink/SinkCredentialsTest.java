@@ -117,9 +117,7 @@ class SinkCredentialsTest {
             worker.put("value.converter", StringConverter.class.getName());
             worker.put("listeners", "http://localhost:0");
             worker.put("plugin.discovery", "service_load");
-            try (ChildJvm child = ChildJvm.start("standalone Connect worker", System.getProperty("java.class.path"),
-                    // the test logging configuration writes under ${basedir}: keep the child out of our log file
-                    List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dbasedir=" + temp),
+            try (ChildJvm child = ChildJvm.onTestClasspath("standalone Connect worker",
                     "org.apache.kafka.connect.cli.ConnectStandalone",
                     List.of(store(worker, "worker.properties"), store(connector, "sink.properties")),
                     Map.of("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001",
@@ -127,7 +125,7 @@ class SinkCredentialsTest {
                             "AWS_SHARED_CREDENTIALS_FILE", temp.resolve("no-credentials").toString(),
                             "AWS_CONFIG_FILE", temp.resolve("no-config").toString(),
                             "AWS_EC2_METADATA_DISABLED", "true"),
-                    temp.resolve("worker.log"))) {
+                    temp, "worker.log")) {
                 SinkScenario.Sent request = sink.send("environment-1", request(DOMAIN, SALES));
 
                 await("the child worker's sink to start the run (log: " + child.logFile() + ")")

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
@@ -24,13 +23,11 @@ import org.awaitility.Awaitility;
  */
 public final class ChildConnectWorker implements AutoCloseable {
 
-    private final Process process;
-    private final Path logFile;
+    private final ChildJvm process;
     private final URI url;
 
-    private ChildConnectWorker(Process process, Path logFile, URI url) {
+    private ChildConnectWorker(ChildJvm process, URI url) {
         this.process = process;
-        this.logFile = logFile;
         this.url = url;
     }
 
@@ -64,17 +61,10 @@ public final class ChildConnectWorker implements AutoCloseable {
             try (Writer writer = Files.newBufferedWriter(config)) {
                 props.store(writer, "child Connect worker");
             }
-            Path logFile = workDir.resolve("child-worker.log");
-            List<String> command = List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    // The test logging configuration writes under ${basedir}: not over the test JVM's own log.
-                    "-Dbasedir=" + workDir.toAbsolutePath(),
-                    "-cp", System.getProperty("java.class.path"),
-                    "org.apache.kafka.connect.cli.ConnectDistributed", config.toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile()).start();
-            return new ChildConnectWorker(process, logFile, URI.create("http://localhost:" + port + "/"));
+            ChildJvm process = ChildJvm.onTestClasspath("child Connect worker",
+                    "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString()), Map.of(), workDir,
+                    "child-worker.log");
+            return new ChildConnectWorker(process, URI.create("http://localhost:" + port + "/"));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start a child Connect worker", e);
         }
@@ -88,12 +78,10 @@ public final class ChildConnectWorker implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest connectors = HttpRequest.newBuilder(url.resolve("connectors")).timeout(Duration.ofSeconds(5))
                 .build();
-        Awaitility.await("child Connect worker at " + url + " ready (log: " + logFile + ")").atMost(timeout)
+        Awaitility.await("child Connect worker at " + url + " ready (log: " + logFile() + ")").atMost(timeout)
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the child worker exited; see " + logFile);
-                    }
+                    process.checkAlive();
                     return http.send(connectors, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
                 });
         return this;
@@ -105,7 +93,7 @@ public final class ChildConnectWorker implements AutoCloseable {
     }
 
     public Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     private static int freePort() {
@@ -118,15 +106,7 @@ public final class ChildConnectWorker implements AutoCloseable {
 
     /** SIGKILL, then waits until the process is gone. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            if (!process.waitFor(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("child worker " + process.pid() + " survived SIGKILL");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while killing the child worker", e);
-        }
+        process.kill();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.kcdatazone.testkit;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java process started on a classpath of its choosing, its output in a log file (the demo's processes, and workers
- * that need an environment of their own). {@link #close()} asks it
- * to stop (SIGTERM, so Kafka shuts down cleanly), then kills it and anything it spawned.
+ * A Java process started on a classpath of its choosing, its output in a log file: the demo's processes, and Connect
+ * workers a test needs outside its own JVM (to kill one, or to give it an environment of its own). {@link #close()}
+ * asks it to stop (SIGTERM, so Kafka shuts down cleanly), then kills it and anything it spawned.
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -56,6 +57,19 @@ public final class ChildJvm implements AutoCloseable {
         return new ChildJvm(name, process, logFile);
     }
 
+    /**
+     * A small JVM on this test JVM's classpath, writing its output to {@code workDir/<logName>}. The test logging
+     * configuration writes under {@code ${basedir}}, so the child's goes to {@code workDir}, not over ours.
+     */
+    public static ChildJvm onTestClasspath(String name, String mainClass, List<String> args,
+            Map<String, String> environment, Path workDir, String logName) throws IOException {
+        Files.createDirectories(workDir);
+        return start(name, System.getProperty("java.class.path"),
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-Dbasedir=" + workDir.toAbsolutePath()),
+                mainClass, args, environment, workDir.resolve(logName));
+    }
+
     /** Runs a child JVM to completion, e.g. a command-line tool. */
     public static void run(String name, String classpath, List<String> jvmOptions, String mainClass, List<String> args,
             Path logFile, Duration timeout) throws IOException, InterruptedException {
@@ -68,6 +82,23 @@ public final class ChildJvm implements AutoCloseable {
                         + "; see " + logFile);
             }
         }
+    }
+
+    /** SIGKILL, the way a machine dies, then waits until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " (" + process.pid() + ") survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + name, e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Fails with the log file named if the process has exited. */

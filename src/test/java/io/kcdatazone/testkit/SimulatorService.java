@@ -20,6 +20,11 @@ public final class SimulatorService implements StackService {
         return new SimulatorService(SimulatorOptions.defaults());
     }
 
+    /** A simulator where every Start starts a run ({@link SimulatorOptions.Builder#startsEveryRun()}). */
+    public static SimulatorService startingEveryRun() {
+        return SimulatorService.startingEveryRun();
+    }
+
     @Override
     public void start(KafkaConnectStack stack) {
         simulator = DataZoneSimulator.start(options);
