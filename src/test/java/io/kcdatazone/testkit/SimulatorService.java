@@ -22,7 +22,7 @@ public final class SimulatorService implements StackService {
 
     /** A simulator where every Start starts a run ({@link SimulatorOptions.Builder#startsEveryRun()}). */
     public static SimulatorService startingEveryRun() {
-        return SimulatorService.startingEveryRun();
+        return new SimulatorService(SimulatorOptions.builder().startsEveryRun().build());
     }
 
     @Override
