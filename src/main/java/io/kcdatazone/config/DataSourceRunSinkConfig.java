@@ -1,6 +1,7 @@
 package io.kcdatazone.config;
 
 import io.kcdatazone.sink.RunStartDispatcher.ConflictPolicy;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
@@ -8,7 +9,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 
 /** Configuration of the sink connector: the DataZone connection, the ledger, and how requests become calls. */
 public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
@@ -62,7 +62,7 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
                                 + " retry.backoff.max.ms; the delay is random below it (full jitter).",
                         RETRY_GROUP, 1, Width.SHORT, "Retry backoff")
                 .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
-                        "Largest retry delay ceiling.",
+                        "Largest retry delay ceiling; not below retry.backoff.ms.",
                         RETRY_GROUP, 2, Width.SHORT, "Max retry backoff")
                 .define(RETRY_TIMEOUT_MS, Type.LONG, 30L * 60 * 1000, Range.atLeast(0), Importance.MEDIUM,
                         "How long a request keeps being retried, counted from its first attempt. Then it ends as"
@@ -77,6 +77,14 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
                 .defineInternal(TASK_REQUESTS_PER_SECOND, Type.DOUBLE, null, Importance.LOW)
                 .defineInternal(ERRORS_TOLERANCE, Type.STRING, "none", Importance.LOW);
         return def;
+    }
+
+    @Override
+    protected void addConnectorProblems(Map<String, List<String>> problems) {
+        if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
+            addProblem(problems, RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MAX_MS + " must not be below "
+                    + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ").");
+        }
     }
 
     public String defaultDomainId() {
@@ -106,11 +114,7 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     }
 
     public long retryBackoffMaxMs() {
-        long max = getLong(RETRY_BACKOFF_MAX_MS);
-        if (max < retryBackoffMs()) {
-            throw new ConfigException(RETRY_BACKOFF_MAX_MS, max, "must not be below " + RETRY_BACKOFF_MS);
-        }
-        return max;
+        return getLong(RETRY_BACKOFF_MAX_MS);
     }
 
     public long retryTimeoutMs() {

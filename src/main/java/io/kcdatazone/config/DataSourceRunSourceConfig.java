@@ -47,8 +47,8 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                         EVENTS_GROUP, ++order, Width.SHORT, "Status poll interval")
                 .define(STATUS_POLL_INTERVAL_MAX_MS, Type.LONG, 120_000L, Range.atLeast(100), Importance.LOW,
                         "While a data source's runs show no change, its poll interval doubles up to this; any"
-                                + " change resets it to status.poll.interval.ms. Set it equal to the interval to"
-                                + " poll at a fixed rate.",
+                                + " change resets it to status.poll.interval.ms. It must not be below that interval;"
+                                + " set it equal to the interval to poll at a fixed rate.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max status poll interval")
                 .define(INCLUDE_CONFIGURATION_SNAPSHOT, Type.BOOLEAN, false, Importance.LOW,
                         "Whether events carry DataZone's dataSourceConfigurationSnapshot (a JSON document, often"
@@ -67,6 +67,15 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                 .defineInternal(TASK_LEDGER_PARTITIONS, Type.LIST, "", Importance.LOW);
     }
 
+    @Override
+    protected void addConnectorProblems(Map<String, List<String>> problems) {
+        if (getLong(STATUS_POLL_INTERVAL_MAX_MS) < getLong(STATUS_POLL_INTERVAL_MS)) {
+            addProblem(problems, STATUS_POLL_INTERVAL_MAX_MS, STATUS_POLL_INTERVAL_MAX_MS + " must not be below "
+                    + STATUS_POLL_INTERVAL_MS + " (" + getLong(STATUS_POLL_INTERVAL_MS) + "); set them equal to"
+                    + " poll at a fixed rate.");
+        }
+    }
+
     public String outputTopic() {
         return getString(OUTPUT_TOPIC);
     }
@@ -76,7 +85,7 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
     }
 
     public long statusPollIntervalMaxMs() {
-        return Math.max(getLong(STATUS_POLL_INTERVAL_MAX_MS), statusPollIntervalMs());
+        return getLong(STATUS_POLL_INTERVAL_MAX_MS);
     }
 
     public boolean includeConfigurationSnapshot() {

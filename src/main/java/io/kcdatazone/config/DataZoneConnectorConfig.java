@@ -1,15 +1,30 @@
 package io.kcdatazone.config;
 
 import io.kcdatazone.ledger.LedgerConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
-/** What both connectors' configurations share: the DataZone connection and the ledger. */
+/**
+ * What both connectors' configurations share: the DataZone connection and the ledger, and the one check of settings
+ * that do not go together ({@link #problems()}), which both the constructor and the connector's {@code validate()}
+ * apply, so that a configuration {@code validate()} accepts never fails a task start.
+ */
 public abstract class DataZoneConnectorConfig extends AbstractConfig {
 
+    /**
+     * @throws InconsistentConfigException when {@link #problems()} finds any
+     */
     protected DataZoneConnectorConfig(ConfigDef definition, Map<?, ?> props) {
         super(definition, props);
+        Map<String, List<String>> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new InconsistentConfigException(problems);
+        }
     }
 
     /** A ConfigDef holding the shared settings, to which each connector adds its own. */
@@ -18,6 +33,27 @@ public abstract class DataZoneConnectorConfig extends AbstractConfig {
         DataZoneConnectionConfig.define(def);
         LedgerConfig.define(def);
         return def;
+    }
+
+    /**
+     * Combinations of settings that are each valid on their own but not together (connection, ledger, then the
+     * connector's own), as messages per key to fix. Empty when the settings are consistent.
+     */
+    public final Map<String, List<String>> problems() {
+        Map<String, List<String>> problems = new LinkedHashMap<>(connection().problems());
+        ledger().problems().forEach((key, message) -> addProblem(problems, key, message));
+        addConnectorProblems(problems);
+        return Collections.unmodifiableMap(problems);
+    }
+
+    /**
+     * Adds the connector's own cross-field problems with {@link #addProblem}. Runs inside the constructor, so it may
+     * read settings only through the {@link AbstractConfig} getters, not fields of the subclass.
+     */
+    protected abstract void addConnectorProblems(Map<String, List<String>> problems);
+
+    protected static void addProblem(Map<String, List<String>> problems, String key, String message) {
+        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
     public DataZoneConnectionConfig connection() {

@@ -18,7 +18,9 @@ import org.apache.kafka.common.config.ConfigValue;
 /**
  * The checks of a connector's {@code validate()} beyond each setting on its own, so a misconfigured connector is
  * refused at {@code PUT /connectors/...} with a message on the key to fix, not hours later: settings that do not go
- * together (including ledger client settings that would break its delivery guarantees), then (with {@value
+ * together ({@link DataZoneConnectorConfig#problems()}, the same check the configuration's constructor applies, so
+ * nothing accepted here fails a task start; it includes ledger client settings that would break the ledger's
+ * delivery guarantees), then (with {@value
  * DataZoneConnectionConfig#VALIDATE_LIVE}) credentials that do not resolve, a DataZone that does not answer or a
  * default domain it does not know, and ledger brokers that cannot be reached.
  */
@@ -47,16 +49,15 @@ public final class LiveConfigValidator {
         DataZoneConnectorConfig config;
         try {
             config = parse.apply(props);
+        } catch (InconsistentConfigException e) {
+            e.problems().forEach((key, messages) -> messages.forEach(message -> addError(values, key, message)));
+            return result;
         } catch (ConfigException e) {
             values.stream().findFirst().ifPresent(v -> v.addErrorMessage(e.getMessage()));
             return result;
         }
         DataZoneConnectionConfig connection = config.connection();
-        Map<String, List<String>> problems = connection.problems();
-        problems.forEach((key, messages) -> messages.forEach(message -> addError(values, key, message)));
-        Map<String, String> ledgerProblems = config.ledger().problems();
-        ledgerProblems.forEach((key, message) -> addError(values, key, message));
-        if (!problems.isEmpty() || !ledgerProblems.isEmpty() || !connection.validateLive()) {
+        if (!connection.validateLive()) {
             return result;
         }
         String connectorName = props.getOrDefault("name", "validation");
