@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.kcdatazone.ledger.LedgerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -83,6 +84,8 @@ public final class DataZoneConnectionConfig {
     private final Password roleExternalId;
     private final String roleSessionName;
     private final URI stsEndpointOverride;
+    /** Secrets of settings beyond our own: the custom provider's and the ledger clients'. */
+    private final List<String> otherSecrets;
 
     private DataZoneConnectionConfig(AbstractConfig cfg) {
         this.region = blankToNull(cfg.getString(REGION));
@@ -105,6 +108,14 @@ public final class DataZoneConnectionConfig {
         this.roleExternalId = blankToNull(cfg.getPassword(ROLE_EXTERNAL_ID));
         this.roleSessionName = cfg.getString(ROLE_SESSION_NAME);
         this.stsEndpointOverride = toUri(cfg.getString(STS_ENDPOINT_OVERRIDE));
+        List<String> secrets = new ArrayList<>(LedgerConfig.secretValues(cfg.originalsWithPrefix(
+                LedgerConfig.KAFKA_PREFIX)));
+        credentialsProviderConfigs.forEach((name, value) -> {
+            if (SecretRedactor.looksSecret(name, value)) {
+                secrets.add(value instanceof Password ? ((Password) value).value() : String.valueOf(value));
+            }
+        });
+        this.otherSecrets = List.copyOf(secrets);
     }
 
     /** Adds the shared DataZone connection and AWS credentials settings to {@code def} and returns it. */
@@ -240,9 +251,13 @@ public final class DataZoneConnectionConfig {
         });
     }
 
-    /** Masks this configuration's secret values (keys, token, external id) in texts it did not write itself. */
+    /**
+     * Masks the connector's secret values in texts it did not write itself: keys, token, external id, the custom
+     * credentials provider's settings whose name says they are secret (password, secret, token, passphrase), and
+     * the ledger clients' passwords ({@link LedgerConfig#secretValues}).
+     */
     public SecretRedactor secretRedactor() {
-        List<String> secrets = new ArrayList<>();
+        List<String> secrets = new ArrayList<>(otherSecrets);
         for (Password password : Arrays.asList(accessKeyId, secretAccessKey, sessionToken, roleExternalId)) {
             if (password != null) {
                 secrets.add(password.value());

@@ -124,7 +124,7 @@ public final class LiveConfigValidator {
         } catch (ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             addError(values, LedgerConfig.BOOTSTRAP_SERVERS, "Cannot reach the ledger's brokers: "
-                    + cause.getMessage());
+                    + ledger.secretRedactor().redact(cause.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,11 +1,19 @@
 package io.kcdatazone.ledger;
 
+import io.kcdatazone.config.SecretRedactor;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -14,6 +22,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,6 +47,14 @@ public final class LedgerConfig {
     public static final String KAFKA_PREFIX = "ledger.kafka.";
 
     public static final String DEFAULT_TOPIC = "datazone-run-ledger";
+    /** The ledger topic's min.insync.replicas when it has three replicas or more. */
+    public static final int MIN_IN_SYNC_REPLICAS = 2;
+
+    /** Client settings that any of the ledger's clients declares a {@link Type#PASSWORD}. */
+    private static final Set<String> PASSWORD_CLIENT_SETTINGS = passwordClientSettings();
+    /** A JAAS login module option, {@code name=value} or {@code name="value"}. */
+    private static final Pattern JAAS_OPTION =
+            Pattern.compile("([\\w.-]+)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^\\s;\"]+))");
 
     /** Client settings the connectors fix, with the value they fix and why, keyed by the client setting. */
     private static final Map<String, FixedSetting> FIXED_CLIENT_SETTINGS = fixedClientSettings();
@@ -86,8 +103,8 @@ public final class LedgerConfig {
                                 + " most this number.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Ledger partitions")
                 .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
-                        "Replication factor of the ledger topic when the sink creates it; -1 uses the broker's"
-                                + " default.replication.factor.",
+                        "Replication factor of the ledger topic when the connectors create it; -1 uses the broker's"
+                                + " default.replication.factor. With 3 or more the topic gets min.insync.replicas=2.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Ledger replication factor")
                 .define(TOPIC_RETENTION_MS, Type.LONG, 7L * 24 * 60 * 60 * 1000, ConfigDef.Range.atLeast(3_600_000L),
                         Importance.LOW,
@@ -112,6 +129,46 @@ public final class LedgerConfig {
         fixed.put(ConsumerConfig.GROUP_ID_CONFIG, new FixedSetting(null,
                 "the source tasks are assigned ledger partitions by the connector, not by a consumer group"));
         return Collections.unmodifiableMap(fixed);
+    }
+
+    private static Set<String> passwordClientSettings() {
+        Set<String> names = new HashSet<>();
+        for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(),
+                AdminClientConfig.configDef())) {
+            def.configKeys().values().stream().filter(key -> key.type == Type.PASSWORD)
+                    .forEach(key -> names.add(key.name));
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * The secret values among ledger client settings (prefix removed): those the Kafka clients declare
+     * {@link Type#PASSWORD}, and within a {@code sasl.jaas.config} the options whose name says they are secret (its
+     * password), since a message may quote one without the rest.
+     */
+    public static List<String> secretValues(Map<String, ?> clientSettings) {
+        List<String> secrets = new ArrayList<>();
+        clientSettings.forEach((name, value) -> {
+            if (value == null || !PASSWORD_CLIENT_SETTINGS.contains(name)) {
+                return;
+            }
+            String text = value instanceof Password ? ((Password) value).value() : value.toString();
+            secrets.add(text);
+            Matcher option = JAAS_OPTION.matcher(text);
+            while (option.find()) {
+                String optionValue = option.group(2) != null ? option.group(2) : option.group(3);
+                if (SecretRedactor.looksSecret(option.group(1), optionValue)) {
+                    secrets.add(optionValue);
+                    secrets.add(optionValue.replaceAll("\\\\(.)", "$1")); // as the JAAS parser unquotes it
+                }
+            }
+        });
+        return secrets;
+    }
+
+    /** Masks the ledger clients' secrets in texts the connectors did not write, such as Kafka client errors. */
+    public SecretRedactor secretRedactor() {
+        return SecretRedactor.of(secretValues(clientOverrides));
     }
 
     /**
@@ -148,12 +205,37 @@ public final class LedgerConfig {
         return topic;
     }
 
-    /** The topic as the sink creates it when missing: compaction would lose entries, so it is a plain log. */
+    /** Whether {@value #TOPIC_REPLICATION_FACTOR} is set, rather than left to the broker's default. */
+    public boolean replicationFactorConfigured() {
+        return replicationFactor > 0;
+    }
+
+    /**
+     * The topic as the connectors create it when missing, with {@value #TOPIC_REPLICATION_FACTOR} replicas. See
+     * {@link #newTopic(short)}; when that setting is left to the broker, use that method with the broker's default.
+     */
     public NewTopic newTopic() {
-        Optional<Short> rf = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
+        return newTopic(replicationFactor);
+    }
+
+    /**
+     * The topic as the connectors create it when missing: compaction would lose entries, so it is a plain log; with
+     * three replicas or more, a write needs two in sync ({@value #MIN_IN_SYNC_REPLICAS}), so an outcome the sink was
+     * told is durable survives the loss of a broker. With fewer replicas the broker's own setting stays: requiring
+     * both of two replicas would stop the sink whenever one broker restarts.
+     *
+     * @param replicas how many replicas the topic gets: {@value #TOPIC_REPLICATION_FACTOR} when set, else the
+     *                 broker's default as the caller learned it (the topic is still created with the broker's
+     *                 default), or -1 when unknown
+     */
+    public NewTopic newTopic(short replicas) {
+        Optional<Short> rf = replicationFactorConfigured() ? Optional.of(replicationFactor) : Optional.empty();
         Map<String, String> configs = new HashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        if (replicas >= 3) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(MIN_IN_SYNC_REPLICAS));
+        }
         return new NewTopic(topic, Optional.of(partitions), rf).configs(configs);
     }
 

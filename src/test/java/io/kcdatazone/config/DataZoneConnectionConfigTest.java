@@ -223,6 +223,24 @@ class DataZoneConnectionConfigTest {
         assertThat(redactor.redact(null)).isNull();
     }
 
+    @Test
+    void redactorAlsoMasksTheCustomProvidersSecretsAndTheLedgerClientsPasswords() {
+        Map<String, String> props = new HashMap<>();
+        props.put("aws.credentials.provider.class", AnonymousCredentialsProvider.class.getName());
+        props.put("aws.credentials.provider.password", "provider-password-9d2c");
+        props.put("aws.credentials.provider.client.secret", "provider-client-secret-47ab");
+        props.put("aws.credentials.provider.vault.token", "provider-vault-token-e3f0");
+        props.put("aws.credentials.provider.endpoint", "https://vault.example.com");
+        props.put("ledger.kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"ledger\" password=\"ledger-password-13be\";");
+        props.put("ledger.kafka.ssl.key.password", "ledger-key-password-6a90");
+
+        String redacted = config(props).secretRedactor().redact("provider-password-9d2c provider-client-secret-47ab"
+                + " provider-vault-token-e3f0 https://vault.example.com ledger-password-13be ledger-key-password-6a90");
+
+        assertThat(redacted).isEqualTo("[hidden] [hidden] [hidden] https://vault.example.com [hidden] [hidden]");
+    }
+
     private static void assertInvalid(String key, String value, String reason) {
         ConfigValue result = DEF.validate(Map.of(key, value)).stream()
                 .filter(v -> v.name().equals(key)).findFirst().orElseThrow();
