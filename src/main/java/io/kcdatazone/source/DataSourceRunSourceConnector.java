@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public class DataSourceRunSourceConnector extends SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSourceConnector.class);
+    private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private Map<String, String> props;
     private DataSourceRunSourceConfig config;
@@ -53,8 +54,14 @@ public class DataSourceRunSourceConnector extends SourceConnector {
         // One Admin client for the connector's lifetime: the partition monitor asks it again and again.
         admin = Admin.create(config.ledger().adminProps(ContextThreads.kafkaClientId("ledger-admin", name)));
         ledgerTopic = new LedgerTopic(admin, config.ledger());
-        ledgerTopic.ensureExists();
-        ledgerPartitions = ledgerTopic.partitionCount();
+        try {
+            ledgerPartitions = ledgerTopic.ensureExists();
+        } catch (RuntimeException e) {
+            // Connect does not call stop() after a failed start.
+            admin.close(ADMIN_CLOSE_TIMEOUT);
+            admin = null;
+            throw e;
+        }
         partitionMonitor = Executors.newSingleThreadScheduledExecutor(
                 ContextThreads.named("datazone-source-partition-monitor-" + name));
         long interval = config.partitionCheckIntervalMs();
@@ -108,7 +115,7 @@ public class DataSourceRunSourceConnector extends SourceConnector {
             awaitMonitorStopped();
         }
         if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
+            admin.close(ADMIN_CLOSE_TIMEOUT);
         }
     }
 

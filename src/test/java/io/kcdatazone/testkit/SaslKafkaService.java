@@ -16,27 +16,61 @@ import org.apache.kafka.common.test.TestKitNodes;
  * ledger cluster that demands authentication, next to the stack's own open cluster.
  *
  * <p>Kafka's test kit writes the brokers' JAAS file itself, with the users {@value #USER} and an admin; the
- * authorizer lets any authenticated user do anything that no ACL restricts.
+ * authorizer lets any authenticated user do anything that no ACL restricts. {@link #enforcingAcls} makes a cluster
+ * whose authorizer allows only what ACLs grant, with more users, for least-privilege tests.
  */
 public final class SaslKafkaService implements StackService {
+
+    /** The super user of every such cluster: ACLs do not apply to it. */
+    public static final String ADMIN = JaasUtils.KAFKA_PLAIN_ADMIN;
+    public static final String ADMIN_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
 
     /** A user the brokers know. */
     public static final String USER = JaasUtils.KAFKA_PLAIN_USER1;
     /** Its password. */
     public static final String PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
 
+    private final boolean enforceAcls;
+    private final Map<String, String> extraUsers;
     private KafkaClusterTestKit cluster;
+
+    /** A cluster whose authorizer lets authenticated users do anything no ACL restricts. */
+    public SaslKafkaService() {
+        this(false, Map.of());
+    }
+
+    private SaslKafkaService(boolean enforceAcls, Map<String, String> extraUsers) {
+        this.enforceAcls = enforceAcls;
+        this.extraUsers = Map.copyOf(extraUsers);
+    }
+
+    /**
+     * A cluster whose authorizer denies whatever no ACL allows, knowing {@code users} (name to password) besides
+     * {@value #USER} and the super user {@link #ADMIN}.
+     */
+    public static SaslKafkaService enforcingAcls(Map<String, String> users) {
+        return new SaslKafkaService(true, users);
+    }
 
     /** Starts the cluster without a stack, for tests that need only a broker. */
     public void start() throws Exception {
-        KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
-                .build())
-                // The test kit denies everything without an ACL; a ledger user needs no special grants here.
-                .setConfigProp("allow.everyone.if.no.acl.found", "true")
+                // With ACLs enforced, the broker must register with the controller as the super user, not anonymously.
+                .setControllerSecurityProtocol(enforceAcls ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
+                .build());
+        if (!enforceAcls) {
+            // The test kit denies everything without an ACL; a ledger user needs no special grants here.
+            builder.setConfigProp("allow.everyone.if.no.acl.found", "true");
+        }
+        if (!extraUsers.isEmpty()) {
+            // The test kit's JAAS file knows only its two users; the client listener's own JAAS setting wins over it.
+            builder.setConfigProp("listener.name.external.plain.sasl.jaas.config", serverJaasConfig());
+        }
+        KafkaClusterTestKit started = builder
                 // One node: internal topics cannot have their default three replicas.
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -63,6 +97,18 @@ public final class SaslKafkaService implements StackService {
             throw new IllegalStateException("The SASL cluster is not running");
         }
         return cluster.bootstrapServers();
+    }
+
+    /** The broker's PLAIN login (as the super user, for its own connections) and every user it accepts. */
+    private String serverJaasConfig() {
+        StringBuilder jaas = new StringBuilder(PlainLoginModule.class.getName()).append(" required username=\"")
+                .append(ADMIN).append("\" password=\"").append(ADMIN_PASSWORD).append('"');
+        Map<String, String> users = new HashMap<>(extraUsers);
+        users.put(ADMIN, ADMIN_PASSWORD);
+        users.put(USER, PASSWORD);
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+                .append('"'));
+        return jaas.append(';').toString();
     }
 
     /** The {@code sasl.jaas.config} a PLAIN client logs in with. */
