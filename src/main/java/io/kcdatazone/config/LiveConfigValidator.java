@@ -70,6 +70,7 @@ public final class LiveConfigValidator {
                                String connectorName) {
         String credentialsKey = credentialsKey(connection);
         try (DataZoneClients clients = DataZoneClients.open(connection, connectorName)) {
+            clients.verifyCredentials();
             if (domainId == null) {
                 return;
             }

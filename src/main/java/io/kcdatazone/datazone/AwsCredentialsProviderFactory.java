@@ -6,7 +6,6 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Supplier;
 
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.config.ConfigException;
@@ -34,10 +33,13 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * Builds the {@link AwsCredentialsProvider} a {@link DataZoneConnectionConfig} describes and resolves credentials
- * once, so that a bad setup fails at start with a {@link ConfigException} that names the credentials mode and the
- * keys to check. Messages never carry a secret: the SDK's own reasons are passed through the config's
- * {@link SecretRedactor}, and no SDK exception is attached as a cause.
+ * Builds the {@link AwsCredentialsProvider} a {@link DataZoneConnectionConfig} describes. Building calls no service:
+ * credentials are resolved on the first AWS call (and refreshed by the SDK), so an STS or instance metadata outage
+ * while a task starts does not fail the task; the connectors retry calls that fail on credentials. What building can
+ * check (consistent settings, a readable credentials file, a custom provider class that can be made) fails at once
+ * with a {@link ConfigException}. {@link #verify} resolves once, for the connector's {@code validate()}, and names the
+ * credentials mode and the keys to check. Messages never carry a secret: the SDK's own reasons are passed through the
+ * config's {@link SecretRedactor}, and no SDK exception is attached as a cause.
  *
  * <p>The returned provider belongs to the caller; close it when it is an {@link SdkAutoCloseable} (an assumed role's
  * provider also closes its STS client and base credentials).
@@ -50,33 +52,48 @@ public final class AwsCredentialsProviderFactory {
     }
 
     /**
-     * The provider for {@code config}, with credentials already resolved once.
+     * The provider for {@code config}, not yet resolved.
      *
      * @param region the region STS is called in when a role is assumed
-     * @throws ConfigException when the settings are inconsistent or no credentials can be resolved
+     * @throws ConfigException when the settings are inconsistent or the provider cannot be built
      */
     public static AwsCredentialsProvider create(DataZoneConnectionConfig config, Region region) {
         config.ensureConsistent();
-        SecretRedactor redactor = config.secretRedactor();
         BaseCredentials base = BaseCredentials.of(config);
-        AwsCredentialsProvider baseProvider = resolved(() -> base.build(config), base.describe(config), redactor);
+        AwsCredentialsProvider baseProvider = base.build(config);
+        log.info("Using AWS credentials from {}", describe(config));
         if (config.roleArn().isEmpty()) {
-            log.info("Using AWS credentials from {}", base.describe(config));
             return baseProvider;
         }
-        String description = "assume-role of " + config.roleArn().get() + " (check " + DataZoneConnectionConfig.ROLE_ARN
-                + ", " + DataZoneConnectionConfig.ROLE_EXTERNAL_ID + ", " + DataZoneConnectionConfig.ROLE_SESSION_NAME
-                + ", " + DataZoneConnectionConfig.STS_ENDPOINT_OVERRIDE + ") with base credentials from "
-                + base.describe(config);
         try {
-            AwsCredentialsProvider roleProvider =
-                    resolved(() -> assumeRole(config, region, baseProvider), description, redactor);
-            log.info("Using AWS credentials from {}", description);
-            return roleProvider;
+            return assumeRole(config, region, baseProvider);
         } catch (RuntimeException e) {
             Closeables.closeQuietly(baseProvider);
             throw e;
         }
+    }
+
+    /**
+     * Resolves credentials once through {@code provider}, built by {@link #create} from {@code config}.
+     *
+     * @throws ConfigException naming the credentials mode and the keys to check, when none can be resolved
+     */
+    public static void verify(AwsCredentialsProvider provider, DataZoneConnectionConfig config) {
+        try {
+            provider.resolveCredentials();
+        } catch (RuntimeException e) {
+            throw new ConfigException("Could not resolve AWS credentials from " + describe(config) + ": "
+                    + config.secretRedactor().redact(reason(e)));
+        }
+    }
+
+    /** Where the credentials come from, with the keys to check. */
+    private static String describe(DataZoneConnectionConfig config) {
+        String base = BaseCredentials.of(config).describe(config);
+        return config.roleArn().map(role -> "assume-role of " + role + " (check " + DataZoneConnectionConfig.ROLE_ARN
+                + ", " + DataZoneConnectionConfig.ROLE_EXTERNAL_ID + ", " + DataZoneConnectionConfig.ROLE_SESSION_NAME
+                + ", " + DataZoneConnectionConfig.STS_ENDPOINT_OVERRIDE + ") with base credentials from " + base)
+                .orElse(base);
     }
 
     private static AssumedRoleCredentialsProvider assumeRole(
@@ -99,28 +116,11 @@ public final class AwsCredentialsProviderFactory {
         StsAssumeRoleCredentialsProvider roleProvider = StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(stsClient)
                 .refreshRequest(request.build())
-                // refresh in the background before expiry, so no DataZone call waits on STS
+                // refresh in the background before expiry, so no DataZone call waits on STS; the first fetch
+                // happens on the first call, not here
                 .asyncCredentialUpdateEnabled(true)
                 .build();
         return new AssumedRoleCredentialsProvider(roleProvider, stsClient, baseProvider);
-    }
-
-    /** Builds and resolves once; on failure closes what was built and throws a message safe to show. */
-    private static AwsCredentialsProvider resolved(
-            Supplier<AwsCredentialsProvider> builder, String description, SecretRedactor redactor) {
-        AwsCredentialsProvider provider = null;
-        try {
-            provider = builder.get();
-            provider.resolveCredentials();
-            return provider;
-        } catch (ConfigException e) {
-            Closeables.closeQuietly(provider);
-            throw e;
-        } catch (RuntimeException e) {
-            Closeables.closeQuietly(provider);
-            throw new ConfigException("Could not resolve AWS credentials from " + description + ": "
-                    + redactor.redact(reason(e)));
-        }
     }
 
     private static String reason(Throwable e) {

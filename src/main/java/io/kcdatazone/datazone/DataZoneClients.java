@@ -35,7 +35,9 @@ import software.amazon.awssdk.services.datazone.DataZoneClient;
 /**
  * The DataZone clients of one connector or task, built from a {@link DataZoneConnectionConfig}.
  *
- * <p>{@link #open} resolves the region and the credentials right away, so a bad setup fails at start. The
+ * <p>{@link #open} resolves the region and builds the credentials provider, so a bad setup fails at start, but calls
+ * no AWS service: the credentials are resolved on the first call (STS or instance metadata unavailable while a task
+ * starts must not fail it), and {@link #verifyCredentials()} resolves them on demand, as {@code validate()} does. The
  * asynchronous client (Netty) and the synchronous one (Apache HTTP) are built on first use and share the
  * credentials. Both use the SDK's standard retry strategy with {@value DataZoneConnectionConfig#SDK_MAX_ATTEMPTS}
  * attempts (the connectors own the longer backoff), the configured call timeouts, and a user agent suffix naming the
@@ -85,11 +87,12 @@ public final class DataZoneClients implements AutoCloseable {
     }
 
     /**
-     * Resolves region and credentials for {@code config}.
+     * Resolves the region and builds the credentials provider for {@code config}, without calling AWS.
      *
      * @param connectorName the connector's name, carried in the user agent so DataZone's CloudTrail entries show
      *                      which connector made a call
-     * @throws ConfigException when the settings are inconsistent, or no region or credentials can be resolved
+     * @throws ConfigException when the settings are inconsistent, no region can be resolved, or the credentials
+     *                         provider cannot be built
      */
     public static DataZoneClients open(DataZoneConnectionConfig config, String connectorName) {
         return open(config, connectorName, DEFAULT_MAX_CONCURRENCY);
@@ -149,6 +152,15 @@ public final class DataZoneClients implements AutoCloseable {
                     .build();
         }
         return syncClient;
+    }
+
+    /**
+     * Resolves the credentials now, calling STS or instance metadata where the configuration needs them.
+     *
+     * @throws ConfigException naming the credentials mode and the keys to check, when none can be resolved
+     */
+    public void verifyCredentials() {
+        AwsCredentialsProviderFactory.verify(credentials, config);
     }
 
     /** Classifies the failures of these clients' calls, masking this connection's secrets. */

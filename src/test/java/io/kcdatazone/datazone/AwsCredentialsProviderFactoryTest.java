@@ -16,14 +16,16 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A bad credentials setup fails when the clients open, before any DataZone call, with a message that names the mode
- * and the key to fix and shows no secret.
+ * A bad credentials setup fails with a message that names the mode and the key to fix and shows no secret: what can be
+ * told without calling a service when the clients open (as a task starts), the rest when the credentials are verified
+ * (as {@code validate()} does), before any DataZone call either way.
  */
 class AwsCredentialsProviderFactoryTest {
 
@@ -52,7 +54,7 @@ class AwsCredentialsProviderFactoryTest {
         Path file = Files.writeString(dir.resolve("credentials"),
                 "[other]\naws_access_key_id = AKIAOTHERPROFILE\naws_secret_access_key = other-profile-secret\n");
 
-        ConfigException e = openFails(noCredentials(dataZone,
+        ConfigException e = verifyFails(noCredentials(dataZone,
                 "aws.profile", "datazone", "aws.credentials.file", file.toString()));
 
         assertThat(e).hasMessageContaining("profile 'datazone'").hasMessageContaining("aws.profile")
@@ -75,7 +77,7 @@ class AwsCredentialsProviderFactoryTest {
             sts.script(Stubs.stsError(403, "AccessDenied",
                     "not authorized to assume " + ROLE_ARN + " with external id " + EXTERNAL_ID));
 
-            ConfigException e = openFails(staticKeys(dataZone,
+            ConfigException e = verifyFails(staticKeys(dataZone,
                     "aws.role.arn", ROLE_ARN,
                     "aws.role.external.id", EXTERNAL_ID,
                     "aws.sts.endpoint.override", sts.uri().toString()));
@@ -93,7 +95,7 @@ class AwsCredentialsProviderFactoryTest {
         String unreachable = sts.uri().toString();
         sts.close();
 
-        ConfigException e = openFails(staticKeys(dataZone,
+        ConfigException e = verifyFails(staticKeys(dataZone,
                 "aws.role.arn", ROLE_ARN, "aws.sts.endpoint.override", unreachable,
                 "datazone.sdk.max.attempts", "1"));
 
@@ -111,7 +113,7 @@ class AwsCredentialsProviderFactoryTest {
 
     @Test
     void customProviderThatCannotResolve() {
-        ConfigException e = openFails(noCredentials(dataZone,
+        ConfigException e = verifyFails(noCredentials(dataZone,
                 "aws.credentials.provider.class", TestCredentialsProviders.Failing.class.getName()));
 
         assertThat(e).hasMessageContaining("custom provider " + TestCredentialsProviders.Failing.class.getName())
@@ -122,7 +124,7 @@ class AwsCredentialsProviderFactoryTest {
     @Test
     void defaultChainThatFindsNothing(@TempDir Path dir) throws Exception {
         SystemProperties.with(() -> {
-            ConfigException e = openFails(noCredentials(dataZone));
+            ConfigException e = verifyFails(noCredentials(dataZone));
 
             assertThat(e).hasMessageContaining("the AWS default credentials chain")
                     .hasMessageContaining("aws.access.key.id")
@@ -147,7 +149,19 @@ class AwsCredentialsProviderFactoryTest {
     }
 
     private ConfigException openFails(Map<String, String> props) {
-        Throwable thrown = catchThrowable(() -> DataZoneClients.open(config(props), "my-sink").close());
+        return failsWithoutLeaking(() -> DataZoneClients.open(config(props), "my-sink").close());
+    }
+
+    private ConfigException verifyFails(Map<String, String> props) {
+        return failsWithoutLeaking(() -> {
+            try (DataZoneClients clients = DataZoneClients.open(config(props), "my-sink")) {
+                clients.verifyCredentials();
+            }
+        });
+    }
+
+    private ConfigException failsWithoutLeaking(ThrowingCallable action) {
+        Throwable thrown = catchThrowable(action);
 
         assertThat(thrown).isInstanceOf(ConfigException.class);
         assertThat(thrown.getMessage()).doesNotContain(SECRETS);

@@ -247,6 +247,46 @@ class DataZoneClientsTest {
         }
     }
 
+    /**
+     * Opening the clients (what a task's start does) asks STS nothing, so an STS that fails at that moment does not
+     * fail the task; the role is assumed on the first call, and calls succeed once STS answers again.
+     */
+    @Test
+    void anStsOutageWhileTheClientsOpenDoesNotFailThemAndCallsSucceedOnceItRecovers() throws IOException {
+        try (ScriptedHttpServer sts = new ScriptedHttpServer(Stubs.stsError(500, "InternalFailure", "STS is down"))) {
+            Map<String, String> props = staticKeys(dataZone, "aws.role.arn", ROLE_ARN,
+                    "aws.sts.endpoint.override", sts.uri().toString(), "datazone.sdk.max.attempts", "1");
+
+            try (DataZoneClients clients = DataZoneClients.open(config(props), "my-sink")) {
+                assertThat(sts.requests()).as("STS calls while the clients open").isEmpty();
+                assertThatThrownBy(() -> clients.async().startDataSourceRun(Stubs.startRequest()).join())
+                        .as("a call while STS is down").hasRootCauseInstanceOf(
+                                software.amazon.awssdk.services.sts.model.StsException.class);
+                assertThat(dataZone.requests()).as("unsigned calls reaching DataZone").isEmpty();
+
+                sts.script(Stubs.assumeRoleResponse());
+                assertThat(clients.async().startDataSourceRun(Stubs.startRequest()).join().id())
+                        .isEqualTo(Stubs.RUN_ID);
+            }
+            assertThat(Stubs.signingAccessKeyId(onlyRequest())).isEqualTo(Stubs.ASSUMED_ACCESS_KEY_ID);
+        }
+    }
+
+    @Test
+    void anUnreachableStsWhileTheClientsOpenDoesNotFailThem() throws IOException {
+        ScriptedHttpServer sts = Stubs.sts();
+        String unreachable = sts.uri().toString();
+        sts.close();
+
+        try (DataZoneClients clients = DataZoneClients.open(config(staticKeys(dataZone, "aws.role.arn", ROLE_ARN,
+                "aws.sts.endpoint.override", unreachable, "datazone.sdk.max.attempts", "1")), "my-sink")) {
+            assertThatThrownBy(() -> clients.sync().startDataSourceRun(Stubs.startRequest()))
+                    .as("the first call, which needs the role's credentials")
+                    .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+        }
+        assertThat(dataZone.requests()).isEmpty();
+    }
+
     @Test
     void closedClientsRefuseUse() {
         DataZoneClients clients = DataZoneClients.open(config(staticKeys(dataZone)), "my-sink");
