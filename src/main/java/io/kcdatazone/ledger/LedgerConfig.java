@@ -99,16 +99,16 @@ public final class LedgerConfig {
                                 + KAFKA_PREFIX + "security.protocol).",
                         GROUP, ++order, ConfigDef.Width.LONG, "Ledger bootstrap servers")
                 .define(TOPIC_PARTITIONS, Type.INT, 6, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        "Partitions of the ledger topic when the sink creates it. The source's parallelism is at"
+                        "Partitions of the ledger topic when a connector creates it. The source's parallelism is at"
                                 + " most this number.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Ledger partitions")
                 .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
-                        "Replication factor of the ledger topic when the connectors create it; -1 uses the broker's"
+                        "Replication factor of the ledger topic when a connector creates it; -1 uses the broker's"
                                 + " default.replication.factor. With 3 or more the topic gets min.insync.replicas=2.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Ledger replication factor")
                 .define(TOPIC_RETENTION_MS, Type.LONG, 7L * 24 * 60 * 60 * 1000, ConfigDef.Range.atLeast(3_600_000L),
                         Importance.LOW,
-                        "Retention of the ledger topic when the sink creates it. It must exceed the longest time"
+                        "Retention of the ledger topic when a connector creates it. It must exceed the longest time"
                                 + " the source connector may be down, or outcomes expire unread.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Ledger retention");
     }
