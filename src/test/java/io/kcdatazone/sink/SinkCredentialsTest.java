@@ -55,7 +55,7 @@ class SinkCredentialsTest {
 
             assertThat(first.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
             assertThat(second.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
-            assertThat(assumedAfterFirst).as("the role is assumed when the task starts").isPositive();
+            assertThat(assumedAfterFirst).as("the role is assumed for the first call").isPositive();
             await("STS asked again for the expiring credentials")
                     .until(() -> sts.requests().size() > assumedAfterFirst);
             assertThat(Stubs.formParameters(sts.requests().get(sts.requests().size() - 1)))
