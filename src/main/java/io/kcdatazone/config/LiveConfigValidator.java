@@ -3,6 +3,7 @@ package io.kcdatazone.config;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.ledger.LedgerConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.config.ConfigValue;
 public final class LiveConfigValidator {
 
     private static final long LEDGER_TIMEOUT_SECONDS = 15;
+    private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Function<Map<String, String>, ? extends DataZoneConnectorConfig> parse;
     private final String domainKey;
@@ -116,7 +118,9 @@ public final class LiveConfigValidator {
     }
 
     private static void checkLedger(List<ConfigValue> values, LedgerConfig ledger, String connectorName) {
-        try (Admin admin = Admin.create(ledger.adminProps("datazone-config-validation-" + connectorName))) {
+        Admin admin = null;
+        try {
+            admin = Admin.create(ledger.adminProps("datazone-config-validation-" + connectorName));
             admin.describeCluster().clusterId().get(LEDGER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             addError(values, LedgerConfig.BOOTSTRAP_SERVERS, "No broker of the ledger answered within "
@@ -128,6 +132,11 @@ public final class LiveConfigValidator {
                     + ledger.secretRedactor().redact(cause.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (admin != null) {
+                // Admin.close() without a timeout would wait for the pending describe of unreachable brokers.
+                admin.close(ADMIN_CLOSE_TIMEOUT);
+            }
         }
     }
 
