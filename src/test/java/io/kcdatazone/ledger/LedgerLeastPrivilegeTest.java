@@ -10,6 +10,7 @@ import io.kcdatazone.testkit.SaslKafkaService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -118,6 +122,31 @@ class LedgerLeastPrivilegeTest {
 
         assertThat(admin.describeTopics(Set.of(topic)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .get(topic).partitions()).hasSize(2);
+    }
+
+    @Test
+    void aTopicAnotherConnectorCreatesBetweenTheCheckAndTheCreationCountsAsExisting() throws Exception {
+        String topic = "least-privilege-race";
+        grant(topic, SINK_USER, AclOperation.DESCRIBE, AclOperation.WRITE, AclOperation.CREATE);
+        LedgerConfig ledger = ledger(topic, SINK_USER, SINK_PASSWORD);
+        Map<String, Object> settings = new HashMap<>(ledger.adminProps("least-privilege-racer"));
+
+        // The other connector's creation lands after this one found the topic missing, just before it creates it.
+        try (Admin racing = new ForwardingAdmin(settings) {
+            @Override
+            public CreateTopicsResult createTopics(Collection<NewTopic> topics, CreateTopicsOptions options) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all()
+                            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the other connector could not create the topic", e);
+                }
+                return super.createTopics(topics, options);
+            }
+        }) {
+            assertThat(new LedgerTopic(racing, ledger).ensureExists()).as("the other connector's partitions")
+                    .isEqualTo(3);
+        }
     }
 
     @Test
