@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.config.ConfigException;
@@ -59,17 +60,29 @@ public final class AwsCredentialsProviderFactory {
      */
     public static AwsCredentialsProvider create(DataZoneConnectionConfig config, Region region) {
         config.ensureConsistent();
-        BaseCredentials base = BaseCredentials.of(config);
-        AwsCredentialsProvider baseProvider = base.build(config);
+        AwsCredentialsProvider baseProvider = built(() -> BaseCredentials.of(config).build(config), config);
         log.info("Using AWS credentials from {}", describe(config));
         if (config.roleArn().isEmpty()) {
             return baseProvider;
         }
         try {
-            return assumeRole(config, region, baseProvider);
+            return built(() -> assumeRole(config, region, baseProvider), config);
         } catch (RuntimeException e) {
             Closeables.closeQuietly(baseProvider);
             throw e;
+        }
+    }
+
+    /** Builds a provider; a failure other than our own ConfigException becomes one with a message safe to show. */
+    private static AwsCredentialsProvider built(Supplier<AwsCredentialsProvider> builder,
+                                                DataZoneConnectionConfig config) {
+        try {
+            return builder.get();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ConfigException("Could not set up AWS credentials from " + describe(config) + ": "
+                    + config.secretRedactor().redact(reason(e)));
         }
     }
 

@@ -112,6 +112,17 @@ class AwsCredentialsProviderFactoryTest {
     }
 
     @Test
+    void customProviderThatRefusesItsSettingsWithoutShowingItsPassword() {
+        ConfigException e = openFails(noCredentials(dataZone,
+                "aws.credentials.provider.class", TestCredentialsProviders.RefusingItsSettings.class.getName(),
+                "aws.credentials.provider.vault.password", "vault-password-should-not-leak"));
+
+        assertThat(e).hasMessageContaining("custom provider " + TestCredentialsProviders.RefusingItsSettings.class
+                        .getName())
+                .hasMessageEndingWith(": vault refused the password [hidden]");
+    }
+
+    @Test
     void customProviderThatCannotResolve() {
         ConfigException e = verifyFails(noCredentials(dataZone,
                 "aws.credentials.provider.class", TestCredentialsProviders.Failing.class.getName()));

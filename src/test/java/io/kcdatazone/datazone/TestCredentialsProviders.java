@@ -72,6 +72,19 @@ final class TestCredentialsProviders {
     }
 
     /** Fails to resolve, as a provider whose backing store is down does. */
+    /** Refuses its settings with a message that, carelessly, quotes its password. */
+    public static final class RefusingItsSettings implements AwsCredentialsProvider, Configurable {
+        @Override
+        public void configure(Map<String, ?> configs) {
+            throw new IllegalArgumentException("vault refused the password " + configs.get("vault.password"));
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            throw new IllegalStateException("not configured");
+        }
+    }
+
     public static final class Failing implements AwsCredentialsProvider {
         @Override
         public AwsCredentials resolveCredentials() {
