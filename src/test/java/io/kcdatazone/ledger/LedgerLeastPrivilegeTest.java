@@ -100,7 +100,8 @@ class LedgerLeastPrivilegeTest {
 
         LedgerEntry written = LedgerEntry.failed(new RequestCoordinates("requests", 0, 3), "token-least-privilege",
                 "dzd_a", "ds_a", new RunError("VALIDATION_EXCEPTION", "written with WRITE only"), null, Instant.now());
-        try (LedgerWriter writer = new LedgerWriter(ledger(topic, SINK_USER, SINK_PASSWORD), "least-privilege-writer")) {
+        LedgerConfig sinkLedger = ledger(topic, SINK_USER, SINK_PASSWORD);
+        try (LedgerWriter writer = new LedgerWriter(sinkLedger, "least-privilege-writer")) {
             writer.append(written).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
         assertThat(readAll(ledger(topic, SOURCE_USER, SOURCE_PASSWORD))).singleElement()
@@ -185,7 +186,8 @@ class LedgerLeastPrivilegeTest {
     }
 
     private static List<ConsumerRecord<String, byte[]>> readAll(LedgerConfig ledger) {
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(ledger.consumerProps("least-privilege-reader"))) {
+        try (KafkaConsumer<String, byte[]> reader =
+                     new KafkaConsumer<>(ledger.consumerProps("least-privilege-reader"))) {
             List<TopicPartition> partitions = reader.partitionsFor(ledger.topic()).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .collect(Collectors.toList());

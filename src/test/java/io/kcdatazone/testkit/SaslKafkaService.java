@@ -60,7 +60,8 @@ public final class SaslKafkaService implements StackService {
                 .setNumControllerNodes(1)
                 .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
                 // With ACLs enforced, the broker must register with the controller as the super user, not anonymously.
-                .setControllerSecurityProtocol(enforceAcls ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
+                .setControllerSecurityProtocol(
+                        enforceAcls ? SecurityProtocol.SASL_PLAINTEXT : SecurityProtocol.PLAINTEXT)
                 .build());
         if (!enforceAcls) {
             // The test kit denies everything without an ACL; a ledger user needs no special grants here.
