@@ -16,8 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "One result event per request record" holds however much the sink redelivers: here every request of an hour's
- * traffic (scaled down to a few thousand records, far more than any fixed-size memory of recent results) is delivered
- * to the sink a second time, as an operator resetting the sink's offsets or a sink that lost its commits would cause.
+ * traffic (scaled down to 4,500 records, more than the source remembers of results above the sink's progress marks,
+ * {@link LedgerPartitionState#MAX_RESULTS_ABOVE_MARKS}, so only the marks can keep it exact) is delivered to the sink a
+ * second time, as an operator resetting the sink's offsets or a sink that lost its commits would cause.
  */
 class RedeliveryDeduplicationTest {
 
@@ -41,7 +42,7 @@ class RedeliveryDeduplicationTest {
 
     @Test
     void redeliveringAnHourOfRequestsPublishesNoSecondResultAndNoRepeatedStatus() {
-        int batches = 8;
+        int batches = 15;
         int perBatch = 300;
         int requests = batches * perBatch;
         pipeline = new Pipeline(STACK, "redeliver");
