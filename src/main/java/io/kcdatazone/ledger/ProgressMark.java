@@ -14,8 +14,8 @@ import java.util.Objects;
  * coordinates below it is a second outcome of a request whose result is already out. That lets the source remember
  * published results only above the marks instead of for a fixed number of ids.
  *
- * <p>Written with {@code "kind": "PROGRESS_MARK"} and no {@code outcome}: readers older than marks fail to read it as an
- * outcome entry, log an error and skip it.
+ * <p>Written with {@code "kind": "PROGRESS_MARK"} and no {@code outcome}: readers older than marks fail to read it as
+ * an outcome entry, log an error and skip it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class ProgressMark implements LedgerRecord {

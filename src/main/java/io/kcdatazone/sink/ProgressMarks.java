@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the ledger's readers how far this task's outcomes are complete: from {@code preCommit}, for every request
  * partition whose committable offset moved since the last mark, a {@link ProgressMark} "every request below that offset
- * has its outcome in the ledger", written to every ledger partition. The offsets come from {@link OffsetTracker}, so the
- * outcomes they cover are acknowledged before the mark is sent, and each ledger partition holds the mark after them.
+ * has its outcome in the ledger", written to every ledger partition. The offsets come from {@link OffsetTracker}, so
+ * the outcomes they cover are acknowledged before the mark is sent, and each ledger partition holds the mark after
+ * them.
  *
  * <p>Marks are an optimisation of the source's duplicate detection, never a condition of progress: they are written in
  * the background ({@code preCommit} does not wait for them; looking up the ledger's partitions may block), at most one

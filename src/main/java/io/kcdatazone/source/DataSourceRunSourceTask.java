@@ -216,8 +216,8 @@ public class DataSourceRunSourceTask extends SourceTask {
                 ds -> newSchedule(clock.millis() + config.statusPollIntervalMs())));
         if (verdict.forgotOlderResult()) {
             oddities.warn("no progress marks", "Remembering more than {} published results of ledger partition {}"
-                    + " above the sink's progress marks: forgetting the oldest, so a request redelivered later may get a"
-                    + " second result event. Is the sink connector older than this source connector?",
+                    + " above the sink's progress marks: forgetting the oldest, so a request redelivered later may get"
+                    + " a second result event. Is the sink connector older than this source connector?",
                     LedgerPartitionState.MAX_RESULTS_ABOVE_MARKS, state.partition());
         }
         if (!verdict.publish()) {

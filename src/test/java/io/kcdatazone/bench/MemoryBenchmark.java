@@ -86,7 +86,8 @@ class MemoryBenchmark {
                 state.track(run(i));
                 RequestCoordinates request = new RequestCoordinates("datazone-run-requests", i % 6, i / 6);
                 state.accept(LedgerEntry.failed(request, "request-key-" + i, "dzd_demo", "ds_" + (i % 20),
-                        new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, Instant.EPOCH), "result-" + i);
+                        new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, Instant.EPOCH),
+                        "result-" + i);
                 if (i % 600 == 599) { // the sink's progress marks, at each of its offset commits
                     for (int partition = 0; partition < 6; partition++) {
                         state.markProgress("datazone-run-requests", partition, i / 6 + 1);

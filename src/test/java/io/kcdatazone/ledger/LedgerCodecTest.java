@@ -89,7 +89,8 @@ class LedgerCodecTest {
             assertThat(entry.request()).isEqualTo(REQUEST);
             assertThat(entry.error().errorType()).isEqualTo("CONFLICT_EXCEPTION");
         });
-        assertThat(new String(LedgerCodec.encode((LedgerEntry) decoded), StandardCharsets.UTF_8)).doesNotContain("kind");
+        assertThat(new String(LedgerCodec.encode((LedgerEntry) decoded), StandardCharsets.UTF_8))
+                .doesNotContain("kind");
     }
 
     @Test

@@ -275,8 +275,8 @@ class LedgerPartitionStateTest {
         }
 
         for (int i = 0; i < requests; i++) {
-            assertThat(acceptFailure(state, new RequestCoordinates(REQUESTS, i % 6, i / 6)).publish()).as("request " + i)
-                    .isFalse();
+            assertThat(acceptFailure(state, new RequestCoordinates(REQUESTS, i % 6, i / 6)).publish())
+                    .as("request " + i).isFalse();
         }
         // The results of one commit interval (600), a dozen bytes each, at most; not the hour's 36,000.
         assertThat(largestOffset).as("offset bytes").isLessThan(10_000);
