@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #put} never waits for DataZone: it parses, hands the request to the {@link RunStartDispatcher} and
  * returns. Outcomes go to the ledger asynchronously, and {@link #preCommit} releases only offsets whose outcome the
- * ledger has acknowledged ({@link OffsetTracker}). A crash anywhere therefore redelivers requests, and the client
- * token derived from the key makes a redelivered request return the run it already started.
+ * ledger has acknowledged ({@link OffsetTracker}), and tells the ledger's readers how far that is ({@link
+ * ProgressMarks}). A crash anywhere therefore redelivers requests, the client token derived from the key makes a
+ * redelivered request return the run it already started, and the progress marks let the source publish only the first
+ * outcome of each request.
  */
 public class DataSourceRunSinkTask extends SinkTask {
 

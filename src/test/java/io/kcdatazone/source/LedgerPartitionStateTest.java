@@ -161,6 +161,8 @@ class LedgerPartitionStateTest {
                 .hasMessageStartingWith("offset field 'runs' is not valid: ");
         assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "recent", "{")))
                 .hasMessageStartingWith("offset field 'recent' is not valid: ");
+        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "progress", "[{\"p\":1}]")))
+                .hasMessageStartingWith("offset field 'progress' is not valid: ");
     }
 
     private static Map<String, Object> with(Map<String, Object> offset, String field, Object value) {
