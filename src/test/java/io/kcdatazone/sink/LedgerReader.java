@@ -23,11 +23,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class LedgerReader implements AutoCloseable {
 
     /** One outcome entry: where it landed, its key, and the entry. */
-    record Written(int partition, String key, LedgerEntry entry) {
+    record Written(int partition, long offset, String key, LedgerEntry entry) {
     }
 
-    /** One progress mark and the partition it landed in. */
-    record Marked(int partition, ProgressMark mark) {
+    /** One progress mark and where it landed. */
+    record Marked(int partition, long offset, ProgressMark mark) {
     }
 
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(15);
@@ -74,9 +74,9 @@ final class LedgerReader implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                 LedgerRecord decoded = LedgerCodec.decodeRecord(record.value());
                 if (decoded instanceof LedgerEntry entry) {
-                    read.add(new Written(record.partition(), record.key(), entry));
+                    read.add(new Written(record.partition(), record.offset(), record.key(), entry));
                 } else {
-                    marks.add(new Marked(record.partition(), (ProgressMark) decoded));
+                    marks.add(new Marked(record.partition(), record.offset(), (ProgressMark) decoded));
                 }
             }
         }
