@@ -13,10 +13,11 @@ import java.util.Objects;
  *
  * <p>Format version {@value #FORMAT_VERSION} (the {@code version} field). Readers accept every version up to their own
  * and ignore unknown fields, so a field can be added without a version bump; a change of meaning needs a new version.
- * The field list is documented in {@code docs/sink.md}.
+ * The field list is documented in {@code docs/sink.md}. The ledger also holds {@link ProgressMark}s, which share this
+ * version number and carry a {@code kind} field that outcome entries never have.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class LedgerEntry {
+public final class LedgerEntry implements LedgerRecord {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -95,6 +96,7 @@ public final class LedgerEntry {
         return clientToken != null ? "invalid/" + clientToken : "invalid";
     }
 
+    @Override
     @JsonProperty public int version() {
         return version;
     }

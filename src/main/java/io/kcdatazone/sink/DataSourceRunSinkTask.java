@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #put} never waits for DataZone: it parses, hands the request to the {@link RunStartDispatcher} and
  * returns. Outcomes go to the ledger asynchronously, and {@link #preCommit} releases only offsets whose outcome the
- * ledger has acknowledged ({@link OffsetTracker}). A crash anywhere therefore redelivers requests, and the client
- * token derived from the key makes a redelivered request return the run it already started.
+ * ledger has acknowledged ({@link OffsetTracker}), and tells the ledger's readers how far that is ({@link
+ * ProgressMarks}). A crash anywhere therefore redelivers requests, the client token derived from the key makes a
+ * redelivered request return the run it already started, and the progress marks let the source publish only the first
+ * outcome of each request.
  */
 public class DataSourceRunSinkTask extends SinkTask {
 
@@ -53,6 +56,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     private DataSourceRunSinkConfig config;
     private RunRequestParser parser;
     private ScheduledExecutorService scheduler;
+    private ExecutorService progressWriter;
+    private ProgressMarks progressMarks;
     private DataZoneClients clients;
     private LedgerWriter ledger;
     private RunStartDispatcher dispatcher;
@@ -76,6 +81,9 @@ public class DataSourceRunSinkTask extends SinkTask {
         // One connection per call we allow in flight, so no call waits for a connection inside the SDK.
         clients = DataZoneClients.open(config.connection(), connectorName, config.maxInFlight());
         ledger = new LedgerWriter(config.ledger(), ContextThreads.kafkaClientId("ledger-writer", connectorName));
+        progressWriter = Executors.newSingleThreadExecutor(
+                ContextThreads.named("datazone-sink-progress-" + connectorName));
+        progressMarks = new ProgressMarks(ledger::appendToEveryPartition, progressWriter, Clock.systemUTC());
         metrics = TaskMetrics.forTask(context, connectorName);
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);
@@ -191,7 +199,10 @@ public class DataSourceRunSinkTask extends SinkTask {
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         failIfLedgerBroken();
-        Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>(tracker.committableOffsets());
+        Map<TopicPartition, OffsetAndMetadata> committable = tracker.committableOffsets();
+        // Every outcome below these offsets is acknowledged: the ledger's readers may learn it, in the background.
+        progressMarks.markProgress(committable);
+        Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>(committable);
         safe.keySet().retainAll(currentOffsets.keySet());
         return safe;
     }
@@ -217,6 +228,7 @@ public class DataSourceRunSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         tracker.forget(partitions);
+        progressMarks.forget(partitions);
     }
 
     @Override
@@ -231,6 +243,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         if (clients != null) {
             clients.close();
         }
+        if (progressWriter != null) {
+            // A mark being written may finish: closing the ledger below waits for what it sent.
+            progressWriter.shutdown();
+            awaitQuietly(progressWriter);
+        }
         if (ledger != null) {
             ledger.close(CLOSE_TIMEOUT);
         }
@@ -242,7 +259,7 @@ public class DataSourceRunSinkTask extends SinkTask {
                 counters.tombstones());
     }
 
-    private static void awaitQuietly(ScheduledExecutorService executor) {
+    private static void awaitQuietly(ExecutorService executor) {
         try {
             executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -10,6 +10,8 @@ import io.kcdatazone.event.DataSourceRunEvents;
 import io.kcdatazone.event.EventType;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.LedgerRecord;
+import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.logging.ThrottledLog;
@@ -184,42 +186,53 @@ public class DataSourceRunSourceTask extends SourceTask {
             }
             state.advancePast(record.offset());
             counters.onLedgerEntry();
-            LedgerEntry entry;
+            LedgerRecord ledgerRecord;
             try {
-                entry = LedgerCodec.decode(record.value());
+                ledgerRecord = LedgerCodec.decodeRecord(record.value());
             } catch (IllegalArgumentException e) {
                 counters.onUnreadableEntry();
                 LOG.error("Skipping unreadable ledger entry at {}-{}@{}: {}", record.topic(), record.partition(),
                         record.offset(), e.getMessage());
                 continue;
             }
-            onLedgerEntry(state, entry, records);
+            if (ledgerRecord instanceof ProgressMark) {
+                onProgressMark(state, (ProgressMark) ledgerRecord);
+            } else {
+                onLedgerEntry(state, (LedgerEntry) ledgerRecord, records);
+            }
         }
     }
 
+    /**
+     * Publishes the request's result, unless it is already out: then the entry is a second outcome of the request (the
+     * sink redelivered it, or two tasks handled it across a rebalance), and only a run it reveals for the first time is
+     * followed.
+     */
     private void onLedgerEntry(LedgerPartitionState state, LedgerEntry entry, List<SourceRecord> records) {
         Struct result = events.result(entry, clock.instant());
-        String eventId = result.getString(DataSourceRunEventSchema.EVENT_ID);
-        if (state.published(eventId)) {
-            // The sink wrote this outcome twice (it restarted before committing the request's offset).
-            counters.onDuplicateEntry();
-            LOG.debug("Dropping duplicate ledger entry {}", entry);
-            return;
+        LedgerPartitionState.EntryVerdict verdict =
+                state.accept(entry, result.getString(DataSourceRunEventSchema.EVENT_ID));
+        verdict.newlyTracked().ifPresent(run -> schedules.computeIfAbsent(run.dataSource(),
+                ds -> newSchedule(clock.millis() + config.statusPollIntervalMs())));
+        if (verdict.forgotOlderResult()) {
+            oddities.warn("no progress marks", "Remembering more than {} published results of ledger partition {}"
+                    + " above the sink's progress marks: forgetting the oldest, so a request redelivered later may get"
+                    + " a second result event. Is the sink connector older than this source connector?",
+                    LedgerPartitionState.MAX_RESULTS_ABOVE_MARKS, state.partition());
         }
-        state.rememberPublished(eventId);
-        RunSnapshot run = entry.run();
-        if (run != null && run.id() != null && state.run(run.id()).isEmpty() && !state.finished(run.id())) {
-            if (RunLifecycle.isTerminal(run)) {
-                state.finish(run.id());
-            } else {
-                state.track(new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
-                        entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status()));
-                schedules.computeIfAbsent(new DataSourceRef(run.domainId(), run.dataSourceId()),
-                        ds -> newSchedule(clock.millis() + config.statusPollIntervalMs()));
-            }
+        if (!verdict.publish()) {
+            counters.onDuplicateEntry();
+            LOG.debug("Dropping a second outcome of a request whose result is out: {}", entry);
+            return;
         }
         records.add(record(state, entry.clientToken(), result));
         counters.onEvent(EventType.valueOf(result.getString(DataSourceRunEventSchema.EVENT_TYPE)));
+    }
+
+    private static void onProgressMark(LedgerPartitionState state, ProgressMark mark) {
+        for (ProgressMark.Below below : mark.marks()) {
+            state.markProgress(below.requestTopic(), below.requestPartition(), below.below());
+        }
     }
 
     /** Stops reading new ledger entries while the task tracks its maximum of runs; bounded memory and offsets. */

@@ -3,9 +3,13 @@ package io.kcdatazone.source;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.RequestCoordinates;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,20 +17,33 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a source task has published for one ledger partition, which is also its Connect source offset: the next ledger
- * position to read, the runs it still tracks with the last status it published for each, and a bounded memory of
- * recently published results and finished runs (to drop the duplicate ledger entries a sink restart can write).
+ * position to read, the runs it still tracks with the last status it published for each, which requests already have
+ * their result out, and a bounded memory of finished runs (to drop the duplicate ledger entries a sink restart or a
+ * rebalance can write).
+ *
+ * <p>Which requests have their result out is exact, not a window: per request partition, the sink's latest
+ * {@link io.kcdatazone.ledger.ProgressMark progress mark} (every request below it has a result) plus the requests at
+ * or above it whose result was published. The sink marks its progress at every offset commit, so that set holds about
+ * one commit interval of results; without marks (a sink older than marks, or one whose commits are stuck) it is capped
+ * at {@value #MAX_RESULTS_ABOVE_MARKS}, beyond which the oldest are forgotten.
  *
  * <p>One source partition per ledger partition keeps Connect's offset store bounded by the ledger's partition count;
- * each offset is bounded by {@code max.tracked.runs} and {@value #RECENT_CAPACITY}. Offsets hold only primitive
- * values, so the collections are JSON strings.
+ * each offset is bounded by {@code max.tracked.runs}, {@value #RECENT_CAPACITY} and {@value #MAX_RESULTS_ABOVE_MARKS}.
+ * Offsets hold only primitive values, so the collections are JSON strings.
  */
 public final class LedgerPartitionState {
 
-    /** How many recent result event ids and finished run ids the state remembers. */
+    /**
+     * How many finished run ids the state remembers. Offsets written before progress marks existed also hold result
+     * event ids here; they are still honoured, and make room for finished runs as those come.
+     */
     public static final int RECENT_CAPACITY = 256;
+    /** How many published results above the progress marks the state remembers at most. */
+    public static final int MAX_RESULTS_ABOVE_MARKS = 4_096;
 
     static final String LEDGER_TOPIC_KEY = "ledgerTopic";
     static final String LEDGER_PARTITION_KEY = "ledgerPartition";
@@ -34,17 +51,22 @@ public final class LedgerPartitionState {
     static final String POSITION_KEY = "position";
     static final String RUNS_KEY = "runs";
     static final String RECENT_KEY = "recent";
+    static final String PROGRESS_KEY = "progress";
     static final int OFFSET_VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<TrackedRun>> RUN_LIST = new TypeReference<List<TrackedRun>>() { };
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<List<String>>() { };
+    private static final TypeReference<List<RequestProgress>> PROGRESS_LIST =
+            new TypeReference<List<RequestProgress>>() { };
 
     private final String ledgerTopic;
     private final int partition;
     private long position;
     private final Map<String, TrackedRun> runs = new LinkedHashMap<>();
     private final LinkedHashSet<String> recent = new LinkedHashSet<>();
+    private final Map<TopicPartition, RequestProgress> progress = new HashMap<>();
+    private int resultsAboveMarks;
 
     public LedgerPartitionState(String ledgerTopic, int partition) {
         this.ledgerTopic = ledgerTopic;
@@ -84,6 +106,10 @@ public final class LedgerPartitionState {
             state.runs.put(run.runId(), run);
         }
         state.recent.addAll(parse(offset.get(RECENT_KEY), RECENT_KEY, STRING_LIST));
+        for (RequestProgress request : parse(offset.get(PROGRESS_KEY), PROGRESS_KEY, PROGRESS_LIST)) {
+            state.progress.put(new TopicPartition(request.topic(), request.partition()), request);
+            state.resultsAboveMarks += request.size();
+        }
         return state;
     }
 
@@ -114,6 +140,7 @@ public final class LedgerPartitionState {
         try {
             offset.put(RUNS_KEY, JSON.writeValueAsString(new ArrayList<>(runs.values())));
             offset.put(RECENT_KEY, JSON.writeValueAsString(new ArrayList<>(recent)));
+            offset.put(PROGRESS_KEY, JSON.writeValueAsString(new ArrayList<>(progress.values())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the source offset", e);
         }
@@ -155,13 +182,96 @@ public final class LedgerPartitionState {
         return recent.contains(finishedMarker(runId));
     }
 
-    /** Whether a result event with this id was published recently. */
-    public boolean published(String resultEventId) {
-        return recent.contains(resultEventId);
+    /**
+     * Takes an outcome entry in: its result is to be published unless the request's result is already out (below the
+     * request partition's progress mark, published since, or, in offsets written before progress marks, its result
+     * event id remembered). Either way, a run the entry reveals starts being tracked unless it is tracked, recently
+     * finished, the run the published result revealed, or terminal already: a second outcome can reveal a run the first
+     * did not (a start that failed in one task and succeeded in another, across a rebalance).
+     *
+     * @param resultEventId the id of the result event the entry makes
+     */
+    public EntryVerdict accept(LedgerEntry entry, String resultEventId) {
+        RequestCoordinates request = entry.request();
+        RequestProgress known = progress.computeIfAbsent(requestPartition(request),
+                partition -> new RequestProgress(partition.topic(), partition.partition(), 0, null));
+        RunSnapshot run = entry.run();
+        String runId = run != null ? run.id() : null;
+        if (known.covers(request.offset()) || recent.contains(resultEventId)) {
+            boolean sameRun = runId == null || runId.equals(known.runOf(request.offset()));
+            return new EntryVerdict(false, sameRun ? null : follow(entry), false);
+        }
+        int before = known.size();
+        known.remember(request.offset(), runId);
+        resultsAboveMarks += known.size() - before;
+        return new EntryVerdict(true, follow(entry), forgetBeyondCapacity());
     }
 
-    public void rememberPublished(String resultEventId) {
-        remember(resultEventId);
+    private TrackedRun follow(LedgerEntry entry) {
+        RunSnapshot run = entry.run();
+        if (run == null || run.id() == null || runs.containsKey(run.id()) || finished(run.id())) {
+            return null;
+        }
+        if (RunLifecycle.isTerminal(run)) {
+            finish(run.id());
+            return null;
+        }
+        TrackedRun tracked = new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
+                entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status());
+        track(tracked);
+        return tracked;
+    }
+
+    /** Keeps the published results within {@value #MAX_RESULTS_ABOVE_MARKS}: reached only without progress marks. */
+    private boolean forgetBeyondCapacity() {
+        if (resultsAboveMarks <= MAX_RESULTS_ABOVE_MARKS) {
+            return false;
+        }
+        Collections.max(progress.values(), Comparator.comparingInt(RequestProgress::size)).forgetLowest();
+        resultsAboveMarks--;
+        return true;
+    }
+
+    /** What {@link #accept} decided about an outcome entry. */
+    public static final class EntryVerdict {
+
+        private final boolean publish;
+        private final TrackedRun newlyTracked;
+        private final boolean forgotOlderResult;
+
+        EntryVerdict(boolean publish, TrackedRun newlyTracked, boolean forgotOlderResult) {
+            this.publish = publish;
+            this.newlyTracked = newlyTracked;
+            this.forgotOlderResult = forgotOlderResult;
+        }
+
+        /** Whether the entry's result event is to be published: false for a second outcome of a request. */
+        public boolean publish() {
+            return publish;
+        }
+
+        /** The run the entry revealed and that is tracked from now on, if any. */
+        public Optional<TrackedRun> newlyTracked() {
+            return Optional.ofNullable(newlyTracked);
+        }
+
+        /** Whether an older published result was forgotten to stay bounded (see {@link #MAX_RESULTS_ABOVE_MARKS}). */
+        public boolean forgotOlderResult() {
+            return forgotOlderResult;
+        }
+    }
+
+    /** The sink's progress mark: every request of the partition below {@code below} has its result out. */
+    public void markProgress(String requestTopic, int requestPartition, long below) {
+        RequestProgress known = progress.computeIfAbsent(new TopicPartition(requestTopic, requestPartition),
+                partition -> new RequestProgress(requestTopic, requestPartition, 0, null));
+        int before = known.size();
+        known.markBelow(below);
+        resultsAboveMarks -= before - known.size();
+    }
+
+    private static TopicPartition requestPartition(RequestCoordinates request) {
+        return new TopicPartition(request.topic(), request.partition());
     }
 
     private void remember(String id) {

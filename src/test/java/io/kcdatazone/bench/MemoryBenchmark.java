@@ -1,11 +1,15 @@
 package io.kcdatazone.bench;
 
+import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.sink.DataSourceRunSinkTask;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.source.LedgerPartitionState;
 import io.kcdatazone.source.TrackedRun;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +84,15 @@ class MemoryBenchmark {
             LedgerPartitionState state = new LedgerPartitionState("ledger", 0);
             for (int i = 0; i < runs; i++) {
                 state.track(run(i));
-                state.rememberPublished("result-" + i);
+                RequestCoordinates request = new RequestCoordinates("datazone-run-requests", i % 6, i / 6);
+                state.accept(LedgerEntry.failed(request, "request-key-" + i, "dzd_demo", "ds_" + (i % 20),
+                        new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, Instant.EPOCH),
+                        "result-" + i);
+                if (i % 600 == 599) { // the sink's progress marks, at each of its offset commits
+                    for (int partition = 0; partition < 6; partition++) {
+                        state.markProgress("datazone-run-requests", partition, i / 6 + 1);
+                    }
+                }
                 state.advancePast(i);
                 if (i >= 20) {
                     state.finish(run(i - 20).runId()); // 20 runs in flight at any time

@@ -3,11 +3,16 @@ package io.kcdatazone.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.datazone.RunSnapshot.RunStatistics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LedgerCodecTest {
@@ -52,6 +57,60 @@ class LedgerCodecTest {
         assertThatThrownBy(() -> LedgerCodec.decode(("{\"version\":2," + base + "}").getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("format version 2 is not supported");
         assertThatThrownBy(() -> LedgerCodec.decode("nope".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not a ledger entry");
+    }
+
+    @Test
+    void roundTripsAProgressMarkAndTellsItFromAnOutcomeEntry() {
+        ProgressMark mark = ProgressMark.of(List.of(new ProgressMark.Below("requests", 2, 42),
+                new ProgressMark.Below("other", 0, 7)), NOW);
+
+        byte[] bytes = LedgerCodec.encode(mark);
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"kind\":\"PROGRESS_MARK\"", "\"version\":1",
+                "\"below\":42").doesNotContain("outcome");
+
+        assertThat(LedgerCodec.decodeRecord(bytes)).isEqualTo(mark);
+        assertThat(LedgerCodec.decodeRecord(LedgerCodec.encode(LedgerEntry.failed(REQUEST, "t", "d", "s",
+                new RunError("X", null), null, NOW)))).isInstanceOf(LedgerEntry.class);
+        assertThatThrownBy(() -> LedgerCodec.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PROGRESS_MARK");
+    }
+
+    @Test
+    void outcomeEntriesKeepTheirFormatAndEntriesWrittenBeforeMarksStillDecode() {
+        // An entry as the plugin wrote it before progress marks existed.
+        String old = "{\"version\":1,\"outcome\":\"RUN_START_FAILED\",\"clientToken\":\"token-1\","
+                + "\"requestTopic\":\"requests\",\"requestPartition\":2,\"requestOffset\":41,"
+                + "\"error\":{\"errorType\":\"CONFLICT_EXCEPTION\"},\"recordedAt\":\"2026-11-25T12:00:00.123Z\"}";
+
+        LedgerRecord decoded = LedgerCodec.decodeRecord(old.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(decoded).isInstanceOfSatisfying(LedgerEntry.class, entry -> {
+            assertThat(entry.request()).isEqualTo(REQUEST);
+            assertThat(entry.error().errorType()).isEqualTo("CONFLICT_EXCEPTION");
+        });
+        assertThat(new String(LedgerCodec.encode((LedgerEntry) decoded), StandardCharsets.UTF_8))
+                .doesNotContain("kind");
+    }
+
+    @Test
+    void aReaderOlderThanProgressMarksRefusesThemAsEntriesSoItSkipsThem() throws Exception {
+        // The codec of earlier versions read every record as a LedgerEntry with this mapper's settings.
+        ObjectMapper olderCodec = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        byte[] mark = LedgerCodec.encode(ProgressMark.of(List.of(new ProgressMark.Below("requests", 0, 1)), NOW));
+
+        assertThatThrownBy(() -> olderCodec.readValue(mark, LedgerEntry.class)).isInstanceOf(IOException.class)
+                .hasMessageContaining("outcome");
+    }
+
+    @Test
+    void recordsOfAnUnknownKindOrNewerVersionAreRefusedNamingWhy() {
+        assertThatThrownBy(() -> LedgerCodec.decodeRecord("{\"version\":1,\"kind\":\"SOMETHING_NEW\"}"
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("kind 'SOMETHING_NEW' is not supported");
+        assertThatThrownBy(() -> LedgerCodec.decodeRecord(("{\"version\":2,\"kind\":\"PROGRESS_MARK\","
+                + "\"marks\":[]}").getBytes(StandardCharsets.UTF_8))).hasMessageContaining("format version 2");
+        assertThatThrownBy(() -> LedgerCodec.decodeRecord("[]".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("not a ledger entry");
     }
 }

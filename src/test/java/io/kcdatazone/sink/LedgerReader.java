@@ -2,6 +2,8 @@ package io.kcdatazone.sink;
 
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.LedgerRecord;
+import io.kcdatazone.ledger.ProgressMark;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class LedgerReader implements AutoCloseable {
 
-    /** One ledger record: where it landed, its key, and the entry. */
-    record Written(int partition, String key, LedgerEntry entry) {
+    /** One outcome entry: where it landed, its key, and the entry. */
+    record Written(int partition, long offset, String key, LedgerEntry entry) {
+    }
+
+    /** One progress mark and where it landed. */
+    record Marked(int partition, long offset, ProgressMark mark) {
     }
 
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(15);
@@ -29,6 +35,7 @@ final class LedgerReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final List<Written> read = new ArrayList<>();
+    private final List<Marked> marks = new ArrayList<>();
     private boolean assigned;
 
     LedgerReader(String bootstrapServers, String topic) {
@@ -47,7 +54,13 @@ final class LedgerReader implements AutoCloseable {
         return records().stream().map(Written::entry).toList();
     }
 
-    /** Every record written so far, per partition in write order. */
+    /** Every progress mark written so far, per partition in write order. */
+    synchronized List<Marked> marks() {
+        records();
+        return List.copyOf(marks);
+    }
+
+    /** Every outcome entry written so far, per partition in write order. */
     synchronized List<Written> records() {
         if (!assigned && !assign()) {
             return List.of();
@@ -59,7 +72,12 @@ final class LedgerReader implements AutoCloseable {
                 throw new IllegalStateException("could not read ledger topic " + topic + " up to " + end);
             }
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                read.add(new Written(record.partition(), record.key(), LedgerCodec.decode(record.value())));
+                LedgerRecord decoded = LedgerCodec.decodeRecord(record.value());
+                if (decoded instanceof LedgerEntry entry) {
+                    read.add(new Written(record.partition(), record.offset(), record.key(), entry));
+                } else {
+                    marks.add(new Marked(record.partition(), record.offset(), (ProgressMark) decoded));
+                }
             }
         }
         return List.copyOf(read);

