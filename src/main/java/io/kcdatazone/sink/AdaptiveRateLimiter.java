@@ -3,8 +3,13 @@ package io.kcdatazone.sink;
 /**
  * Paces StartDataSourceRun calls to this task's share of {@code datazone.requests.per.second}, and adapts when DataZone
  * throttles anyway (the quota is per account and region, shared with everything else that calls DataZone there):
- * each throttle halves the rate, each success wins back a small step of the budget (additive increase, multiplicative
+ * a throttle halves the rate, each success wins back a small step of the budget (additive increase, multiplicative
  * decrease, as TCP does).
+ *
+ * <p>The rate is cut at most once per congestion signal, as TCP cuts its window once per round trip: a throttled
+ * answer to a call sent <em>before</em> the last cut says nothing the cut has not answered already, so it is ignored.
+ * Otherwise the N calls on the wire when DataZone starts throttling would cut the rate by 2^N (to the floor at once)
+ * instead of by half.
  *
  * <p>Non-blocking: {@link #reserve(long)} books the next permit and says how long to wait for it, so the caller can
  * schedule the call instead of parking a thread. Not thread-safe: the dispatcher uses it from its one thread.
@@ -18,6 +23,8 @@ public final class AdaptiveRateLimiter {
     private final double floorPerSecond;
     private double ratePerSecond;
     private long nextFreeNanos;
+    private boolean everCut;
+    private long lastCutNanos;
 
     /**
      * @param budgetPerSecond permits per second; zero or less means unlimited
@@ -45,11 +52,19 @@ public final class AdaptiveRateLimiter {
         return Math.max(0, start - nowNanos);
     }
 
-    /** DataZone answered ThrottlingException: back off. */
-    public void onThrottled() {
-        if (budgetPerSecond > 0) {
-            ratePerSecond = Math.max(floorPerSecond, ratePerSecond / 2);
+    /**
+     * DataZone answered ThrottlingException: back off, unless the call went out before the last cut.
+     *
+     * @param sentNanos when the throttled call was sent ({@link System#nanoTime()})
+     * @param nowNanos the current {@link System#nanoTime()}
+     */
+    public void onThrottled(long sentNanos, long nowNanos) {
+        if (budgetPerSecond <= 0 || (everCut && sentNanos - lastCutNanos < 0)) {
+            return;
         }
+        ratePerSecond = Math.max(floorPerSecond, ratePerSecond / 2);
+        everCut = true;
+        lastCutNanos = nowNanos;
     }
 
     /** A call went through: recover a step of the budget. */

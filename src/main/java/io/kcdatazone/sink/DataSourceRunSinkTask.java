@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,8 +71,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         config = new DataSourceRunSinkConfig(props);
         String connectorName = props.getOrDefault("name", "datazone-sink");
         parser = new RunRequestParser(config.defaultDomainId());
-        scheduler = Executors.newSingleThreadScheduledExecutor(
+        ScheduledThreadPoolExecutor dispatcherThread = new ScheduledThreadPoolExecutor(1,
                 ContextThreads.named("datazone-sink-dispatcher-" + connectorName));
+        // Requests waiting behind a conflict probe hold a deadline timer each, cancelled when they are released.
+        dispatcherThread.setRemoveOnCancelPolicy(true);
+        scheduler = dispatcherThread;
         // One connection per call we allow in flight, so no call waits for a connection inside the SDK.
         clients = DataZoneClients.open(config.connection(), connectorName, config.maxInFlight());
         ledger = new LedgerWriter(config.ledger(), ContextThreads.kafkaClientId("ledger-writer", connectorName));
@@ -144,13 +147,18 @@ public class DataSourceRunSinkTask extends SinkTask {
             if (error == null) {
                 counters.onLedgerWrite();
                 tracked.complete();
-            } else if (!isCancellation(error)) {
+            } else if (isCancellation(error)) {
+                tracked.abandon();
+            } else {
                 ledgerFailure.compareAndSet(null, error);
             }
         });
     }
 
-    /** The dispatcher cancels what it abandons at stop; those offsets simply stay uncommitted. */
+    /**
+     * The dispatcher cancels what it abandons at a revocation or a stop; those offsets stay uncommitted, and the
+     * records no longer count against {@code max.buffered.records}.
+     */
     private static boolean isCancellation(Throwable error) {
         return error instanceof CancellationException || error.getCause() instanceof CancellationException;
     }
@@ -214,9 +222,20 @@ public class DataSourceRunSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Forgets the revoked partitions' offsets and abandons their requests wherever they are in the dispatcher, so only
+     * their new owner decides their outcomes (see {@link RunStartDispatcher#cancel}).
+     */
     @Override
     public void close(Collection<TopicPartition> partitions) {
         tracker.forget(partitions);
+        if (dispatcher != null) {
+            int abandoned = dispatcher.cancel(partitions);
+            if (abandoned > 0) {
+                LOG.info("Abandoned {} requests of {} revoked partitions; their new owner starts them",
+                        abandoned, partitions.size());
+            }
+        }
     }
 
     @Override
