@@ -11,7 +11,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * Appends ledger entries with the sink's own idempotent producer ({@code acks=all}). A write completes only when the
  * entry is durable; the sink releases a request's offset after that, never before (invariant 3).
  */
-public class LedgerWriter implements AutoCloseable {
+public class LedgerWriter implements LedgerAppender, AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -26,6 +26,7 @@ public class LedgerWriter implements AutoCloseable {
     }
 
     /** Sends an entry; the future completes on the producer's I/O thread once every in-sync replica has it. */
+    @Override
     public CompletableFuture<RecordMetadata> append(LedgerEntry entry) {
         CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
         try {

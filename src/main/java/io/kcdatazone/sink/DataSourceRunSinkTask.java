@@ -4,6 +4,7 @@ import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerWriter;
 import io.kcdatazone.ledger.RequestCoordinates;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -55,6 +57,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     private ScheduledExecutorService scheduler;
     private DataZoneClients clients;
     private LedgerWriter ledger;
+    /** Outcomes go to the ledger through this, which rides out ledger outages (see {@link RetryingLedgerAppender}). */
+    private LedgerAppender ledgerWrites;
     private RunStartDispatcher dispatcher;
     private ErrantRecordReporter deadLetters;
     private boolean paused;
@@ -83,11 +87,13 @@ public class DataSourceRunSinkTask extends SinkTask {
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
+        RetryBackoff backoff = new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
+                bound -> ThreadLocalRandom.current().nextLong(bound));
+        ledgerWrites = new RetryingLedgerAppender(ledger, config.ledger().topic(), scheduler, backoff,
+                System::currentTimeMillis);
         dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()).timed(callLatency),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
-                new AdaptiveRateLimiter(config.taskRequestsPerSecond()),
-                new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
-                        bound -> ThreadLocalRandom.current().nextLong(bound)),
+                new AdaptiveRateLimiter(config.taskRequestsPerSecond()), backoff,
                 config.retryTimeoutMs(), config.onConflict(), System::nanoTime, Clock.systemUTC(), counters);
         deadLetters = config.toleratesErrors() ? deadLetterReporter() : null;
         LOG.info("Started: at most {} calls in flight, {} starts/s, on.conflict={}, dead letter queue {}",
@@ -143,14 +149,15 @@ public class DataSourceRunSinkTask extends SinkTask {
         } else {
             outcome = dispatcher.submit(coordinates, parsed.clientToken(), parsed.request());
         }
-        outcome.thenCompose(ledger::append).whenComplete((written, error) -> {
+        outcome.thenCompose(ledgerWrites::append).whenComplete((written, error) -> {
             if (error == null) {
                 counters.onLedgerWrite();
                 tracked.complete();
             } else if (isCancellation(error)) {
                 tracked.abandon();
             } else {
-                ledgerFailure.compareAndSet(null, error);
+                ledgerFailure.compareAndSet(null,
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
         });
     }
@@ -208,8 +215,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         Throwable failure = ledgerFailure.get();
         if (failure != null) {
             // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
+            // Transient ledger errors never get here: RetryingLedgerAppender retries them.
             throw new ConnectException("Could not write a request outcome to the ledger topic '"
-                    + config.ledger().topic() + "': " + failure.getMessage(), failure);
+                    + config.ledger().topic() + "', and retrying cannot help (" + failure.getClass().getSimpleName()
+                    + ": " + failure.getMessage() + "); check the ledger principal's WRITE permission on the topic"
+                    + " and the topic's max.message.bytes, then restart the task", failure);
         }
     }
 
