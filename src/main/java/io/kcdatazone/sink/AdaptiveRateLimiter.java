@@ -18,9 +18,11 @@ public final class AdaptiveRateLimiter {
 
     /** Recover the full budget after this many successes in a row. */
     private static final double RECOVERY_STEPS = 20.0;
+    /** However often DataZone throttles, the rate never drops below this. */
+    private static final double FLOOR_PER_SECOND = 0.1;
 
-    private final double budgetPerSecond;
-    private final double floorPerSecond;
+    private double budgetPerSecond;
+    private double floorPerSecond;
     private double ratePerSecond;
     private long nextFreeNanos;
     private boolean everCut;
@@ -31,7 +33,7 @@ public final class AdaptiveRateLimiter {
      */
     public AdaptiveRateLimiter(double budgetPerSecond) {
         this.budgetPerSecond = budgetPerSecond;
-        this.floorPerSecond = Math.min(budgetPerSecond, 0.1);
+        this.floorPerSecond = Math.min(budgetPerSecond, FLOOR_PER_SECOND);
         this.ratePerSecond = budgetPerSecond;
     }
 
@@ -65,6 +67,20 @@ public final class AdaptiveRateLimiter {
         ratePerSecond = Math.max(floorPerSecond, ratePerSecond / 2);
         everCut = true;
         lastCutNanos = nowNanos;
+    }
+
+    /**
+     * The task's share of the connector's budget changed (its partitions did). The rate keeps its proportion of the
+     * budget, so a task that DataZone throttled stays slowed down. An unlimited limiter stays unlimited.
+     */
+    public void setBudget(double newBudgetPerSecond) {
+        if (budgetPerSecond <= 0 || newBudgetPerSecond <= 0) {
+            return;
+        }
+        double proportion = ratePerSecond / budgetPerSecond;
+        budgetPerSecond = newBudgetPerSecond;
+        floorPerSecond = Math.min(newBudgetPerSecond, FLOOR_PER_SECOND);
+        ratePerSecond = Math.max(floorPerSecond, proportion * newBudgetPerSecond);
     }
 
     /** A call went through: recover a step of the budget. */

@@ -13,18 +13,27 @@ import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -64,6 +73,11 @@ public class DataSourceRunSinkTask extends SinkTask {
     private boolean paused;
     private TaskMetrics metrics;
     private TaperingProgressLog progressLog;
+    /** Counts the request topics' partitions for {@link #rateShare}; null when the rate is unlimited. */
+    private Admin requestTopicsAdmin;
+    private RequestRateShare rateShare;
+    private List<String> requestTopics;
+    private String requestTopicsRegex;
 
     @Override
     public String version() {
@@ -95,10 +109,39 @@ public class DataSourceRunSinkTask extends SinkTask {
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
                 new AdaptiveRateLimiter(config.taskRequestsPerSecond()), backoff,
                 config.retryTimeoutMs(), config.onConflict(), System::nanoTime, Clock.systemUTC(), counters);
+        requestTopics = Arrays.stream(props.getOrDefault(SinkTask.TOPICS_CONFIG, "").split(","))
+                .map(String::trim).filter(topic -> !topic.isEmpty()).collect(Collectors.toList());
+        requestTopicsRegex = props.get(SinkTask.TOPICS_REGEX_CONFIG);
+        if (config.connectorRequestsPerSecond() > 0) {
+            // The ledger cluster's client: the request topics are expected on the same cluster (see docs/sink.md).
+            requestTopicsAdmin = Admin.create(config.ledger().adminProps(
+                    ContextThreads.kafkaClientId("request-topics-admin", connectorName)));
+        }
+        rateShare = new RequestRateShare(config.connectorRequestsPerSecond(), this::countRequestPartitions,
+                dispatcher::setRequestRate);
         deadLetters = config.toleratesErrors() ? deadLetterReporter() : null;
         LOG.info("Started: at most {} calls in flight, {} starts/s, on.conflict={}, dead letter queue {}",
                 config.maxInFlight(), config.taskRequestsPerSecond(), config.onConflict(),
                 deadLetters != null ? "on" : "off");
+    }
+
+    /** All partitions of the request topics now: of {@code topics}, or of every topic {@code topics.regex} matches. */
+    private CompletionStage<Integer> countRequestPartitions() {
+        if (requestTopicsAdmin == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the request rate is unlimited"));
+        }
+        KafkaFuture<Collection<String>> topics;
+        if (requestTopicsRegex != null && !requestTopicsRegex.isBlank()) {
+            Pattern pattern = Pattern.compile(requestTopicsRegex);
+            topics = requestTopicsAdmin.listTopics().names().thenApply(names -> names.stream()
+                    .filter(name -> pattern.matcher(name).matches()).collect(Collectors.toList()));
+        } else {
+            topics = KafkaFuture.completedFuture(requestTopics);
+        }
+        return topics.toCompletionStage()
+                .thenCompose(names -> requestTopicsAdmin.describeTopics(names).allTopicNames().toCompletionStage())
+                .thenApply(descriptions -> descriptions.values().stream()
+                        .mapToInt(description -> description.partitions().size()).sum());
     }
 
     private ErrantRecordReporter deadLetterReporter() {
@@ -230,6 +273,7 @@ public class DataSourceRunSinkTask extends SinkTask {
             // buffer limit until the next resume.
             context.pause(partitions.toArray(new TopicPartition[0]));
         }
+        rateShare.onAssignment(context.assignment().size());
     }
 
     /**
@@ -239,6 +283,9 @@ public class DataSourceRunSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         tracker.forget(partitions);
+        Set<TopicPartition> remaining = new HashSet<>(context.assignment());
+        remaining.removeAll(partitions);
+        rateShare.onAssignment(remaining.size());
         if (dispatcher != null) {
             int abandoned = dispatcher.cancel(partitions);
             if (abandoned > 0) {
@@ -259,6 +306,9 @@ public class DataSourceRunSinkTask extends SinkTask {
         }
         if (clients != null) {
             clients.close();
+        }
+        if (requestTopicsAdmin != null) {
+            requestTopicsAdmin.close(CLOSE_TIMEOUT);
         }
         if (ledger != null) {
             ledger.close(CLOSE_TIMEOUT);

@@ -135,6 +135,11 @@ public final class RunStartDispatcher {
         return cancelled;
     }
 
+    /** Paces calls to a new rate budget from now on (the task's share changed); callable from any thread. */
+    public void setRequestRate(double perSecond) {
+        scheduler.execute(() -> limiter.setBudget(perSecond));
+    }
+
     /** Calls currently waiting for DataZone's answer. */
     public int inFlight() {
         return inFlight.get();

@@ -56,6 +56,17 @@ class AdaptiveRateLimiterTest {
     }
 
     @Test
+    void aNewBudgetKeepsTheThrottledProportion() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(10);
+        limiter.onThrottled(0, SECOND);
+        limiter.setBudget(40);
+        assertThat(limiter.currentRate()).isEqualTo(20.0);
+        long now = 10 * SECOND;
+        limiter.reserve(now);
+        assertThat(limiter.reserve(now)).isEqualTo(SECOND / 20);
+    }
+
+    @Test
     void zeroBudgetMeansUnlimited() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(0);
         for (int i = 0; i < 1_000; i++) {
