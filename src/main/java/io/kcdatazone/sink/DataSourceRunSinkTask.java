@@ -226,7 +226,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     }
 
     private void applyBackpressure() {
-        int pending = tracker.pendingCount();
+        // Requests of revoked partitions whose calls are still on the wire hold memory too.
+        int pending = tracker.pendingCount() + dispatcher.abandonedOnWire();
         if (!paused && pending >= config.maxBufferedRecords()) {
             paused = true;
             context.pause(context.assignment().toArray(new TopicPartition[0]));

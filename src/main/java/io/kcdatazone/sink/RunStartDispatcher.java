@@ -45,6 +45,10 @@ import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse
 public final class RunStartDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStartDispatcher.class);
+    /** {@link Attempt#wire} states: between calls, on the wire, on the wire but abandoned by {@link #cancel}. */
+    private static final int OFF_WIRE = 0;
+    private static final int ON_WIRE = 1;
+    private static final int ABANDONED_ON_WIRE = 2;
 
     /** What to do when DataZone says a run of the data source is already in progress. */
     public enum ConflictPolicy {
@@ -71,6 +75,7 @@ public final class RunStartDispatcher {
     /** Every request without an outcome yet; the only state {@link #cancel} reads from the task's thread. */
     private final Set<Attempt> unfinished = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger abandonedOnWire = new AtomicInteger();
     private boolean drainScheduled;
     /** Whether a permit is booked from the limiter and not yet used, and when it may be used. */
     private boolean permitBooked;
@@ -127,6 +132,9 @@ public final class RunStartDispatcher {
         for (Attempt attempt : unfinished) {
             if (revoked.contains(attempt.partition()) && attempt.outcome.cancel(false)) {
                 cancelled++;
+                if (attempt.wire.compareAndSet(ON_WIRE, ABANDONED_ON_WIRE)) {
+                    abandonedOnWire.incrementAndGet();
+                }
             }
         }
         if (cancelled > 0) {
@@ -138,6 +146,14 @@ public final class RunStartDispatcher {
     /** Paces calls to a new rate budget from now on (the task's share changed); callable from any thread. */
     public void setRequestRate(double perSecond) {
         scheduler.execute(() -> limiter.setBudget(perSecond));
+    }
+
+    /**
+     * Calls on the wire whose request {@link #cancel} abandoned: their requests have no outcome to wait for any more,
+     * but still hold memory (and a call slot) until DataZone answers, so they still count against the task's buffer.
+     */
+    public int abandonedOnWire() {
+        return abandonedOnWire.get();
     }
 
     /** Calls currently waiting for DataZone's answer. */
@@ -204,6 +220,7 @@ public final class RunStartDispatcher {
         }
         attempt.attempts++;
         attempt.sentNanos = now;
+        attempt.wire.set(ON_WIRE);
         inFlight.incrementAndGet();
         counters.onCall();
         CompletableFuture<StartDataSourceRunResponse> response;
@@ -214,6 +231,9 @@ public final class RunStartDispatcher {
         }
         response.whenComplete((result, error) -> scheduler.execute(() -> {
             inFlight.decrementAndGet();
+            if (attempt.wire.getAndSet(OFF_WIRE) == ABANDONED_ON_WIRE) {
+                abandonedOnWire.decrementAndGet();
+            }
             try {
                 if (attempt.outcome.isDone()) {
                     // Cancelled while on the wire (its partition was revoked): the answer belongs to nobody now.
@@ -414,6 +434,8 @@ public final class RunStartDispatcher {
         DataZoneFailure lastFailure;
         ConflictProbe waitingBehind;
         ScheduledFuture<?> expiry;
+        /** Read by {@link #cancel} on the task's thread, hence atomic. */
+        final AtomicInteger wire = new AtomicInteger(OFF_WIRE);
 
         Attempt(RequestCoordinates coordinates, String clientToken, DataSourceRef request) {
             this.coordinates = coordinates;

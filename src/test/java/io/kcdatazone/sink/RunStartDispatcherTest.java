@@ -374,6 +374,7 @@ class RunStartDispatcherTest {
 
         dispatcher.cancel(List.of(new TopicPartition("requests", 0)));
         int callsOfTheRetryingOne = (int) tokens.stream().filter("retrying"::equals).count();
+        assertThat(dispatcher.abandonedOnWire()).as("its call still holds memory until answered").isEqualTo(1);
         // DataZone answers the revoked request after the new owner took it over: that outcome must go nowhere.
         inFlightCall.complete(started("run-late"));
 
@@ -384,6 +385,7 @@ class RunStartDispatcherTest {
         assertThat(tokens).doesNotContain("queued");
         assertThat(tokens.stream().filter("retrying"::equals).count()).isEqualTo(callsOfTheRetryingOne);
         assertThat(dispatcher.inFlight()).isZero();
+        assertThat(dispatcher.abandonedOnWire()).isZero();
     }
 
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
