@@ -72,7 +72,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
                     : error;
             if (cause == null) {
                 if (retries > 0) {
-                    onRetriedWriteThrough();
+                    onRetryEnded(true);
                 }
                 written.complete(metadata);
             } else if (cause instanceof RetriableException) {
@@ -81,6 +81,9 @@ public final class RetryingLedgerAppender implements LedgerAppender {
                 }
                 scheduleRetry(entry, written, retries);
             } else {
+                if (retries > 0) {
+                    onRetryEnded(false);
+                }
                 written.completeExceptionally(cause);
             }
         });
@@ -108,11 +111,15 @@ public final class RetryingLedgerAppender implements LedgerAppender {
         }
     }
 
-    private synchronized void onRetriedWriteThrough() {
-        if (--retrying == 0) {
+    /** A retried write went through, or failed for good (the task then fails, and says why). */
+    private synchronized void onRetryEnded(boolean through) {
+        if (--retrying > 0) {
+            return;
+        }
+        if (through) {
             LOG.info("Request outcomes reach the ledger topic '{}' again, after {} s; {} outcomes were retried",
                     topic, (nowMs.getAsLong() - outageStartedMs) / 1000, retriedInOutage);
-            retriedInOutage = 0;
         }
+        retriedInOutage = 0;
     }
 }
