@@ -27,12 +27,12 @@ public final class OffsetTracker {
     public final class Tracked {
         private final long offset;
         private boolean done;
+        /** No longer counted as pending: done, or abandoned. */
+        private boolean released;
 
         private Tracked(long offset) {
             this.offset = offset;
         }
-
-        private boolean released;
 
         /** Marks the record's outcome as durable; idempotent, and still counted after its partition was revoked. */
         public void complete() {
