@@ -19,6 +19,7 @@ import io.kcdatazone.testkit.SimulatorService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -159,10 +160,12 @@ class SinkConnectorDurabilityTest {
             Sent request = sink.send(1, "revoked-1", request(DOMAIN, SALES));
             await("the request is retrying").until(() -> sink.startCallsFor("revoked-1").size() >= 2);
             long firstAttemptNanos = System.nanoTime();
+            int owner = await("the request partition's owner").ignoreExceptions()
+                    .until(() -> sink.taskOwning(1), Optional::isPresent).get();
 
-            // The other task's consumer leaves and rejoins the group: every partition is revoked and assigned again,
-            // and the request is redelivered while its first copy is still retrying.
-            STACK.restartTask(sink.name(), 0);
+            // The other task's consumer leaves and rejoins the group: the owner's partitions are revoked (without
+            // stopping it) and assigned again, and the request is redelivered while its first copy still retries.
+            STACK.restartTask(sink.name(), 1 - owner);
             sink.awaitRunning();
             await("the first copy's retry deadline has passed").atMost(Duration.ofSeconds(30))
                     .until(() -> System.nanoTime() - firstAttemptNanos > Duration.ofMillis(retryTimeoutMs).toNanos());
