@@ -25,7 +25,10 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String ON_CONFLICT = "on.conflict";
 
-    /** Set by the connector on each task: the task's share of {@value #REQUESTS_PER_SECOND}. */
+    /**
+     * Set by the connector on each task: its share of {@value #REQUESTS_PER_SECOND} until it knows how many request
+     * partitions it holds (an equal split by {@code tasks.max}).
+     */
     public static final String TASK_REQUESTS_PER_SECOND = "task.datazone.requests.per.second";
     /** Connect's own setting, read to decide whether a malformed record goes to the dead letter queue. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
@@ -47,9 +50,10 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
                                 + " at most this number divided by the call latency.",
                         REQUESTS_GROUP, ++order, Width.SHORT, "Max in-flight calls per task")
                 .define(REQUESTS_PER_SECOND, Type.DOUBLE, 10.0, Importance.MEDIUM,
-                        "StartDataSourceRun calls per second for the whole connector, shared evenly among its"
-                                + " tasks; 0 or less means no limit. Keep it below the account's DataZone quota;"
-                                + " when DataZone throttles anyway, tasks slow down on their own and recover.",
+                        "StartDataSourceRun calls per second for the whole connector, shared among its tasks in"
+                                + " proportion to the request partitions each holds; 0 or less means no limit. Keep"
+                                + " it below the account's DataZone quota; when DataZone throttles anyway, tasks slow"
+                                + " down on their own and recover.",
                         REQUESTS_GROUP, ++order, Width.SHORT, "Request rate (connector)")
                 .define(MAX_BUFFERED_RECORDS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
                         "Records a task holds whose outcome is not yet in the ledger (waiting, in flight or"
@@ -95,7 +99,7 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
         return getInt(MAX_IN_FLIGHT);
     }
 
-    /** This task's rate budget: its share when the connector set one, else the whole budget. */
+    /** This task's first rate budget: its share when the connector set one, else the whole budget. */
     public double taskRequestsPerSecond() {
         Double share = getDouble(TASK_REQUESTS_PER_SECOND);
         return share != null ? share : getDouble(REQUESTS_PER_SECOND);

@@ -13,6 +13,8 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.NonRetryableException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 import software.amazon.awssdk.services.datazone.model.ConflictException;
@@ -38,6 +40,9 @@ import software.amazon.awssdk.services.datazone.model.ValidationException;
  *       (e.g. no pooled connection became free in time)</td><td>RETRIABLE</td><td>INTERNAL_SERVER_EXCEPTION</td></tr>
  *   <tr><td>I/O error (an {@link IOException} in the cause chain)</td><td>RETRIABLE</td>
  *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
+ *   <tr><td>any other client-side SDK error ({@link SdkClientException}, e.g. the credentials chain failing for a
+ *       moment), but an unreadable answer and {@link NonRetryableException}</td><td>RETRIABLE</td>
+ *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
  *   <tr><td>ConflictException, any other HTTP 409</td><td>CONFLICT</td><td>CONFLICT_EXCEPTION</td></tr>
  *   <tr><td>ValidationException, any other HTTP 400</td><td>PERMANENT</td><td>VALIDATION_EXCEPTION</td></tr>
  *   <tr><td>AccessDeniedException, UnauthorizedException, any other HTTP 401 / 403</td><td>PERMANENT</td>
@@ -47,7 +52,7 @@ import software.amazon.awssdk.services.datazone.model.ValidationException;
  *   <tr><td>ServiceQuotaExceededException, any other HTTP 402</td><td>PERMANENT</td>
  *       <td>SERVICE_QUOTA_EXCEEDED_EXCEPTION</td></tr>
  *   <tr><td>any other HTTP 4xx</td><td>PERMANENT</td><td>VALIDATION_EXCEPTION</td></tr>
- *   <tr><td>anything else (no usable response, client-side error, unknown exception)</td><td>PERMANENT</td>
+ *   <tr><td>anything else (an answer the SDK could not read, unknown exception)</td><td>PERMANENT</td>
  *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
  * </table>
  *
@@ -61,6 +66,8 @@ public final class DataZoneErrorClassifier {
     private static final Pattern SDK_NOISE =
             Pattern.compile("\\s*\\((Service: [^)]*|SDK Attempt Count: \\d+)\\)");
     private static final int MAX_CAUSE_DEPTH = 16;
+    /** How the SDK's message begins when it could not read DataZone's answer. */
+    private static final String UNREADABLE_RESPONSE = "Unable to unmarshall response";
 
     private final SecretRedactor redactor;
 
@@ -84,8 +91,23 @@ public final class DataZoneErrorClassifier {
             return failure(Category.RETRIABLE, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
                     "I/O error: " + message(cause));
         }
+        if (isRetriableClientError(cause)) {
+            return failure(Category.RETRIABLE, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
+                    cause.getClass().getSimpleName() + ": " + message(cause));
+        }
         return failure(Category.PERMANENT, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
                 cause.getClass().getSimpleName() + ": " + message(cause));
+    }
+
+    /**
+     * A client-side SDK error before DataZone answered, e.g. the credentials chain failing for a moment (STS or the
+     * instance metadata service not answering): the same call may well succeed later, and retrying is harmless because
+     * the client token makes it idempotent. Excluded: errors the SDK itself marks as not retryable, and an answer the
+     * SDK could not read (the same call would get the same unreadable answer).
+     */
+    private static boolean isRetriableClientError(Throwable cause) {
+        return cause instanceof SdkClientException && !(cause instanceof NonRetryableException)
+                && !String.valueOf(cause.getMessage()).startsWith(UNREADABLE_RESPONSE);
     }
 
     private DataZoneFailure serviceFailure(SdkServiceException e) {

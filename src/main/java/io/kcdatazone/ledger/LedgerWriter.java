@@ -13,7 +13,7 @@ import org.apache.kafka.common.PartitionInfo;
  * Appends ledger entries with the sink's own idempotent producer ({@code acks=all}). A write completes only when the
  * entry is durable; the sink releases a request's offset after that, never before (invariant 3).
  */
-public class LedgerWriter implements AutoCloseable {
+public class LedgerWriter implements LedgerAppender, AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -28,6 +28,7 @@ public class LedgerWriter implements AutoCloseable {
     }
 
     /** Sends an entry; the future completes on the producer's I/O thread once every in-sync replica has it. */
+    @Override
     public CompletableFuture<RecordMetadata> append(LedgerEntry entry) {
         return send(new ProducerRecord<>(topic, entry.ledgerKey(), LedgerCodec.encode(entry)));
     }

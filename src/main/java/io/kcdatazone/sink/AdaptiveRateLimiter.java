@@ -3,8 +3,13 @@ package io.kcdatazone.sink;
 /**
  * Paces StartDataSourceRun calls to this task's share of {@code datazone.requests.per.second}, and adapts when DataZone
  * throttles anyway (the quota is per account and region, shared with everything else that calls DataZone there):
- * each throttle halves the rate, each success wins back a small step of the budget (additive increase, multiplicative
+ * a throttle halves the rate, each success wins back a small step of the budget (additive increase, multiplicative
  * decrease, as TCP does).
+ *
+ * <p>The rate is cut at most once per congestion signal, as TCP cuts its window once per round trip: a throttled
+ * answer to a call sent <em>before</em> the last cut says nothing the cut has not answered already, so it is ignored.
+ * Otherwise the N calls on the wire when DataZone starts throttling would cut the rate by 2^N (to the floor at once)
+ * instead of by half.
  *
  * <p>Non-blocking: {@link #reserve(long)} books the next permit and says how long to wait for it, so the caller can
  * schedule the call instead of parking a thread. Not thread-safe: the dispatcher uses it from its one thread.
@@ -13,18 +18,22 @@ public final class AdaptiveRateLimiter {
 
     /** Recover the full budget after this many successes in a row. */
     private static final double RECOVERY_STEPS = 20.0;
+    /** However often DataZone throttles, the rate never drops below this. */
+    private static final double FLOOR_PER_SECOND = 0.1;
 
-    private final double budgetPerSecond;
-    private final double floorPerSecond;
+    private double budgetPerSecond;
+    private double floorPerSecond;
     private double ratePerSecond;
     private long nextFreeNanos;
+    private boolean everCut;
+    private long lastCutNanos;
 
     /**
      * @param budgetPerSecond permits per second; zero or less means unlimited
      */
     public AdaptiveRateLimiter(double budgetPerSecond) {
         this.budgetPerSecond = budgetPerSecond;
-        this.floorPerSecond = Math.min(budgetPerSecond, 0.1);
+        this.floorPerSecond = Math.min(budgetPerSecond, FLOOR_PER_SECOND);
         this.ratePerSecond = budgetPerSecond;
     }
 
@@ -45,11 +54,33 @@ public final class AdaptiveRateLimiter {
         return Math.max(0, start - nowNanos);
     }
 
-    /** DataZone answered ThrottlingException: back off. */
-    public void onThrottled() {
-        if (budgetPerSecond > 0) {
-            ratePerSecond = Math.max(floorPerSecond, ratePerSecond / 2);
+    /**
+     * DataZone answered ThrottlingException: back off, unless the call went out before the last cut.
+     *
+     * @param sentNanos when the throttled call was sent ({@link System#nanoTime()})
+     * @param nowNanos the current {@link System#nanoTime()}
+     */
+    public void onThrottled(long sentNanos, long nowNanos) {
+        if (budgetPerSecond <= 0 || (everCut && sentNanos - lastCutNanos < 0)) {
+            return;
         }
+        ratePerSecond = Math.max(floorPerSecond, ratePerSecond / 2);
+        everCut = true;
+        lastCutNanos = nowNanos;
+    }
+
+    /**
+     * The task's share of the connector's budget changed (its partitions did). The rate keeps its proportion of the
+     * budget, so a task that DataZone throttled stays slowed down. An unlimited limiter stays unlimited.
+     */
+    public void setBudget(double newBudgetPerSecond) {
+        if (budgetPerSecond <= 0 || newBudgetPerSecond <= 0) {
+            return;
+        }
+        double proportion = ratePerSecond / budgetPerSecond;
+        budgetPerSecond = newBudgetPerSecond;
+        floorPerSecond = Math.min(newBudgetPerSecond, FLOOR_PER_SECOND);
+        ratePerSecond = Math.max(floorPerSecond, proportion * newBudgetPerSecond);
     }
 
     /** A call went through: recover a step of the budget. */

@@ -42,7 +42,10 @@ public class DataSourceRunSinkConnector extends SinkConnector {
         return DataSourceRunSinkTask.class;
     }
 
-    /** Every task gets the same settings and an equal share of the connector's request rate. */
+    /**
+     * Every task gets the same settings and an equal share of the connector's request rate to start with; each task
+     * then takes its share by the request partitions it holds ({@link RequestRateShare}).
+     */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         double rate = config.connectorRequestsPerSecond();

@@ -4,6 +4,7 @@ import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerWriter;
 import io.kcdatazone.ledger.RequestCoordinates;
@@ -12,18 +13,29 @@ import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -60,11 +72,18 @@ public class DataSourceRunSinkTask extends SinkTask {
     private ProgressMarks progressMarks;
     private DataZoneClients clients;
     private LedgerWriter ledger;
+    /** Outcomes go to the ledger through this, which rides out ledger outages (see {@link RetryingLedgerAppender}). */
+    private LedgerAppender ledgerWrites;
     private RunStartDispatcher dispatcher;
     private ErrantRecordReporter deadLetters;
     private boolean paused;
     private TaskMetrics metrics;
     private TaperingProgressLog progressLog;
+    /** Counts the request topics' partitions for {@link #rateShare}; null when the rate is unlimited. */
+    private Admin requestTopicsAdmin;
+    private RequestRateShare rateShare;
+    private List<String> requestTopics;
+    private String requestTopicsRegex;
 
     @Override
     public String version() {
@@ -76,8 +95,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         config = new DataSourceRunSinkConfig(props);
         String connectorName = props.getOrDefault("name", "datazone-sink");
         parser = new RunRequestParser(config.defaultDomainId());
-        scheduler = Executors.newSingleThreadScheduledExecutor(
+        ScheduledThreadPoolExecutor dispatcherThread = new ScheduledThreadPoolExecutor(1,
                 ContextThreads.named("datazone-sink-dispatcher-" + connectorName));
+        // Requests waiting behind a conflict probe hold a deadline timer each, cancelled when they are released.
+        dispatcherThread.setRemoveOnCancelPolicy(true);
+        scheduler = dispatcherThread;
         // One connection per call we allow in flight, so no call waits for a connection inside the SDK.
         clients = DataZoneClients.open(config.connection(), connectorName, config.maxInFlight());
         ledger = new LedgerWriter(config.ledger(), ContextThreads.kafkaClientId("ledger-writer", connectorName));
@@ -88,16 +110,47 @@ public class DataSourceRunSinkTask extends SinkTask {
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
+        RetryBackoff backoff = new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
+                bound -> ThreadLocalRandom.current().nextLong(bound));
+        ledgerWrites = new RetryingLedgerAppender(ledger, config.ledger().topic(), scheduler, backoff,
+                System::currentTimeMillis);
         dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()).timed(callLatency),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
-                new AdaptiveRateLimiter(config.taskRequestsPerSecond()),
-                new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
-                        bound -> ThreadLocalRandom.current().nextLong(bound)),
+                new AdaptiveRateLimiter(config.taskRequestsPerSecond()), backoff,
                 config.retryTimeoutMs(), config.onConflict(), System::nanoTime, Clock.systemUTC(), counters);
+        requestTopics = Arrays.stream(props.getOrDefault(SinkTask.TOPICS_CONFIG, "").split(","))
+                .map(String::trim).filter(topic -> !topic.isEmpty()).collect(Collectors.toList());
+        requestTopicsRegex = props.get(SinkTask.TOPICS_REGEX_CONFIG);
+        if (config.connectorRequestsPerSecond() > 0) {
+            // The ledger cluster's client: the request topics are expected on the same cluster (see docs/sink.md).
+            requestTopicsAdmin = Admin.create(config.ledger().adminProps(
+                    ContextThreads.kafkaClientId("request-topics-admin", connectorName)));
+        }
+        rateShare = new RequestRateShare(config.connectorRequestsPerSecond(), this::countRequestPartitions,
+                dispatcher::setRequestRate);
         deadLetters = config.toleratesErrors() ? deadLetterReporter() : null;
         LOG.info("Started: at most {} calls in flight, {} starts/s, on.conflict={}, dead letter queue {}",
                 config.maxInFlight(), config.taskRequestsPerSecond(), config.onConflict(),
                 deadLetters != null ? "on" : "off");
+    }
+
+    /** All partitions of the request topics now: of {@code topics}, or of every topic {@code topics.regex} matches. */
+    private CompletionStage<Integer> countRequestPartitions() {
+        if (requestTopicsAdmin == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the request rate is unlimited"));
+        }
+        KafkaFuture<Collection<String>> topics;
+        if (requestTopicsRegex != null && !requestTopicsRegex.isBlank()) {
+            Pattern pattern = Pattern.compile(requestTopicsRegex);
+            topics = requestTopicsAdmin.listTopics().names().thenApply(names -> names.stream()
+                    .filter(name -> pattern.matcher(name).matches()).collect(Collectors.toList()));
+        } else {
+            topics = KafkaFuture.completedFuture(requestTopics);
+        }
+        return topics.toCompletionStage()
+                .thenCompose(names -> requestTopicsAdmin.describeTopics(names).allTopicNames().toCompletionStage())
+                .thenApply(descriptions -> descriptions.values().stream()
+                        .mapToInt(description -> description.partitions().size()).sum());
     }
 
     private ErrantRecordReporter deadLetterReporter() {
@@ -148,17 +201,23 @@ public class DataSourceRunSinkTask extends SinkTask {
         } else {
             outcome = dispatcher.submit(coordinates, parsed.clientToken(), parsed.request());
         }
-        outcome.thenCompose(ledger::append).whenComplete((written, error) -> {
+        outcome.thenCompose(ledgerWrites::append).whenComplete((written, error) -> {
             if (error == null) {
                 counters.onLedgerWrite();
                 tracked.complete();
-            } else if (!isCancellation(error)) {
-                ledgerFailure.compareAndSet(null, error);
+            } else if (isCancellation(error)) {
+                tracked.abandon();
+            } else {
+                ledgerFailure.compareAndSet(null,
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             }
         });
     }
 
-    /** The dispatcher cancels what it abandons at stop; those offsets simply stay uncommitted. */
+    /**
+     * The dispatcher cancels what it abandons at a revocation or a stop; those offsets stay uncommitted, and the
+     * records no longer count against {@code max.buffered.records}.
+     */
     private static boolean isCancellation(Throwable error) {
         return error instanceof CancellationException || error.getCause() instanceof CancellationException;
     }
@@ -176,7 +235,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     }
 
     private void applyBackpressure() {
-        int pending = tracker.pendingCount();
+        // Requests of revoked partitions whose calls are still on the wire hold memory too.
+        int pending = tracker.pendingCount() + dispatcher.abandonedOnWire();
         if (!paused && pending >= config.maxBufferedRecords()) {
             paused = true;
             context.pause(context.assignment().toArray(new TopicPartition[0]));
@@ -211,8 +271,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         Throwable failure = ledgerFailure.get();
         if (failure != null) {
             // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
+            // Transient ledger errors never get here: RetryingLedgerAppender retries them.
             throw new ConnectException("Could not write a request outcome to the ledger topic '"
-                    + config.ledger().topic() + "': " + failure.getMessage(), failure);
+                    + config.ledger().topic() + "', and retrying cannot help (" + failure.getClass().getSimpleName()
+                    + ": " + failure.getMessage() + "); check the ledger principal's WRITE permission on the topic"
+                    + " and the topic's max.message.bytes, then restart the task", failure);
         }
     }
 
@@ -223,12 +286,27 @@ public class DataSourceRunSinkTask extends SinkTask {
             // buffer limit until the next resume.
             context.pause(partitions.toArray(new TopicPartition[0]));
         }
+        rateShare.onAssignment(context.assignment().size());
     }
 
+    /**
+     * Forgets the revoked partitions' offsets and abandons their requests wherever they are in the dispatcher, so only
+     * their new owner decides their outcomes (see {@link RunStartDispatcher#cancel}).
+     */
     @Override
     public void close(Collection<TopicPartition> partitions) {
         tracker.forget(partitions);
         progressMarks.forget(partitions);
+        Set<TopicPartition> remaining = new HashSet<>(context.assignment());
+        remaining.removeAll(partitions);
+        rateShare.onAssignment(remaining.size());
+        if (dispatcher != null) {
+            int abandoned = dispatcher.cancel(partitions);
+            if (abandoned > 0) {
+                LOG.info("Abandoned {} requests of {} revoked partitions; their new owner starts them",
+                        abandoned, partitions.size());
+            }
+        }
     }
 
     @Override
@@ -242,6 +320,9 @@ public class DataSourceRunSinkTask extends SinkTask {
         }
         if (clients != null) {
             clients.close();
+        }
+        if (requestTopicsAdmin != null) {
+            requestTopicsAdmin.close(CLOSE_TIMEOUT);
         }
         if (progressWriter != null) {
             // A mark being written may finish: closing the ledger below waits for what it sent.

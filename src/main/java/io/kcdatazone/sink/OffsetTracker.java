@@ -27,6 +27,8 @@ public final class OffsetTracker {
     public final class Tracked {
         private final long offset;
         private boolean done;
+        /** No longer counted as pending: done, or abandoned. */
+        private boolean released;
 
         private Tracked(long offset) {
             this.offset = offset;
@@ -35,10 +37,25 @@ public final class OffsetTracker {
         /** Marks the record's outcome as durable; idempotent, and still counted after its partition was revoked. */
         public void complete() {
             synchronized (OffsetTracker.this) {
-                if (!done) {
-                    done = true;
-                    pending--;
-                }
+                done = true;
+                release();
+            }
+        }
+
+        /**
+         * Stops counting a record that will get no outcome here (its request was abandoned at a revocation or a stop);
+         * its offset is never released, so whoever owns its partition next is given the record again.
+         */
+        public void abandon() {
+            synchronized (OffsetTracker.this) {
+                release();
+            }
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                pending--;
             }
         }
     }

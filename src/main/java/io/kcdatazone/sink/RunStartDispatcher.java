@@ -9,11 +9,20 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
@@ -21,15 +30,25 @@ import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse
 /**
  * Turns parsed requests into StartDataSourceRun calls and their outcomes, within the task's limits: at most
  * {@code max.in.flight.requests} calls at once, paced by an {@link AdaptiveRateLimiter}, retrying what DataZone calls
- * transient with {@link RetryBackoff} until {@code retry.timeout.ms}.
+ * transient with {@link RetryBackoff} until {@code retry.timeout.ms} after the request's first attempt.
  *
  * <p>All scheduling happens on one thread (the task's scheduler), so the queue, the limiter and the counters need no
  * locks; SDK callbacks only hop back onto it. A request that waits for a retry or for a conflicting run holds no call
  * slot, so a slow or busy data source never holds back requests for others.
+ *
+ * <p>Once DataZone answers that a data source has a run in progress, only one request for that data source (the
+ * <em>probe</em>) keeps asking; the others for it wait outside the queue, with no call slot and no rate permit, each
+ * within its own retry deadline. When the probe ends (started, failed, given up or cancelled) the oldest waiting one
+ * takes its place. Without this, every request for a busy data source would retry on its own and take the rate budget
+ * and the queue from requests for idle data sources.
  */
 public final class RunStartDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStartDispatcher.class);
+    /** {@link Attempt#wire} states: between calls, on the wire, on the wire but abandoned by {@link #cancel}. */
+    private static final int OFF_WIRE = 0;
+    private static final int ON_WIRE = 1;
+    private static final int ABANDONED_ON_WIRE = 2;
 
     /** What to do when DataZone says a run of the data source is already in progress. */
     public enum ConflictPolicy {
@@ -43,6 +62,7 @@ public final class RunStartDispatcher {
     private final int maxInFlight;
     private final AdaptiveRateLimiter limiter;
     private final RetryBackoff backoff;
+    /** {@code retry.timeout.ms} in nanoseconds, saturated: Long.MAX_VALUE means retry for ever. */
     private final long retryTimeoutNanos;
     private final ConflictPolicy onConflict;
     private final LongSupplier nanoTime;
@@ -50,7 +70,12 @@ public final class RunStartDispatcher {
     private final SinkTaskCounters counters;
 
     private final ArrayDeque<Attempt> ready = new ArrayDeque<>();
+    /** Data sources DataZone called busy, with the request that probes each and the ones waiting behind it. */
+    private final Map<DataSourceRef, ConflictProbe> probes = new HashMap<>();
+    /** Every request without an outcome yet; the only state {@link #cancel} reads from the task's thread. */
+    private final Set<Attempt> unfinished = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger abandonedOnWire = new AtomicInteger();
     private boolean drainScheduled;
     /** Whether a permit is booked from the limiter and not yet used, and when it may be used. */
     private boolean permitBooked;
@@ -77,16 +102,58 @@ public final class RunStartDispatcher {
 
     /**
      * Queues a request; the future completes with its ledger entry (RUN_STARTED or RUN_START_FAILED) and never fails,
-     * except with a {@link java.util.concurrent.CancellationException} when the dispatcher is closed first.
+     * except with a {@link java.util.concurrent.CancellationException} when the dispatcher is closed first or the
+     * request's partition is {@linkplain #cancel cancelled}.
      */
     public CompletableFuture<LedgerEntry> submit(RequestCoordinates coordinates, String clientToken,
                                                  DataSourceRef request) {
-        Attempt attempt = new Attempt(coordinates, clientToken, request, nanoTime.getAsLong() + retryTimeoutNanos);
+        Attempt attempt = new Attempt(coordinates, clientToken, request);
+        unfinished.add(attempt);
+        attempt.outcome.whenComplete((entry, error) -> unfinished.remove(attempt));
         scheduler.execute(() -> {
             ready.addLast(attempt);
             drain();
         });
         return attempt.outcome;
+    }
+
+    /**
+     * Abandons the requests of revoked partitions, wherever they are: queued, waiting for a retry or behind a probe,
+     * or on the wire. Their futures are cancelled at once, so no outcome of theirs reaches the ledger however late
+     * DataZone answers: the partition's new owner redelivers them and decides their outcome alone. Without this, the
+     * old owner's copy could end RUN_START_FAILED (say, given up on a conflict) while the new owner's copy started the
+     * run. A call on the wire keeps its slot until its answer arrives.
+     *
+     * @return how many requests were abandoned
+     */
+    public int cancel(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> revoked = new HashSet<>(partitions);
+        int cancelled = 0;
+        for (Attempt attempt : unfinished) {
+            if (revoked.contains(attempt.partition()) && attempt.outcome.cancel(false)) {
+                cancelled++;
+                if (attempt.wire.compareAndSet(ON_WIRE, ABANDONED_ON_WIRE)) {
+                    abandonedOnWire.incrementAndGet();
+                }
+            }
+        }
+        if (cancelled > 0) {
+            scheduler.execute(this::forgetCancelled);
+        }
+        return cancelled;
+    }
+
+    /** Paces calls to a new rate budget from now on (the task's share changed); callable from any thread. */
+    public void setRequestRate(double perSecond) {
+        scheduler.execute(() -> limiter.setBudget(perSecond));
+    }
+
+    /**
+     * Calls on the wire whose request {@link #cancel} abandoned: their requests have no outcome to wait for any more,
+     * but still hold memory (and a call slot) until DataZone answers, so they still count against the task's buffer.
+     */
+    public int abandonedOnWire() {
+        return abandonedOnWire.get();
     }
 
     /** Calls currently waiting for DataZone's answer. */
@@ -102,6 +169,17 @@ public final class RunStartDispatcher {
     private void drain() {
         drainScheduled = false;
         while (!closed && !ready.isEmpty() && inFlight.get() < maxInFlight) {
+            Attempt next = ready.peekFirst();
+            if (next.outcome.isDone()) {
+                ready.pollFirst();
+                continue;
+            }
+            ConflictProbe probe = probes.get(next.request);
+            if (probe != null && probe.prober != next) {
+                ready.pollFirst();
+                waitBehind(probe, next, nanoTime.getAsLong());
+                continue;
+            }
             long now = nanoTime.getAsLong();
             if (!permitBooked) {
                 permitDueNanos = now + limiter.reserve(now);
@@ -114,11 +192,15 @@ public final class RunStartDispatcher {
                 return;
             }
             permitBooked = false;
-            send(ready.pollFirst());
+            send(ready.pollFirst(), now);
         }
         if (closed) {
             ready.forEach(a -> a.outcome.cancel(false));
             ready.clear();
+            for (ConflictProbe probe : probes.values()) {
+                probe.waiting.forEach(a -> a.outcome.cancel(false));
+            }
+            probes.clear();
         }
     }
 
@@ -129,7 +211,16 @@ public final class RunStartDispatcher {
         }
     }
 
-    private void send(Attempt attempt) {
+    private void send(Attempt attempt, long now) {
+        if (!attempt.retryClockStarted) {
+            startRetryClock(attempt, now);
+        }
+        if (attempt.attempts > 0) {
+            counters.onRetry();
+        }
+        attempt.attempts++;
+        attempt.sentNanos = now;
+        attempt.wire.set(ON_WIRE);
         inFlight.incrementAndGet();
         counters.onCall();
         CompletableFuture<StartDataSourceRunResponse> response;
@@ -140,8 +231,14 @@ public final class RunStartDispatcher {
         }
         response.whenComplete((result, error) -> scheduler.execute(() -> {
             inFlight.decrementAndGet();
+            if (attempt.wire.getAndSet(OFF_WIRE) == ABANDONED_ON_WIRE) {
+                abandonedOnWire.decrementAndGet();
+            }
             try {
-                if (error == null) {
+                if (attempt.outcome.isDone()) {
+                    // Cancelled while on the wire (its partition was revoked): the answer belongs to nobody now.
+                    endProbe(attempt);
+                } else if (error == null) {
                     onStarted(attempt, result);
                 } else {
                     onFailed(attempt, classifier.classify(error));
@@ -154,11 +251,26 @@ public final class RunStartDispatcher {
         }));
     }
 
+    /**
+     * The retry deadline counts from the first attempt, not from {@link #submit}: a request that waited in a backlog
+     * still gets its full {@code retry.timeout.ms} of retries.
+     */
+    private static void startRetryClock(Attempt attempt, long now) {
+        attempt.retryClockStarted = true;
+        attempt.retryClockStartNanos = now;
+    }
+
+    /** Nanoseconds of retrying left; never overflows, as the elapsed time and the timeout are both non-negative. */
+    private long retryTimeLeftNanos(Attempt attempt, long now) {
+        return retryTimeoutNanos - (now - attempt.retryClockStartNanos);
+    }
+
     private void onStarted(Attempt attempt, StartDataSourceRunResponse response) {
         limiter.onSuccess();
         counters.onRunStarted();
         attempt.outcome.complete(LedgerEntry.started(attempt.coordinates, attempt.clientToken,
                 RunSnapshot.of(response), requestIdOf(response), clock.instant()));
+        endProbe(attempt);
     }
 
     private static String requestIdOf(StartDataSourceRunResponse response) {
@@ -166,8 +278,9 @@ public final class RunStartDispatcher {
     }
 
     private void onFailed(Attempt attempt, DataZoneFailure failure) {
+        long now = nanoTime.getAsLong();
         if (failure.isThrottled()) {
-            limiter.onThrottled();
+            limiter.onThrottled(attempt.sentNanos, now);
             counters.onThrottled();
         }
         boolean retry = failure.isRetriable() || (failure.isConflict() && onConflict == ConflictPolicy.RETRY);
@@ -180,45 +293,166 @@ public final class RunStartDispatcher {
             attempt.outcome.cancel(false);
             return;
         }
-        long delayNanos = TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(attempt.retries));
-        if (retry && nanoTime.getAsLong() + delayNanos < attempt.deadlineNanos) {
-            attempt.retries++;
-            counters.onRetry();
-            LOG.debug("Retrying start of {} for request {} in {} ms after {} (DataZone request id {})",
-                    attempt.request, attempt.coordinates, TimeUnit.NANOSECONDS.toMillis(delayNanos),
-                    failure.errorType(), failure.requestId().orElse("none"));
-            scheduler.schedule(() -> {
-                ready.addLast(attempt);
-                drain();
-            }, delayNanos, TimeUnit.NANOSECONDS);
+        attempt.lastFailure = failure;
+        long leftNanos = retryTimeLeftNanos(attempt, now);
+        if (!retry || leftNanos <= 0) {
+            fail(attempt, failure, retry);
             return;
         }
-        String detail = retry
-                ? failure.detail() + " (gave up after " + (attempt.retries + 1) + " attempts within retry.timeout.ms)"
-                : failure.detail();
+        if (failure.isConflict()) {
+            ConflictProbe probe = probes.computeIfAbsent(attempt.request, ds -> new ConflictProbe(attempt));
+            probe.lastConflict = failure;
+            if (probe.prober != attempt) {
+                waitBehind(probe, attempt, now);
+                return;
+            }
+        }
+        // Clamped to the time left, so the last retry happens at the deadline instead of giving up before it.
+        long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(attempt.attempts - 1)), leftNanos);
+        LOG.debug("Retrying start of {} for request {} in {} ms after {} (DataZone request id {})",
+                attempt.request, attempt.coordinates, TimeUnit.NANOSECONDS.toMillis(delayNanos),
+                failure.errorType(), failure.requestId().orElse("none"));
+        scheduler.schedule(() -> {
+            if (attempt.outcome.isDone()) {
+                endProbe(attempt);
+            } else {
+                ready.addLast(attempt);
+            }
+            drain();
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Parks a request behind the probe of its busy data source until the probe ends or the request's own retry
+     * deadline passes. A request parked before its first call starts its retry clock here: DataZone's answer to the
+     * probe is the answer it would have got.
+     */
+    private void waitBehind(ConflictProbe probe, Attempt attempt, long now) {
+        if (!attempt.retryClockStarted) {
+            startRetryClock(attempt, now);
+        }
+        long leftNanos = retryTimeLeftNanos(attempt, now);
+        if (leftNanos <= 0) {
+            fail(attempt, lastFailureOf(attempt, probe), true);
+            return;
+        }
+        probe.waiting.addLast(attempt);
+        attempt.waitingBehind = probe;
+        attempt.expiry = scheduler.schedule(() -> {
+            if (attempt.waitingBehind == probe && probe.waiting.remove(attempt)) {
+                attempt.waitingBehind = null;
+                fail(attempt, lastFailureOf(attempt, probe), true);
+            }
+        }, leftNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static DataZoneFailure lastFailureOf(Attempt attempt, ConflictProbe probe) {
+        return attempt.lastFailure != null ? attempt.lastFailure : probe.lastConflict;
+    }
+
+    /** When {@code attempt} was probing a busy data source, hands the probe to the oldest request waiting behind it. */
+    private void endProbe(Attempt attempt) {
+        ConflictProbe probe = probes.get(attempt.request);
+        if (probe == null || probe.prober != attempt) {
+            return;
+        }
+        Attempt next;
+        while ((next = probe.waiting.pollFirst()) != null) {
+            next.stopWaiting();
+            if (!next.outcome.isDone()) {
+                break;
+            }
+        }
+        if (next == null) {
+            probes.remove(attempt.request);
+            return;
+        }
+        probe.prober = next;
+        // It has waited its turn already; it need not queue again behind requests that came later.
+        ready.addFirst(next);
+        scheduleDrain(0);
+    }
+
+    /** Drops what {@link #cancel} abandoned from the queue and the probes. */
+    private void forgetCancelled() {
+        ready.removeIf(attempt -> attempt.outcome.isDone());
+        for (ConflictProbe probe : new ArrayList<>(probes.values())) {
+            probe.waiting.removeIf(attempt -> {
+                boolean cancelled = attempt.outcome.isDone();
+                if (cancelled) {
+                    attempt.stopWaiting();
+                }
+                return cancelled;
+            });
+            if (probe.prober.outcome.isDone()) {
+                endProbe(probe.prober);
+            }
+        }
+        drain();
+    }
+
+    private void fail(Attempt attempt, DataZoneFailure failure, boolean retried) {
+        // A request that gave up behind a probe without a call of its own has no DataZone request id of its own.
+        boolean ownAnswer = attempt.lastFailure == failure;
+        String detail = !retried ? failure.detail()
+                : attempt.attempts == 0 ? failure.detail() + " (gave up within retry.timeout.ms, waiting behind another"
+                        + " request for the same data source)"
+                : failure.detail() + " (gave up after " + attempt.attempts + " attempts within retry.timeout.ms)";
+        String requestId = ownAnswer ? failure.requestId().orElse(null) : null;
         counters.onStartFailed(failure.errorType());
         LOG.warn("Could not start a run of {} for request {} (clientToken {}): {} {} (DataZone request id {})",
                 attempt.request, attempt.coordinates, attempt.clientToken, failure.errorType(), detail,
-                failure.requestId().orElse("none"));
+                requestId == null ? "none" : requestId);
         attempt.outcome.complete(LedgerEntry.failed(attempt.coordinates, attempt.clientToken,
                 attempt.request.domainId(), attempt.request.dataSourceId(),
-                new RunError(failure.errorType(), detail), failure.requestId().orElse(null), clock.instant()));
+                new RunError(failure.errorType(), detail), requestId, clock.instant()));
+        endProbe(attempt);
     }
 
-    /** A request on its way through the dispatcher. Touched only on the scheduler thread. */
+    /** A data source DataZone called busy: the one request that keeps asking, and the ones waiting for their turn. */
+    private static final class ConflictProbe {
+        Attempt prober;
+        final ArrayDeque<Attempt> waiting = new ArrayDeque<>();
+        DataZoneFailure lastConflict;
+
+        ConflictProbe(Attempt prober) {
+            this.prober = prober;
+        }
+    }
+
+    /** A request on its way through the dispatcher. Touched only on the scheduler thread, but for its outcome. */
     private static final class Attempt {
         final RequestCoordinates coordinates;
         final String clientToken;
         final DataSourceRef request;
-        final long deadlineNanos;
         final CompletableFuture<LedgerEntry> outcome = new CompletableFuture<>();
-        int retries;
+        /** Calls made so far. */
+        int attempts;
+        long sentNanos;
+        boolean retryClockStarted;
+        long retryClockStartNanos;
+        DataZoneFailure lastFailure;
+        ConflictProbe waitingBehind;
+        ScheduledFuture<?> expiry;
+        /** Read by {@link #cancel} on the task's thread, hence atomic. */
+        final AtomicInteger wire = new AtomicInteger(OFF_WIRE);
 
-        Attempt(RequestCoordinates coordinates, String clientToken, DataSourceRef request, long deadlineNanos) {
+        Attempt(RequestCoordinates coordinates, String clientToken, DataSourceRef request) {
             this.coordinates = coordinates;
             this.clientToken = clientToken;
             this.request = request;
-            this.deadlineNanos = deadlineNanos;
+        }
+
+        TopicPartition partition() {
+            return new TopicPartition(coordinates.topic(), coordinates.partition());
+        }
+
+        void stopWaiting() {
+            waitingBehind = null;
+            if (expiry != null) {
+                expiry.cancel(false);
+                expiry = null;
+            }
         }
     }
 }

@@ -201,6 +201,16 @@ class DataZoneErrorClassifierTest {
     }
 
     @Test
+    void unknownClientSideErrorsSuchAsACredentialsChainHiccupAreRetriable() {
+        DataZoneFailure failure = clients.errorClassifier().classify(new CompletionException(SdkClientException.create(
+                "Unable to load credentials from any of the providers in the chain AwsCredentialsProviderChain("
+                        + "credentialsProviders=[WebIdentityTokenFileCredentialsProvider(), InstanceProfile"
+                        + "CredentialsProvider()]) : [Failed to load credentials from IMDS.]")));
+
+        assertRetriableWithoutResponse(failure, "SdkClientException: Unable to load credentials");
+    }
+
+    @Test
     void unreadableResponseIsPermanent() {
         dataZone.script(ScriptedHttpServer.json(200, "{\"id\":\"run\",\"createdAt\":\"2024-05-01 12:00:00\"}"));
 

@@ -30,8 +30,8 @@ class AdaptiveRateLimiterTest {
     @Test
     void halvesOnThrottlingAndRecoversStepByStep() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(20);
-        limiter.onThrottled();
-        limiter.onThrottled();
+        limiter.onThrottled(0, SECOND);
+        limiter.onThrottled(2 * SECOND, 3 * SECOND);
         assertThat(limiter.currentRate()).isEqualTo(5.0);
         limiter.onSuccess();
         assertThat(limiter.currentRate()).isEqualTo(6.0);
@@ -42,12 +42,37 @@ class AdaptiveRateLimiterTest {
     }
 
     @Test
+    void concurrentThrottlesCutTheRateOnce() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(20);
+        long sent = 10 * SECOND;
+        // Eight calls on the wire together all come back throttled: one congestion signal, not eight.
+        for (int i = 0; i < 8; i++) {
+            limiter.onThrottled(sent + i, sent + SECOND / 2 + i);
+        }
+        assertThat(limiter.currentRate()).isEqualTo(10.0);
+        // A call sent after the cut that is throttled again is a new signal.
+        limiter.onThrottled(sent + SECOND, sent + 2 * SECOND);
+        assertThat(limiter.currentRate()).isEqualTo(5.0);
+    }
+
+    @Test
+    void aNewBudgetKeepsTheThrottledProportion() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(10);
+        limiter.onThrottled(0, SECOND);
+        limiter.setBudget(40);
+        assertThat(limiter.currentRate()).isEqualTo(20.0);
+        long now = 10 * SECOND;
+        limiter.reserve(now);
+        assertThat(limiter.reserve(now)).isEqualTo(SECOND / 20);
+    }
+
+    @Test
     void zeroBudgetMeansUnlimited() {
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(0);
         for (int i = 0; i < 1_000; i++) {
             assertThat(limiter.reserve(0)).isZero();
         }
-        limiter.onThrottled();
+        limiter.onThrottled(0, 1);
         assertThat(limiter.currentRate()).isInfinite();
     }
 }

@@ -58,6 +58,18 @@ class OffsetTrackerTest {
                 .containsOnlyKeys(new TopicPartition("requests", 1));
     }
 
+    @Test
+    void anAbandonedRecordStopsCountingButItsOffsetIsNeverReleased() {
+        OffsetTracker.Tracked abandoned = tracker.track(record("requests", 0, 1));
+        tracker.track(record("requests", 0, 2)).complete();
+
+        abandoned.abandon();
+        abandoned.abandon();
+
+        assertThat(tracker.pendingCount()).as("abandoned once, released once").isZero();
+        assertThat(tracker.committableOffsets()).as("offset 1 got no outcome: it is redelivered").isEmpty();
+    }
+
     private static SinkRecord record(String topic, int partition, long offset) {
         return new SinkRecord(topic, partition, null, "key", null, "value", offset);
     }

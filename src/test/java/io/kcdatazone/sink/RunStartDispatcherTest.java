@@ -21,12 +21,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 import software.amazon.awssdk.services.datazone.model.ConflictException;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
@@ -40,6 +46,8 @@ class RunStartDispatcherTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final DataSourceRef DS_A = new DataSourceRef("dzd_test", "ds-a");
     private static final DataSourceRef DS_B = new DataSourceRef("dzd_test", "ds-b");
+    private static final DataSourceRef DS_C = new DataSourceRef("dzd_test", "ds-c");
+    private static final RetryBackoff FAST_BACKOFF = new RetryBackoff(1, 20, bound -> bound / 2);
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final SinkTaskCounters counters = new SinkTaskCounters();
@@ -192,6 +200,194 @@ class RunStartDispatcherTest {
         assertThat(outcome).isCancelled();
     }
 
+    @Test
+    void aBackloggedRequestsRetryDeadlineStartsAtItsFirstAttempt() {
+        AtomicLong nanos = new AtomicLong(TimeUnit.SECONDS.toNanos(1_000));
+        CompletableFuture<StartDataSourceRunResponse> slowCall = new CompletableFuture<>();
+        AtomicInteger backlogCalls = new AtomicInteger();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            if (token.equals("slow")) {
+                return slowCall;
+            }
+            return backlogCalls.incrementAndGet() == 1 ? CompletableFuture.failedFuture(conflict())
+                    : CompletableFuture.completedFuture(started("run-" + token));
+        }, 1, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), FAST_BACKOFF, nanos::get);
+
+        dispatcher.submit(next(), "slow", DS_A);
+        CompletableFuture<LedgerEntry> backlogged = dispatcher.submit(next(), "backlogged", DS_B);
+        await().atMost(WAIT).until(() -> dispatcher.inFlight() == 1);
+        // The backlogged request waits ten minutes for the only call slot, far longer than retry.timeout.ms.
+        nanos.addAndGet(TimeUnit.MINUTES.toNanos(10));
+        slowCall.complete(started("run-slow"));
+
+        assertThat(backlogged).succeedsWithin(WAIT)
+                .satisfies(entry -> assertThat(entry.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED));
+        assertThat(backlogCalls).hasValue(2);
+    }
+
+    @Test
+    void theLastRetryHappensAtTheDeadlineRatherThanGivingUpEarly() {
+        AtomicInteger calls = new AtomicInteger();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(conflict());
+        }, 4, 200, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0),
+                new RetryBackoff(10_000, 10_000, bound -> bound - 1), System::nanoTime);
+
+        LedgerEntry entry = dispatcher.submit(next(), "t", DS_A).join();
+
+        // The 10 s backoff is clamped to the 200 ms left, so the request is tried once more at its deadline.
+        assertThat(entry.error().errorType()).isEqualTo("CONFLICT_EXCEPTION");
+        assertThat(entry.error().errorDetail()).contains("gave up after 2 attempts");
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void aHugeRetryTimeoutMeansRetryForEver() {
+        AtomicLong nanos = new AtomicLong(TimeUnit.DAYS.toNanos(3));
+        AtomicInteger calls = new AtomicInteger();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            nanos.addAndGet(TimeUnit.DAYS.toNanos(365));
+            return calls.incrementAndGet() <= 3 ? CompletableFuture.failedFuture(throttled())
+                    : CompletableFuture.completedFuture(started("run-1"));
+        }, 4, Long.MAX_VALUE, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), FAST_BACKOFF, nanos::get);
+
+        LedgerEntry entry = dispatcher.submit(next(), "t", DS_A).join();
+
+        assertThat(entry.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+        assertThat(calls).hasValue(4);
+    }
+
+    @Test
+    void unknownClientSideErrorsAreRetriedWithinTheDeadline() {
+        AtomicInteger calls = new AtomicInteger();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> calls.incrementAndGet() <= 2
+                ? CompletableFuture.failedFuture(SdkClientException.create(
+                        "Unable to load credentials from any of the providers in the chain"))
+                : CompletableFuture.completedFuture(started("run-1")), 4, 60_000, ConflictPolicy.RETRY);
+
+        LedgerEntry entry = dispatcher.submit(next(), "t", DS_A).join();
+
+        assertThat(entry.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void oneRequestProbesABusyDataSourceWhileItsSiblingsWaitOutsideTheQueue() {
+        int busyRequests = 100;
+        AtomicBoolean busy = new AtomicBoolean(true);
+        Map<String, AtomicInteger> callsPerSource = new ConcurrentHashMap<>();
+        AtomicInteger callsOfTheFirst = new AtomicInteger();
+        AtomicInteger callsBeforeTheIdleOne = new AtomicInteger(-1);
+        AtomicInteger callsToTheBusyOneWhileBusy = new AtomicInteger();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            if (request.equals(DS_B)) {
+                callsBeforeTheIdleOne.compareAndSet(-1, callsPerSource.get("ds-a").get());
+                return CompletableFuture.completedFuture(started("run-" + token));
+            }
+            callsPerSource.computeIfAbsent(request.dataSourceId(), k -> new AtomicInteger()).incrementAndGet();
+            if (!busy.get()) {
+                return CompletableFuture.completedFuture(started("run-" + token));
+            }
+            callsToTheBusyOneWhileBusy.incrementAndGet();
+            if (token.equals("a-0") && callsOfTheFirst.incrementAndGet() == 10) {
+                // The run in progress ends while its tenth retry is on the way; DataZone still answers it as busy.
+                busy.set(false);
+            }
+            return CompletableFuture.failedFuture(conflict());
+        }, 4, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0),
+                new RetryBackoff(20, 20, bound -> bound - 1), System::nanoTime);
+
+        List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
+        for (int i = 0; i < busyRequests; i++) {
+            outcomes.add(dispatcher.submit(next(), "a-" + i, DS_A));
+        }
+        CompletableFuture<LedgerEntry> idle = dispatcher.submit(next(), "b", DS_B);
+
+        assertThat(CompletableFuture.allOf(outcomes.toArray(new CompletableFuture[0]))).succeedsWithin(WAIT);
+        assertThat(idle).isCompleted();
+        for (int i = 0; i < busyRequests; i++) {
+            LedgerEntry entry = outcomes.get(i).join();
+            assertThat(entry.outcome()).isEqualTo(LedgerEntry.Outcome.RUN_STARTED);
+            assertThat(entry.clientToken()).isEqualTo("a-" + i);
+        }
+        System.out.printf("calls to the busy data source while it was busy: %d (%d of them by the first request);"
+                        + " calls to it before the idle one's first call: %d%n", callsToTheBusyOneWhileBusy.get(),
+                callsOfTheFirst.get(), callsBeforeTheIdleOne.get());
+        // Only the calls already on the wire when the first conflict came back are added to the probe's ten.
+        assertThat(callsBeforeTheIdleOne.get()).isLessThanOrEqualTo(4);
+        assertThat(callsToTheBusyOneWhileBusy.get()).isLessThanOrEqualTo(10 + 3);
+    }
+
+    @Test
+    void siblingsWaitingBehindAProbeEndAtTheirOwnDeadline() {
+        AtomicInteger calls = new AtomicInteger();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(conflict());
+        }, 1, 300, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), new RetryBackoff(20, 20, bound -> bound - 1),
+                System::nanoTime);
+
+        List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            outcomes.add(dispatcher.submit(next(), "a-" + i, DS_A));
+        }
+
+        assertThat(CompletableFuture.allOf(outcomes.toArray(new CompletableFuture[0]))).succeedsWithin(WAIT);
+        for (int i = 0; i < 10; i++) {
+            LedgerEntry entry = outcomes.get(i).join();
+            assertThat(entry.clientToken()).isEqualTo("a-" + i);
+            assertThat(entry.error().errorType()).isEqualTo("CONFLICT_EXCEPTION");
+            assertThat(entry.error().errorDetail()).contains("retry.timeout.ms");
+        }
+        // One request asks about every 20 ms for 300 ms; the nine others do not ask each in turn.
+        assertThat(calls.get()).isLessThan(2 * 300 / 20);
+    }
+
+    @Test
+    void cancellingRevokedPartitionsDropsTheirQueuedRetryingAndInFlightAttempts() {
+        CompletableFuture<StartDataSourceRunResponse> inFlightCall = new CompletableFuture<>();
+        List<String> tokens = new CopyOnWriteArrayList<>();
+        RunStartDispatcher dispatcher = dispatcher((request, token) -> {
+            tokens.add(token);
+            switch (token) {
+                case "retrying":
+                    return CompletableFuture.failedFuture(conflict());
+                case "in-flight":
+                    return inFlightCall;
+                default:
+                    return CompletableFuture.completedFuture(started("run-" + token));
+            }
+        }, 1, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), new RetryBackoff(20, 20, b -> b - 1),
+                System::nanoTime);
+
+        CompletableFuture<LedgerEntry> retrying =
+                dispatcher.submit(new RequestCoordinates("requests", 0, 1), "retrying", DS_A);
+        await().atMost(WAIT).until(() -> counters.retries() > 0);
+        CompletableFuture<LedgerEntry> inFlight =
+                dispatcher.submit(new RequestCoordinates("requests", 0, 2), "in-flight", DS_B);
+        await().atMost(WAIT).until(() -> tokens.contains("in-flight"));
+        CompletableFuture<LedgerEntry> queued =
+                dispatcher.submit(new RequestCoordinates("requests", 0, 3), "queued", DS_C);
+        CompletableFuture<LedgerEntry> kept =
+                dispatcher.submit(new RequestCoordinates("requests", 1, 1), "kept", DS_C);
+
+        dispatcher.cancel(List.of(new TopicPartition("requests", 0)));
+        int callsOfTheRetryingOne = (int) tokens.stream().filter("retrying"::equals).count();
+        assertThat(dispatcher.abandonedOnWire()).as("its call still holds memory until answered").isEqualTo(1);
+        // DataZone answers the revoked request after the new owner took it over: that outcome must go nowhere.
+        inFlightCall.complete(started("run-late"));
+
+        assertThat(kept).succeedsWithin(WAIT);
+        assertThat(inFlight).isCancelled();
+        assertThat(queued).isCancelled();
+        assertThat(retrying).isCancelled();
+        assertThat(tokens).doesNotContain("queued");
+        assertThat(tokens.stream().filter("retrying"::equals).count()).isEqualTo(callsOfTheRetryingOne);
+        assertThat(dispatcher.inFlight()).isZero();
+        assertThat(dispatcher.abandonedOnWire()).isZero();
+    }
+
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
                                           ConflictPolicy onConflict) {
         return dispatcher(call, maxInFlight, retryTimeoutMs, onConflict, new AdaptiveRateLimiter(0));
@@ -199,9 +395,14 @@ class RunStartDispatcherTest {
 
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
                                           ConflictPolicy onConflict, AdaptiveRateLimiter limiter) {
+        return dispatcher(call, maxInFlight, retryTimeoutMs, onConflict, limiter, FAST_BACKOFF, System::nanoTime);
+    }
+
+    private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
+                                          ConflictPolicy onConflict, AdaptiveRateLimiter limiter,
+                                          RetryBackoff backoff, LongSupplier nanoTime) {
         return new RunStartDispatcher(call, new DataZoneErrorClassifier(SecretRedactor.none()), scheduler,
-                maxInFlight, limiter, new RetryBackoff(1, 20, bound -> bound / 2),
-                retryTimeoutMs, onConflict, System::nanoTime,
+                maxInFlight, limiter, backoff, retryTimeoutMs, onConflict, nanoTime,
                 Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), counters);
     }
 

@@ -12,12 +12,14 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerEntry.Outcome;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.ServiceError;
 import io.kcdatazone.sink.SinkScenario.Sent;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -143,6 +145,36 @@ class SinkConnectorDurabilityTest {
                     DOMAIN + "/" + REDSHIFT);
             assertThat(partitionsByDataSource.values()).allSatisfy(partitions ->
                     assertThat(partitions).as("one ledger partition per data source").containsOnly(partitions.get(0)));
+            sink.awaitOffsetsCommittedToTheEnd();
+        }
+    }
+
+    @Test
+    void aRevokedPartitionsRetryingRequestGetsNoOutcomeFromItsOldCopy() {
+        long retryTimeoutMs = 6_000;
+        try (SinkScenario sink = SinkScenario.create(STACK, "revoked", 2)) {
+            sink.with("tasks.max", "2").with("retry.backoff.ms", "100").with("retry.backoff.max.ms", "100")
+                    .with("retry.timeout.ms", Long.toString(retryTimeoutMs)).start();
+            // The data source stays busy until the test says otherwise.
+            simulator().faults().failNext(Operation.START_DATA_SOURCE_RUN, ServiceError.CONFLICT, 100_000);
+            Sent request = sink.send(1, "revoked-1", request(DOMAIN, SALES));
+            await("the request is retrying").until(() -> sink.startCallsFor("revoked-1").size() >= 2);
+            long firstAttemptNanos = System.nanoTime();
+            int owner = await("the request partition's owner").ignoreExceptions()
+                    .until(() -> sink.taskOwning(1), Optional::isPresent).get();
+
+            // The other task's consumer leaves and rejoins the group: the owner's partitions are revoked (without
+            // stopping it) and assigned again, and the request is redelivered while its first copy still retries.
+            STACK.restartTask(sink.name(), 1 - owner);
+            sink.awaitRunning();
+            await("the first copy's retry deadline has passed").atMost(Duration.ofSeconds(30))
+                    .until(() -> System.nanoTime() - firstAttemptNanos > Duration.ofMillis(retryTimeoutMs).toNanos());
+            simulator().faults().clear();
+
+            sink.awaitEveryOutcome();
+            assertThat(sink.outcomesOf(request)).as("a copy that gave up would have written RUN_START_FAILED")
+                    .extracting(LedgerEntry::outcome).containsOnly(Outcome.RUN_STARTED);
+            assertThat(sink.runsFor("revoked-1")).isEqualTo(1);
             sink.awaitOffsetsCommittedToTheEnd();
         }
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -304,6 +305,21 @@ final class SinkScenario implements AutoCloseable {
 
     static ConditionFactory await(String what) {
         return Awaitility.await(what).atMost(TIMEOUT).pollInterval(Duration.ofMillis(200));
+    }
+
+    /** The id of the task whose consumer holds {@code partition} of the request topic now, if one does. */
+    Optional<Integer> taskOwning(int partition) {
+        TopicPartition owned = new TopicPartition(requestTopic, partition);
+        String group = "connect-" + name;
+        try {
+            return admin().describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .filter(member -> member.assignment().topicPartitions().contains(owned))
+                    .map(member -> Integer.parseInt(member.clientId().substring(member.clientId().lastIndexOf('-')
+                            + 1)))
+                    .findFirst();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("could not describe group " + group, e);
+        }
     }
 
     private Admin admin() {

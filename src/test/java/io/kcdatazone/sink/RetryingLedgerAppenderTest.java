@@ -1,0 +1,107 @@
+package io.kcdatazone.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.ledger.LedgerAppender;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.RequestCoordinates;
+import io.kcdatazone.testkit.CapturedLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Ledger writes through an outage of the ledger cluster, against a scripted {@link LedgerAppender}. */
+@Timeout(60)
+class RetryingLedgerAppenderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicLong nowMs = new AtomicLong(1_000_000);
+    /** What the fake ledger answers each write with: null for success. */
+    private final AtomicReference<RuntimeException> ledgerFails = new AtomicReference<>();
+    private final AtomicInteger writes = new AtomicInteger();
+    private final LedgerAppender ledger = entry -> {
+        writes.incrementAndGet();
+        RuntimeException error = ledgerFails.get();
+        return error == null
+                ? CompletableFuture.completedFuture(new RecordMetadata(new TopicPartition("ledger", 0), 0, 0, 0, 0, 0))
+                : CompletableFuture.failedFuture(error);
+    };
+    private final RetryingLedgerAppender appender = new RetryingLedgerAppender(ledger, "ledger", scheduler,
+            new RetryBackoff(1, 5, bound -> bound - 1), nowMs::get);
+
+    @AfterEach
+    void stopScheduler() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void retriableFailuresAreRetriedUntilTheLedgerIsBackAndTheOutageIsLoggedOnce() {
+        try (CapturedLog log = CapturedLog.start(Map.of(RetryingLedgerAppender.class.getName(), Level.INFO))) {
+            ledgerFails.set(new TimeoutException("Expiring 12 record(s) for ledger-0: 120000 ms has passed"));
+            List<CompletableFuture<RecordMetadata>> written = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                written.add(appender.append(entry(i)));
+            }
+            await().atMost(WAIT).until(() -> writes.get() >= 50 * 3);
+            ledgerFails.set(new NotEnoughReplicasException("Messages are rejected since there are fewer in-sync"
+                    + " replicas than required"));
+            int failedSoFar = writes.get();
+            await().atMost(WAIT).until(() -> writes.get() >= failedSoFar + 50);
+            assertThat(written).noneMatch(CompletableFuture::isDone);
+
+            nowMs.addAndGet(Duration.ofMinutes(5).toMillis());
+            ledgerFails.set(null);
+
+            assertThat(CompletableFuture.allOf(written.toArray(new CompletableFuture[0]))).succeedsWithin(WAIT);
+            assertThat(log.lines()).filteredOn(line -> line.contains("WARN")).singleElement().asString()
+                    .contains("ledger topic 'ledger'").contains("TimeoutException").contains("max.buffered.records");
+            await().atMost(WAIT).until(() -> log.lines().stream().anyMatch(line -> line.contains("INFO")));
+            assertThat(log.lines()).filteredOn(line -> line.contains("INFO")).singleElement().asString()
+                    .contains("after 300 s").contains("50 outcomes");
+        }
+    }
+
+    @Test
+    void errorsThatRetryingCannotCureFailTheWriteAtOnce() {
+        for (RuntimeException error : List.of(new TopicAuthorizationException("Not authorized to access topics"),
+                new RecordTooLargeException("The message is 2000000 bytes"),
+                new ProducerFencedException("There is a newer producer with the same transactionalId"))) {
+            ledgerFails.set(error);
+            int before = writes.get();
+
+            CompletableFuture<RecordMetadata> written = appender.append(entry(1));
+
+            assertThat(written).failsWithin(WAIT).withThrowableOfType(Exception.class).havingRootCause()
+                    .isSameAs(error);
+            assertThat(writes.get()).isEqualTo(before + 1);
+        }
+    }
+
+    private static LedgerEntry entry(int offset) {
+        return LedgerEntry.failed(new RequestCoordinates("requests", 0, offset), "token-" + offset, "dzd_test", "ds",
+                new RunError("VALIDATION_EXCEPTION", "test"), null, Instant.parse("2026-11-25T12:00:00Z"));
+    }
+}
