@@ -236,10 +236,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private Duration untilNextPoll() {
-        long now = clock.millis();
-        long next = schedules.values().stream().mapToLong(PollSchedule::nextPollAtMs).min().orElse(Long.MAX_VALUE);
-        long waitMs = Math.max(0, Math.min(next - now, MAX_LEDGER_WAIT.toMillis()));
-        return Duration.ofMillis(waitMs);
+        return Duration.ofMillis(PollSchedule.untilNextDue(schedules.values(), clock.millis(),
+                MAX_LEDGER_WAIT.toMillis()));
     }
 
     private void launchDuePolls() {
