@@ -13,7 +13,6 @@ import io.kcdatazone.simulator.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +71,7 @@ class SourceTaskLedgerReadingTest {
 
     private void startTask() {
         task = new DataSourceRunSourceTask(ignored -> consumer, clock);
-        task.initialize(new NoOffsetsYet());
+        task.initialize(StoredOffsetsContext.none());
         task.start(props);
     }
 
@@ -154,28 +151,5 @@ class SourceTaskLedgerReadingTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> offset = (Map<String, Object>) record.sourceOffset();
         return LedgerPartitionState.fromOffset(LEDGER, 0, offset).runs().size();
-    }
-
-    /** A first start: Connect holds no offsets for the task yet. No plugin metrics (Connect before 4.1). */
-    private static final class NoOffsetsYet implements SourceTaskContext {
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public OffsetStorageReader offsetStorageReader() {
-            return new OffsetStorageReader() {
-                @Override
-                public <T> Map<String, Object> offset(Map<String, T> partition) {
-                    return null;
-                }
-
-                @Override
-                public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                    return Map.of();
-                }
-            };
-        }
     }
 }
