@@ -37,10 +37,12 @@ class SourceConnectorEndToEndTest {
     private static final ManualClock CLOCK = Pipeline.clock();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TRACKING_LIMIT = Duration.ofSeconds(15);
+    private static final int DELETED_DATA_SOURCE = 20;
 
     @RegisterExtension
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
-            .service(Pipeline.simulator(CLOCK, 20))
+            // ds_20 is deleted by one test: the others use ds_00 to ds_19.
+            .service(Pipeline.simulator(CLOCK, DELETED_DATA_SOURCE + 1))
             .build();
 
     private Pipeline pipeline;
@@ -164,12 +166,12 @@ class SourceConnectorEndToEndTest {
         DataZoneSimulator simulator = STACK.service(SimulatorService.class).simulator();
         simulator.faults().scriptNextRun(Pipeline.dataSourceId(9), RunScript.endsWithUnknownStatus("CANCELLED"));
         pipeline.request("stuck", Pipeline.dataSourceId(9));
-        pipeline.request("deleted", Pipeline.dataSourceId(10));
+        pipeline.request("deleted", Pipeline.dataSourceId(DELETED_DATA_SOURCE));
 
         try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
             reader.awaitEvents("2 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 2, TIMEOUT);
             // ListDataSourceRuns and GetDataSourceRun answer 404 for the deleted data source and its run.
-            simulator.faults().deleteDataSource(Pipeline.DOMAIN, Pipeline.dataSourceId(10));
+            simulator.faults().deleteDataSource(Pipeline.DOMAIN, Pipeline.dataSourceId(DELETED_DATA_SOURCE));
             // The stuck run ends in a status the connector does not know, without the stop time that says it ended.
             simulator.oddAnswers().omit(OddAnswers.OptionalRunMember.STOPPED_AT);
             CLOCK.advance(Pipeline.REQUESTED_FOR.plus(Pipeline.RUNNING_FOR));
