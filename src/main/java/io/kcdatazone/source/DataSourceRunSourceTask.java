@@ -367,7 +367,11 @@ public class DataSourceRunSourceTask extends SourceTask {
             Set<String> runIds = runsBySource.get(dataSource);
             if (runIds == null) {
                 it.remove();
-            } else if (entry.getValue().due(now) && !pollsInFlight.containsKey(dataSource)) {
+            } else if (entry.getValue().due(now) && pollsInFlight.containsKey(dataSource)) {
+                // A poll from before the data source's runs all ended is still in flight: this schedule waits for its
+                // answer too, instead of keeping the task's wait at zero.
+                entry.getValue().sent(now);
+            } else if (entry.getValue().due(now)) {
                 entry.getValue().sent(now);
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
                 pollsInFlight.put(dataSource, poller.poll(dataSource, runIds)
