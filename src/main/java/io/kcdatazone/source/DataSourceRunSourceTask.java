@@ -360,12 +360,12 @@ public class DataSourceRunSourceTask extends SourceTask {
             return; // woken by stop(): no new DataZone calls for clients about to close
         }
         long now = clock.millis();
-        Map<DataSourceRef, Map<String, String>> runsBySource = trackedRunsBySource();
+        Map<DataSourceRef, Set<String>> runsBySource = trackedRunsBySource();
         for (Iterator<Map.Entry<DataSourceRef, PollSchedule>> it = schedules.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<DataSourceRef, PollSchedule> entry = it.next();
             DataSourceRef dataSource = entry.getKey();
-            Map<String, String> lastStatuses = runsBySource.get(dataSource);
-            if (lastStatuses == null) {
+            Set<String> runIds = runsBySource.get(dataSource);
+            if (runIds == null) {
                 it.remove();
             } else if (entry.getValue().due(now) && pollsInFlight.containsKey(dataSource)) {
                 // A poll from before the data source's runs all ended is still in flight: this schedule waits for its
@@ -373,40 +373,21 @@ public class DataSourceRunSourceTask extends SourceTask {
                 entry.getValue().sent(now);
             } else if (entry.getValue().due(now)) {
                 entry.getValue().sent(now);
-                // An answer with something to publish wakes the task from its wait on the ledger, so it goes out
-                // without delay; one that changes nothing waits for the task's next pass (within MAX_LEDGER_WAIT),
-                // so polls of many quiet data sources do not keep the task busy.
-                pollsInFlight.put(dataSource, poller.poll(dataSource, lastStatuses.keySet())
-                        .whenComplete((observations, error) -> {
-                            if (error != null || changesAny(observations, lastStatuses)) {
-                                wakeFromLedgerWait();
-                            }
-                        }));
+                // The answer wakes the task from its wait on the ledger, so it is published without delay.
+                pollsInFlight.put(dataSource, poller.poll(dataSource, runIds)
+                        .whenComplete((observations, error) -> wakeFromLedgerWait()));
             }
         }
     }
 
-    /** The tracked runs of each data source, with the last status published for each. */
-    private Map<DataSourceRef, Map<String, String>> trackedRunsBySource() {
-        Map<DataSourceRef, Map<String, String>> runs = new HashMap<>();
+    private Map<DataSourceRef, Set<String>> trackedRunsBySource() {
+        Map<DataSourceRef, Set<String>> runs = new HashMap<>();
         for (LedgerPartitionState state : states.values()) {
             for (TrackedRun run : state.runs()) {
-                runs.computeIfAbsent(run.dataSource(), ds -> new HashMap<>()).put(run.runId(), run.lastStatus());
+                runs.computeIfAbsent(run.dataSource(), ds -> new HashSet<>()).add(run.runId());
             }
         }
         return runs;
-    }
-
-    /** Whether a poll's answer shows a run gone or in another status than the last one published when it was sent. */
-    private static boolean changesAny(Map<String, RunObservation> observations, Map<String, String> lastStatuses) {
-        for (Map.Entry<String, RunObservation> observed : observations.entrySet()) {
-            String status = observed.getValue().snapshot().map(RunSnapshot::status).orElse(null);
-            if (status == null ? observed.getValue().snapshot().isEmpty()
-                    : !status.equals(lastStatuses.get(observed.getKey()))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void collectFinishedPolls(List<SourceRecord> records) {
