@@ -22,6 +22,7 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
     public static final String MAX_TRACKED_RUNS = "max.tracked.runs";
     /** DataZone allows 25 runs per data source per day: room for 40 busy data sources per task. */
     public static final int DEFAULT_MAX_TRACKED_RUNS = 1_000;
+    public static final String MAX_RUN_TRACKING_MS = "max.run.tracking.ms";
     public static final String PARTITION_CHECK_INTERVAL_MS = "ledger.partition.check.interval.ms";
 
     /** Set by the connector on each task: the ledger partitions the task reads. */
@@ -55,11 +56,18 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                                 + " several KB).",
                         EVENTS_GROUP, ++order, Width.SHORT, "Include configuration snapshot")
                 .define(MAX_TRACKED_RUNS, Type.INT, DEFAULT_MAX_TRACKED_RUNS, Range.atLeast(1), Importance.LOW,
-                        "Runs one task tracks at most; beyond it the task stops reading new ledger entries until"
-                                + " runs finish. This bounds memory and the size of the stored offsets: each"
+                        "Runs one task tracks at most; a ledger partition whose next entry would track one more"
+                                + " pauses at that entry until runs finish. This bounds memory and the size of the stored offsets: each"
                                 + " tracked run adds 150 to 550 bytes to its ledger partition's offset, which must"
                                 + " fit in one record of Connect's offsets topic (1 MB by default).",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max tracked runs per task")
+                .define(MAX_RUN_TRACKING_MS, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.LOW,
+                        "How long a run is followed at most. A run not seen ending by then (a status DataZone added"
+                                + " that this version does not know, reported without a stoppedAt; or status calls"
+                                + " that keep failing) gets a RUN_TRACKING_STOPPED event saying so and is no longer"
+                                + " polled, so it cannot hold a tracking slot for ever. Counted from when the task"
+                                + " began tracking it, across restarts.",
+                        EVENTS_GROUP, ++order, Width.SHORT, "Max run tracking time")
                 .define(PARTITION_CHECK_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
                         "How often the connector checks the ledger's partition count, to spread new partitions"
                                 + " over its tasks.",
@@ -94,6 +102,10 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
 
     public int maxTrackedRuns() {
         return getInt(MAX_TRACKED_RUNS);
+    }
+
+    public long maxRunTrackingMs() {
+        return getLong(MAX_RUN_TRACKING_MS);
     }
 
     public long partitionCheckIntervalMs() {

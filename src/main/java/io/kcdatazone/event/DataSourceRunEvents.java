@@ -50,6 +50,8 @@ import org.apache.kafka.connect.data.Struct;
 public final class DataSourceRunEvents {
 
     private static final String RESOURCE_NOT_FOUND = "RESOURCE_NOT_FOUND_EXCEPTION";
+    /** The errorType of RUN_TRACKING_STOPPED. */
+    public static final String TRACKING_TIME_LIMIT_REACHED = "TRACKING_TIME_LIMIT_REACHED";
 
     private final boolean includeConfigurationSnapshot;
 
@@ -92,13 +94,30 @@ public final class DataSourceRunEvents {
      */
     public Struct vanished(String clientToken, RequestCoordinates request, DataSourceRef dataSource, String runId,
                            String lastStatus, String detail, Instant now) {
-        Struct event = base(eventId(EventType.RUN_VANISHED.name(), dataSource.domainId(), runId),
-                EventType.RUN_VANISHED, now, clientToken, request)
+        return closing(EventType.RUN_VANISHED, RESOURCE_NOT_FOUND, clientToken, request, dataSource, runId,
+                lastStatus, detail, now);
+    }
+
+    /**
+     * RUN_TRACKING_STOPPED: run {@code runId}, last published in {@code lastStatus}, is no longer followed although
+     * it was not seen ending; {@code errorMessage} says why ({@code reason}).
+     */
+    public Struct trackingStopped(String clientToken, RequestCoordinates request, DataSourceRef dataSource,
+                                  String runId, String lastStatus, String reason, Instant now) {
+        return closing(EventType.RUN_TRACKING_STOPPED, TRACKING_TIME_LIMIT_REACHED, clientToken, request,
+                dataSource, runId, lastStatus, reason, now);
+    }
+
+    /** The last event of a run whose terminal status will not be published, with the reason as error. */
+    private static Struct closing(EventType type, String errorType, String clientToken, RequestCoordinates request,
+                                  DataSourceRef dataSource, String runId, String lastStatus, String detail,
+                                  Instant now) {
+        Struct event = base(eventId(type.name(), dataSource.domainId(), runId), type, now, clientToken, request)
                 .put(DOMAIN_ID, dataSource.domainId())
                 .put(DATA_SOURCE_ID, dataSource.dataSourceId())
                 .put(RUN_ID, runId)
                 .put(PREVIOUS_STATUS, lastStatus);
-        putError(event, new RunError(RESOURCE_NOT_FOUND, detail));
+        putError(event, new RunError(errorType, detail));
         return event;
     }
 

@@ -12,5 +12,12 @@ public enum EventType {
      * DataZone no longer knows the run (ResourceNotFoundException), for example because its data source was deleted:
      * the run's last event, in place of a terminal status that will never be seen.
      */
-    RUN_VANISHED
+    RUN_VANISHED,
+    /**
+     * The connector stopped following the run without seeing it end: no terminal status within {@code
+     * max.run.tracking.ms} (for example a status DataZone added that this version does not know, reported without a
+     * {@code stoppedAt}). The run's last event; {@code errorMessage} says why and {@code previousStatus} is the last
+     * status published.
+     */
+    RUN_TRACKING_STOPPED
 }

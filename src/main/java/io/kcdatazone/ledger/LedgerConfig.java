@@ -255,7 +255,9 @@ public final class LedgerConfig {
         Map<String, Object> props = common(clientId);
         applyFixed(props, ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The source task seeks every partition itself (a new one to the log's start): a stored position the log no
+        // longer holds must fail loudly, never silently jump over the entries it lost.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;

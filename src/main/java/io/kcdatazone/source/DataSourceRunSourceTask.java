@@ -27,10 +27,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.connect.data.Schema;
@@ -63,6 +65,10 @@ public class DataSourceRunSourceTask extends SourceTask {
     private final Map<DataSourceRef, CompletableFuture<Map<String, RunObservation>>> pollsInFlight = new HashMap<>();
     /** Held by {@link #poll()} while it uses the consumer; {@link #stop()} takes it before closing the consumer. */
     private final Semaphore consumerAccess = new Semaphore(1);
+    /** Partitions with no stored offset: read from the log's start, wherever that is now. */
+    private final Set<Integer> newPartitions = new HashSet<>();
+    /** Partitions paused because their next entry would track a run beyond {@code max.tracked.runs}. */
+    private final Set<TopicPartition> pausedForRoom = new HashSet<>();
 
     private DataSourceRunSourceConfig config;
     private DataZoneClients clients;
@@ -72,9 +78,19 @@ public class DataSourceRunSourceTask extends SourceTask {
     private TaskMetrics metrics;
     private TaperingProgressLog progressLog;
     private ThrottledLog oddities;
-    private final Clock clock = Clock.systemUTC();
+    private final Function<Map<String, Object>, Consumer<String, byte[]>> consumers;
+    private final Clock clock;
     private volatile boolean stopping;
-    private boolean ledgerPaused;
+
+    public DataSourceRunSourceTask() {
+        this(KafkaConsumer::new, Clock.systemUTC());
+    }
+
+    /** For tests: a ledger consumer of their own making and a clock they move. */
+    DataSourceRunSourceTask(Function<Map<String, Object>, Consumer<String, byte[]>> consumers, Clock clock) {
+        this.consumers = consumers;
+        this.clock = clock;
+    }
 
     @Override
     public String version() {
@@ -97,7 +113,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         String ledgerTopic = config.ledger().topic();
         List<Integer> partitions = config.taskLedgerPartitions();
         restoreStates(ledgerTopic, partitions);
-        consumer = new KafkaConsumer<>(config.ledger().consumerProps(
+        consumer = consumers.apply(config.ledger().consumerProps(
                 ContextThreads.kafkaClientId("ledger-reader", connectorName)));
         List<TopicPartition> assignment = new ArrayList<>();
         for (int partition : partitions) {
@@ -105,7 +121,12 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
         consumer.assign(assignment);
         for (TopicPartition tp : assignment) {
-            consumer.seek(tp, states.get(tp.partition()).position());
+            if (newPartitions.contains(tp.partition())) {
+                // Wherever the log starts now: retention may have removed its first entries before the first start.
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, states.get(tp.partition()).position());
+            }
         }
         int tracked = trackedRunCount();
         LOG.info("Started on ledger partitions {} of '{}', resuming {} tracked runs", partitions, ledgerTopic,
@@ -129,6 +150,12 @@ public class DataSourceRunSourceTask extends SourceTask {
                         + e.getMessage() + "); fix or reset it with Connect's offsets REST API", e);
             }
             states.put(partition, state);
+            if (offset == null) {
+                newPartitions.add(partition);
+            }
+            // Offsets written before the tracking age limit existed: the run's clock starts now.
+            new ArrayList<>(state.runs()).stream().filter(run -> run.trackedSinceMs() == null)
+                    .forEach(run -> state.track(run.trackedSince(now)));
             // Runs that were in flight at the last stop are polled at once: they may have moved meanwhile.
             state.runs().forEach(run -> schedules.computeIfAbsent(run.dataSource(), ds -> newSchedule(now)));
         }
@@ -157,6 +184,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         try {
             List<SourceRecord> records = new ArrayList<>();
             collectFinishedPolls(records);
+            stopOverdueRuns(records);
             readLedger(records);
             launchDuePolls();
             progressLog.maybeLog();
@@ -168,7 +196,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private void readLedger(List<SourceRecord> records) {
-        applyTrackingLimit();
+        resumeWhenThereIsRoom();
         // With nothing to hand over yet, wait for the ledger until the next status poll is due: an answer to one in
         // flight wakes the consumer.
         Duration wait = records.isEmpty() ? untilNextPoll() : BUSY_LEDGER_WAIT;
@@ -178,29 +206,107 @@ public class DataSourceRunSourceTask extends SourceTask {
         } catch (WakeupException e) {
             // A status poll answered (or the task stops): the records collected so far go out now.
             return;
+        } catch (OffsetOutOfRangeException e) {
+            throw ledgerGap(e);
         }
+        Set<TopicPartition> heldBack = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : ledgerRecords) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             LedgerPartitionState state = states.get(record.partition());
-            if (state == null || record.offset() < state.position()) {
+            if (state == null || record.offset() < state.position() || heldBack.contains(tp)) {
+                continue;
+            }
+            LedgerRecord ledgerRecord = decode(record);
+            if (ledgerRecord instanceof ProgressMark) {
+                state.advancePast(record.offset());
+                counters.onLedgerEntry();
+                onProgressMark(state, (ProgressMark) ledgerRecord);
+                continue;
+            }
+            LedgerEntry entry = (LedgerEntry) ledgerRecord;
+            if (wouldTrackANewRun(state, entry) && trackedRunCount() >= config.maxTrackedRuns()) {
+                // No room for its run: read this partition again from this entry once runs finish.
+                holdBack(tp, record.offset());
+                heldBack.add(tp);
                 continue;
             }
             state.advancePast(record.offset());
             counters.onLedgerEntry();
-            LedgerRecord ledgerRecord;
-            try {
-                ledgerRecord = LedgerCodec.decodeRecord(record.value());
-            } catch (IllegalArgumentException e) {
-                counters.onUnreadableEntry();
-                LOG.error("Skipping unreadable ledger entry at {}-{}@{}: {}", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
-                continue;
-            }
-            if (ledgerRecord instanceof ProgressMark) {
-                onProgressMark(state, (ProgressMark) ledgerRecord);
-            } else {
-                onLedgerEntry(state, (LedgerEntry) ledgerRecord, records);
-            }
+            onLedgerEntry(state, entry, records);
         }
+    }
+
+    /**
+     * The ledger record (an outcome entry or a progress mark) of {@code record}; a task that cannot read one fails
+     * without moving past it, since skipping it would lose a request's result (and its run) for good.
+     */
+    private LedgerRecord decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return LedgerCodec.decodeRecord(record.value());
+        } catch (IllegalArgumentException e) {
+            counters.onUnreadableEntry();
+            throw new ConnectException("Cannot read the ledger entry at " + record.topic() + "-" + record.partition()
+                    + "@" + record.offset() + " (" + e.getMessage() + "); the task stops before it, so nothing is"
+                    + " lost. If another worker runs a newer version of this plugin (a rolling upgrade in progress),"
+                    + " finish the upgrade: once every worker runs a version that reads this ledger format, restart"
+                    + " the task. If the entry is corrupt, skip it deliberately (its request gets no result event):"
+                    + " stop the connector, read its offsets with GET /connectors/<name>/offsets, set the 'position'"
+                    + " of ledger partition " + record.partition() + " to " + (record.offset() + 1) + " and write"
+                    + " them back with PATCH /connectors/<name>/offsets, then resume it", e);
+        }
+    }
+
+    /** Whether handling the entry could start tracking a run the task does not track or know as finished. */
+    private static boolean wouldTrackANewRun(LedgerPartitionState state, LedgerEntry entry) {
+        RunSnapshot run = entry.run();
+        return run != null && run.id() != null && !RunLifecycle.isTerminal(run) && state.run(run.id()).isEmpty()
+                && !state.finished(run.id());
+    }
+
+    /**
+     * Stops reading {@code tp} at {@code offset} while the task tracks {@code max.tracked.runs} runs: bounded memory
+     * and offsets. Only partitions whose next entry needs a tracking slot pause; the others read on.
+     */
+    private void holdBack(TopicPartition tp, long offset) {
+        consumer.seek(tp, offset);
+        consumer.pause(List.of(tp));
+        if (pausedForRoom.isEmpty()) {
+            LOG.info("Tracking {} runs (max.tracked.runs): reading ledger partition {} again from {} when some"
+                    + " finish", trackedRunCount(), tp, offset);
+        }
+        pausedForRoom.add(tp);
+    }
+
+    private void resumeWhenThereIsRoom() {
+        if (!pausedForRoom.isEmpty() && trackedRunCount() < config.maxTrackedRuns()) {
+            consumer.resume(pausedForRoom);
+            pausedForRoom.clear();
+        }
+    }
+
+    /**
+     * A stored ledger position the log no longer holds (the topic was deleted and created again, truncated, or
+     * retention removed entries the task had not read during an outage). The entries in between are gone: the task
+     * fails naming the gap rather than jump over it without a trace.
+     */
+    private ConnectException ledgerGap(OffsetOutOfRangeException e) {
+        Set<TopicPartition> partitions = e.offsetOutOfRangePartitions().keySet();
+        Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        StringBuilder gaps = new StringBuilder();
+        for (Map.Entry<TopicPartition, Long> position : e.offsetOutOfRangePartitions().entrySet()) {
+            TopicPartition tp = position.getKey();
+            gaps.append(gaps.length() == 0 ? "" : "; ").append("ledger partition ").append(tp)
+                    .append(": stored position ").append(position.getValue()).append(", log now holds offsets ")
+                    .append(start.get(tp)).append(" to ").append(end.get(tp)).append(" (exclusive)");
+        }
+        return new ConnectException("The ledger no longer holds the entries this task was to read next (" + gaps
+                + "). The topic was recreated or truncated, or retention removed entries before they were read;"
+                + " their requests get no result event here. Check the sink's dead letter queue and DataZone for"
+                + " those requests. To accept the loss and read on from what the log holds, stop the connector,"
+                + " read its offsets with GET /connectors/<name>/offsets, set the 'position' of each partition named"
+                + " to the log's start offset (keep 'runs' so tracked runs are still followed) and write them back"
+                + " with PATCH /connectors/<name>/offsets, then resume it", e);
     }
 
     /**
@@ -212,8 +318,12 @@ public class DataSourceRunSourceTask extends SourceTask {
         Struct result = events.result(entry, clock.instant());
         LedgerPartitionState.EntryVerdict verdict =
                 state.accept(entry, result.getString(DataSourceRunEventSchema.EVENT_ID));
-        verdict.newlyTracked().ifPresent(run -> schedules.computeIfAbsent(run.dataSource(),
-                ds -> newSchedule(clock.millis() + config.statusPollIntervalMs())));
+        verdict.newlyTracked().ifPresent(run -> {
+            // The state keeps no clock: the task stamps when tracking began, for max.run.tracking.ms.
+            state.track(run.trackedSince(clock.millis()));
+            schedules.computeIfAbsent(run.dataSource(),
+                    ds -> newSchedule(clock.millis() + config.statusPollIntervalMs()));
+        });
         if (verdict.forgotOlderResult()) {
             oddities.warn("no progress marks", "Remembering more than {} published results of ledger partition {}"
                     + " above the sink's progress marks: forgetting the oldest, so a request redelivered later may get"
@@ -235,24 +345,33 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
     }
 
-    /** Stops reading new ledger entries while the task tracks its maximum of runs; bounded memory and offsets. */
-    private void applyTrackingLimit() {
-        int tracked = trackedRunCount();
-        if (!ledgerPaused && tracked >= config.maxTrackedRuns()) {
-            ledgerPaused = true;
-            consumer.pause(consumer.assignment());
-            LOG.info("Tracking {} runs (max.tracked.runs): reading the ledger again when some finish", tracked);
-        } else if (ledgerPaused && tracked < config.maxTrackedRuns()) {
-            ledgerPaused = false;
-            consumer.resume(consumer.assignment());
+    /**
+     * Ends the tracking of runs followed for {@code max.run.tracking.ms} without being seen ending, each with a
+     * RUN_TRACKING_STOPPED event: whatever DataZone answers, every run closes in bounded time.
+     */
+    private void stopOverdueRuns(List<SourceRecord> records) {
+        long now = clock.millis();
+        long limit = config.maxRunTrackingMs();
+        for (LedgerPartitionState state : states.values()) {
+            for (TrackedRun run : new ArrayList<>(state.runs())) {
+                if (now - run.trackedSinceMs() < limit) {
+                    continue;
+                }
+                String reason = "Not seen ending within max.run.tracking.ms (" + limit + " ms) of tracking; last"
+                        + " status published: " + run.lastStatus() + (RunLifecycle.isKnown(run.lastStatus()) ? ""
+                        : " (a status this connector does not know, reported without a stoppedAt)");
+                LOG.warn("Stopped tracking {}: {}; its last event is RUN_TRACKING_STOPPED", run, reason);
+                state.finish(run.runId());
+                records.add(record(state, run.clientToken(), events.trackingStopped(run.clientToken(),
+                        run.request(), run.dataSource(), run.runId(), run.lastStatus(), reason, clock.instant())));
+                counters.onEvent(EventType.RUN_TRACKING_STOPPED);
+            }
         }
     }
 
     private Duration untilNextPoll() {
-        long now = clock.millis();
-        long next = schedules.values().stream().mapToLong(PollSchedule::nextPollAtMs).min().orElse(Long.MAX_VALUE);
-        long waitMs = Math.max(0, Math.min(next - now, MAX_LEDGER_WAIT.toMillis()));
-        return Duration.ofMillis(waitMs);
+        return Duration.ofMillis(PollSchedule.untilNextDue(schedules.values(), clock.millis(),
+                MAX_LEDGER_WAIT.toMillis()));
     }
 
     private void launchDuePolls() {
@@ -267,7 +386,11 @@ public class DataSourceRunSourceTask extends SourceTask {
             Set<String> runIds = runsBySource.get(dataSource);
             if (runIds == null) {
                 it.remove();
-            } else if (entry.getValue().due(now) && !pollsInFlight.containsKey(dataSource)) {
+            } else if (entry.getValue().due(now) && pollsInFlight.containsKey(dataSource)) {
+                // A poll from before the data source's runs all ended is still in flight: this schedule waits for its
+                // answer too, instead of keeping the task's wait at zero.
+                entry.getValue().sent(now);
+            } else if (entry.getValue().due(now)) {
                 entry.getValue().sent(now);
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
                 pollsInFlight.put(dataSource, poller.poll(dataSource, runIds)

@@ -217,7 +217,7 @@ public final class LedgerPartitionState {
             return null;
         }
         TrackedRun tracked = new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
-                entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status());
+                entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status(), null);
         track(tracked);
         return tracked;
     }

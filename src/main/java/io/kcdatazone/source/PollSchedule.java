@@ -1,5 +1,7 @@
 package io.kcdatazone.source;
 
+import java.util.Collection;
+
 /**
  * When to poll one data source next: at the base interval while its runs change, doubling up to the maximum while
  * they do not, so quiet data sources cost few calls and busy ones are seen quickly. The interval counts from when a
@@ -21,6 +23,14 @@ final class PollSchedule {
         this.nextPollAtMs = firstPollAtMs;
     }
 
+    /**
+     * How long a task with these schedules may wait for the ledger before a poll is due, at most {@code maxWaitMs}.
+     */
+    static long untilNextDue(Collection<PollSchedule> schedules, long nowMs, long maxWaitMs) {
+        long next = schedules.stream().mapToLong(PollSchedule::nextPollAtMs).min().orElse(Long.MAX_VALUE);
+        return Math.max(0, Math.min(next - nowMs, maxWaitMs));
+    }
+
     boolean due(long nowMs) {
         return nowMs >= nextPollAtMs;
     }
@@ -29,9 +39,13 @@ final class PollSchedule {
         return nextPollAtMs;
     }
 
-    /** A poll was sent at {@code nowMs}. */
+    /**
+     * A poll was sent at {@code nowMs}. Until its answer comes the data source is not due: a task waiting on calls in
+     * flight sleeps until another poll is due or an answer wakes it, instead of spinning on a due time in the past.
+     */
     void sent(long nowMs) {
         sentAtMs = nowMs;
+        nextPollAtMs = Long.MAX_VALUE;
     }
 
     /**

@@ -11,6 +11,7 @@ final class RunLifecycle {
 
     private static final String REQUESTED = "REQUESTED";
     private static final Set<String> TERMINAL = Set.of("SUCCESS", "FAILED", "PARTIALLY_SUCCEEDED");
+    private static final Set<String> IN_PROGRESS = Set.of(REQUESTED, "RUNNING");
 
     private RunLifecycle() {
     }
@@ -21,6 +22,11 @@ final class RunLifecycle {
      */
     static boolean isTerminal(RunSnapshot run) {
         return TERMINAL.contains(run.status()) || run.stoppedAt() != null;
+    }
+
+    /** Whether {@code status} is one of the statuses DataZone documents for a run. */
+    static boolean isKnown(String status) {
+        return IN_PROGRESS.contains(status) || TERMINAL.contains(status);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ import software.amazon.awssdk.services.datazone.model.ListDataSourceRunsResponse
 /**
  * Reads the current status of a data source's tracked runs at the lowest API cost: ListDataSourceRuns pages (50 runs
  * each) until every tracked run is seen, since one call covers them all; GetDataSourceRun only for runs the list did
- * not show within {@value #MAX_PAGES} pages.
+ * not show within {@value #MAX_PAGES} pages, or for all of them when the list is refused (404 for a deleted data
+ * source, 403 for a role that may read runs but not list them).
  *
  * <p>It says what it saw when DataZone answers oddly but legally, at most once per {@link #ODDITY_LOG_INTERVAL} per
  * data source and kind: pages shorter than asked for that still lead on, and run timestamps ahead of this worker's
@@ -39,6 +41,8 @@ public final class RunStatusPoller {
     /** How far DataZone's clock may run ahead of this worker's before the poller says so. */
     static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(1);
     static final Duration ODDITY_LOG_INTERVAL = Duration.ofHours(1);
+    /** ListDataSourceRuns errors after which the runs are read one by one: a deleted data source, a denied list. */
+    private static final Set<String> LIST_REFUSALS = Set.of("RESOURCE_NOT_FOUND_EXCEPTION", "ACCESS_DENIED_EXCEPTION");
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStatusPoller.class);
 
@@ -68,11 +72,25 @@ public final class RunStatusPoller {
 
     /**
      * Observes the given runs of one data source. Runs that could not be observed this time are absent from the map;
-     * the future fails only when the list call fails.
+     * the future fails only when the list call fails otherwise than with 404 or 403.
      */
     public CompletableFuture<Map<String, RunObservation>> poll(DataSourceRef dataSource, Set<String> runIds) {
         Map<String, RunObservation> seen = new HashMap<>();
-        return listPage(dataSource, runIds, null, 1, seen).thenCompose(ignored -> {
+        return listPage(dataSource, runIds, null, 1, seen).handle((ignored, error) -> {
+            if (error == null) {
+                return seen;
+            }
+            String errorType = classifier.classify(error).errorType();
+            if (!LIST_REFUSALS.contains(errorType)) {
+                throw error instanceof CompletionException ? (CompletionException) error
+                        : new CompletionException(error);
+            }
+            // A deleted data source answers 404 (and so do its runs: they end RUN_VANISHED); a role allowed to read
+            // runs but not to list them answers 403. Either way only GetDataSourceRun can still say how runs end.
+            oddities.warn("list-refused " + dataSource, "ListDataSourceRuns answered {} for {}; reading its tracked"
+                    + " runs with GetDataSourceRun instead", errorType, dataSource);
+            return seen;
+        }).thenCompose(ignored -> {
             Set<String> missing = new HashSet<>(runIds);
             missing.removeAll(seen.keySet());
             CompletableFuture<?>[] gets = missing.stream()

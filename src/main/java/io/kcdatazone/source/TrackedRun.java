@@ -2,13 +2,15 @@ package io.kcdatazone.source;
 
 import io.kcdatazone.datazone.DataSourceRef;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.util.Objects;
 
 /**
  * A started run whose terminal status has not been published yet: what the task needs to poll it and to label its
- * events, and the last status it published. Stored in the source offsets, so it is kept small.
+ * events, the last status it published, and since when it is tracked (so {@code max.run.tracking.ms} holds across
+ * restarts). Stored in the source offsets, so it is kept small.
  */
 public final class TrackedRun {
 
@@ -20,7 +22,12 @@ public final class TrackedRun {
     private final int requestPartition;
     private final long requestOffset;
     private final String lastStatus;
+    private final Long trackedSinceMs;
 
+    /**
+     * @param trackedSinceMs when the task began tracking the run (epoch milliseconds); null in offsets written before
+     *     the tracking age limit existed, until the task restoring them stamps them with {@link #trackedSince(long)}
+     */
     @JsonCreator
     public TrackedRun(@JsonProperty("r") String runId,
                       @JsonProperty("d") String domainId,
@@ -29,7 +36,8 @@ public final class TrackedRun {
                       @JsonProperty("t") String requestTopic,
                       @JsonProperty("p") int requestPartition,
                       @JsonProperty("o") long requestOffset,
-                      @JsonProperty("l") String lastStatus) {
+                      @JsonProperty("l") String lastStatus,
+                      @JsonProperty("b") Long trackedSinceMs) {
         this.runId = Objects.requireNonNull(runId, "runId");
         this.domainId = Objects.requireNonNull(domainId, "domainId");
         this.dataSourceId = Objects.requireNonNull(dataSourceId, "dataSourceId");
@@ -38,11 +46,18 @@ public final class TrackedRun {
         this.requestPartition = requestPartition;
         this.requestOffset = requestOffset;
         this.lastStatus = lastStatus;
+        this.trackedSinceMs = trackedSinceMs;
     }
 
     public TrackedRun withLastStatus(String status) {
         return new TrackedRun(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition,
-                requestOffset, status);
+                requestOffset, status, trackedSinceMs);
+    }
+
+    /** The same run, tracked since {@code sinceMs}. */
+    public TrackedRun trackedSince(long sinceMs) {
+        return new TrackedRun(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition,
+                requestOffset, lastStatus, sinceMs);
     }
 
     @JsonProperty("r") public String runId() {
@@ -77,6 +92,11 @@ public final class TrackedRun {
         return lastStatus;
     }
 
+    /** When tracking began (epoch milliseconds), or null for a run restored from an older offset. */
+    @JsonProperty("b") @JsonInclude(JsonInclude.Include.NON_NULL) public Long trackedSinceMs() {
+        return trackedSinceMs;
+    }
+
     public RequestCoordinates request() {
         return requestTopic == null ? null : new RequestCoordinates(requestTopic, requestPartition, requestOffset);
     }
@@ -94,7 +114,7 @@ public final class TrackedRun {
         return runId.equals(that.runId) && domainId.equals(that.domainId) && dataSourceId.equals(that.dataSourceId)
                 && Objects.equals(clientToken, that.clientToken) && Objects.equals(requestTopic, that.requestTopic)
                 && requestPartition == that.requestPartition && requestOffset == that.requestOffset
-                && Objects.equals(lastStatus, that.lastStatus);
+                && Objects.equals(lastStatus, that.lastStatus) && Objects.equals(trackedSinceMs, that.trackedSinceMs);
     }
 
     @Override

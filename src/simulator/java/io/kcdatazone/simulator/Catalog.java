@@ -4,15 +4,18 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The seeded, unchanging part of the account: domains, projects and data sources, looked up the way the API does
- * (an unknown id is a ResourceNotFoundException).
+ * The seeded part of the account: domains, projects and data sources, looked up the way the API does (an unknown id
+ * is a ResourceNotFoundException). Nothing is added after the seed; a test may delete a data source.
  */
 final class Catalog {
     private final Instant createdAt;
     private final Map<String, Seed.Domain> domains = new LinkedHashMap<>();
     private final Map<String, DataSourceEntry> dataSources = new LinkedHashMap<>();
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
 
     /**
      * A data source with the domain and project that own it.
@@ -54,10 +57,16 @@ final class Catalog {
     DataSourceEntry dataSource(String domainId, String dataSourceId) {
         domain(domainId);
         DataSourceEntry entry = dataSources.get(dataSourceId);
-        if (entry == null || !entry.domain().id().equals(domainId)) {
+        if (entry == null || !entry.domain().id().equals(domainId) || deleted.contains(dataSourceId)) {
             throw ApiException.notFound("Data source " + dataSourceId + " not found");
         }
         return entry;
+    }
+
+    /** The data source is gone: lookups of it answer ResourceNotFoundException, listings leave it out. */
+    void delete(String domainId, String dataSourceId) {
+        dataSource(domainId, dataSourceId);
+        deleted.add(dataSourceId);
     }
 
     Seed.Project project(String domainId, String projectId) {
@@ -69,7 +78,8 @@ final class Catalog {
 
     List<DataSourceEntry> dataSourcesOf(String domainId, String projectId) {
         return dataSources.values().stream()
-                .filter(entry -> entry.domain().id().equals(domainId) && entry.project().id().equals(projectId))
+                .filter(entry -> entry.domain().id().equals(domainId) && entry.project().id().equals(projectId)
+                        && !deleted.contains(entry.id()))
                 .toList();
     }
 }

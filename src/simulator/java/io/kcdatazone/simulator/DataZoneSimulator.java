@@ -49,7 +49,7 @@ public final class DataZoneSimulator implements AutoCloseable {
         Shapes shapes = new Shapes(seed, oddAnswers);
         Account account = new Account(catalog, runs, clock, shapes, oddAnswers);
         CallLog callLog = new CallLog();
-        this.faults = new Faults(runs, options.randomSeed());
+        this.faults = new Faults(catalog, runs, options.randomSeed());
         this.introspection = new Introspection(callLog, runs, clock);
 
         Map<Operation, OperationHandler> handlers = new EnumMap<>(Operation.class);

@@ -18,6 +18,7 @@ import java.util.Random;
  * (if any) apply, drawn from a seeded random source so a run of the tests is repeatable. Thread-safe.
  */
 public final class Faults {
+    private final Catalog catalog;
     private final RunStore runs;
     private final Random random;
     private final Map<Operation, Deque<Fault>> scripted = new EnumMap<>(Operation.class);
@@ -27,7 +28,8 @@ public final class Faults {
     private record ErrorRate(ServiceError error, double probability) {
     }
 
-    Faults(RunStore runs, long randomSeed) {
+    Faults(Catalog catalog, RunStore runs, long randomSeed) {
+        this.catalog = catalog;
         this.runs = runs;
         this.random = new Random(randomSeed);
     }
@@ -97,6 +99,17 @@ public final class Faults {
     /** The run disappears: reads answer ResourceNotFoundException and listings leave it out. */
     public Faults vanishRun(String runId) {
         runs.vanish(runId);
+        return this;
+    }
+
+    /**
+     * The data source is deleted, as DataZone's DeleteDataSource does: ListDataSourceRuns, GetDataSource and
+     * StartDataSourceRun for it answer ResourceNotFoundException, GetDataSourceRun for each of its runs too, and
+     * ListDataSources leaves it out. It is not undone by {@link #clear()}.
+     */
+    public Faults deleteDataSource(String domainId, String dataSourceId) {
+        catalog.delete(domainId, dataSourceId);
+        runs.vanishRunsOf(dataSourceId);
         return this;
     }
 

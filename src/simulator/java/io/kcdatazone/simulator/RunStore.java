@@ -128,6 +128,10 @@ final class RunStore {
         vanished.add(runId);
     }
 
+    synchronized void vanishRunsOf(String dataSourceId) {
+        runsOf(dataSourceId).forEach(run -> vanished.add(run.id()));
+    }
+
     synchronized void clearScripts() {
         scriptsPerDataSource.clear();
     }

@@ -105,7 +105,7 @@ class MemoryBenchmark {
 
     private static TrackedRun run(int i) {
         return new TrackedRun(String.format("run%010d", i), "dzd_demo", "ds_" + (i % 20), "request-key-" + i,
-                "datazone-run-requests", i % 6, i, "RUNNING");
+                "datazone-run-requests", i % 6, i, "RUNNING", 1_772_445_600_000L + i);
     }
 
     private static Map<String, Object> row(String what, int count, long bytes) {

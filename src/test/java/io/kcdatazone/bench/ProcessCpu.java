@@ -13,7 +13,7 @@ import java.util.function.Function;
  * work cost and which component's threads spent it. Threads that end between two snapshots count only in the total,
  * as does the JVM's own work (JIT compiler, garbage collector), whose threads are not Java threads.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -29,7 +29,7 @@ final class ProcessCpu {
         this.threadNames = threadNames;
     }
 
-    static ProcessCpu now() {
+    public static ProcessCpu now() {
         Map<Long, Long> nanos = new HashMap<>();
         Map<Long, String> names = new HashMap<>();
         for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
@@ -53,7 +53,7 @@ final class ProcessCpu {
      * CPU nanoseconds since {@code earlier} by the group {@code groupOf} gives each thread's name, plus what the
      * threads alive now do not account for, under {@code unaccounted}.
      */
-    Map<String, Long> bySince(ProcessCpu earlier, Function<String, String> groupOf, String unaccounted) {
+    public Map<String, Long> bySince(ProcessCpu earlier, Function<String, String> groupOf, String unaccounted) {
         Map<String, Long> groups = new LinkedHashMap<>();
         long accounted = 0;
         for (Map.Entry<Long, Long> thread : threadNanos.entrySet()) {

@@ -262,6 +262,23 @@ class SimulatorBehaviourTest {
     }
 
     @Test
+    void aDeletedDataSourceAndItsRunsAreNotFoundAndNotListed() {
+        start(options -> { });
+        String runId = startRun("before-deletion").id();
+
+        simulator.faults().deleteDataSource(DOMAIN, DATA_SOURCE);
+
+        assertThatThrownBy(() -> client.listDataSourceRuns(b -> b.domainIdentifier(DOMAIN)
+                .dataSourceIdentifier(DATA_SOURCE))).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> statusOf(runId)).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> startRun("after-deletion")).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> client.getDataSource(b -> b.domainIdentifier(DOMAIN).identifier(DATA_SOURCE)))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(client.listDataSources(b -> b.domainIdentifier(DOMAIN).projectIdentifier("demo_project")).items())
+                .extracting(summary -> summary.dataSourceId()).isNotEmpty().doesNotContain(DATA_SOURCE);
+    }
+
+    @Test
     void concurrentStartsWithOneClientTokenStartOneRun() throws Exception {
         start(options -> { });
         ExecutorService callers = Executors.newFixedThreadPool(8);

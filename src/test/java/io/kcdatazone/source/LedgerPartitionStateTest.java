@@ -21,7 +21,8 @@ class LedgerPartitionStateTest {
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
     private static TrackedRun run(String runId, String status) {
-        return new TrackedRun(runId, "dzd_demo", "sales_glue", "token-" + runId, "requests", 2, 41L, status);
+        return new TrackedRun(runId, "dzd_demo", "sales_glue", "token-" + runId, "requests", 2, 41L, status,
+                1_772_445_600_000L);
     }
 
     @Test
@@ -63,6 +64,23 @@ class LedgerPartitionStateTest {
     }
 
     @Test
+    void aTrackedRunKeepsWhenItsTrackingBeganAndAnOffsetWrittenBeforeThatFieldStillLoads() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        state.track(run("run-a", "RUNNING"));
+        assertThat(LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset()).run("run-a"))
+                .map(TrackedRun::trackedSinceMs).hasValue(1_772_445_600_000L);
+
+        Map<String, Object> older = new HashMap<>(state.toOffset());
+        older.put("runs", "[{\"r\":\"run-a\",\"d\":\"dzd_demo\",\"s\":\"sales_glue\",\"k\":\"token-a\","
+                + "\"t\":\"requests\",\"p\":2,\"o\":41,\"l\":\"RUNNING\"}]");
+        TrackedRun restored = LedgerPartitionState.fromOffset(TOPIC, 0, older).run("run-a").orElseThrow();
+
+        assertThat(restored.trackedSinceMs()).isNull();
+        assertThat(restored.lastStatus()).isEqualTo("RUNNING");
+        assertThat(restored.trackedSince(5L).trackedSinceMs()).isEqualTo(5L);
+    }
+
+    @Test
     void noStoredOffsetStartsAtTheBeginningWithNothingTracked() {
         LedgerPartitionState state = LedgerPartitionState.fromOffset(TOPIC, 0, null);
 
@@ -94,7 +112,7 @@ class LedgerPartitionStateTest {
         for (int i = 0; i < DataSourceRunSourceConfig.DEFAULT_MAX_TRACKED_RUNS; i++) {
             String id = String.format("%036d", i);
             state.track(new TrackedRun(id, "dzd_" + id.substring(4), id, longestToken, longestTopic,
-                    Integer.MAX_VALUE, Long.MAX_VALUE, "PARTIALLY_SUCCEEDED"));
+                    Integer.MAX_VALUE, Long.MAX_VALUE, "PARTIALLY_SUCCEEDED", Long.MAX_VALUE));
         }
         for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
             state.finish(UUID.randomUUID().toString());

@@ -80,10 +80,15 @@ final class Pipeline {
 
     /** {@code ds_00}, {@code ds_01}, ...: outcomes SUCCESS, PARTIALLY_SUCCEEDED, FAILED in turn. */
     static Seed seed(int dataSources) {
+        return seed(dataSources, REQUESTED_FOR, RUNNING_FOR);
+    }
+
+    /** As {@link #seed(int)}, with runs that stay REQUESTED and RUNNING as long as given. */
+    static Seed seed(int dataSources, Duration requestedFor, Duration runningFor) {
         List<Seed.DataSource> sources = new ArrayList<>();
         for (int i = 0; i < dataSources; i++) {
             sources.add(new Seed.DataSource(dataSourceId(i), "Data source " + i, "GLUE", "db_" + i,
-                    List.of(outcomeOf(i)), REQUESTED_FOR, RUNNING_FOR, 10, "ACCESS_DENIED_EXCEPTION",
+                    List.of(outcomeOf(i)), requestedFor, runningFor, 10, "ACCESS_DENIED_EXCEPTION",
                     "Insufficient Lake Formation permissions"));
         }
         return new Seed("123456789012", "us-east-1", List.of(new Seed.Domain(DOMAIN, "End-to-end domain",

@@ -2,6 +2,7 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PollScheduleTest {
@@ -76,6 +77,27 @@ class PollScheduleTest {
         pollAnsweredAtOnce(schedule, 1_000, false);
 
         assertThat(schedule.nextPollAtMs()).isEqualTo(2_000);
+    }
+
+    @Test
+    void aPollInFlightIsNotDueAgainUntilItsAnswerComes() {
+        PollSchedule schedule = new PollSchedule(1_000, 8_000, 0);
+        schedule.sent(0);
+
+        assertThat(schedule.due(5_000)).isFalse();
+        schedule.polled(5_000, false);
+        assertThat(schedule.due(5_000)).isTrue();
+    }
+
+    @Test
+    void aTaskWaitingOnPollsInFlightWaitsUntilTheNextOneIsDueInsteadOfSpinning() {
+        PollSchedule inFlight = new PollSchedule(1_000, 8_000, 0);
+        inFlight.sent(0);
+        PollSchedule dueLater = new PollSchedule(1_000, 8_000, 300);
+
+        // The answer to the poll in flight wakes the task; until then only the next due poll ends the wait.
+        assertThat(PollSchedule.untilNextDue(List.of(inFlight), 100, 500)).isEqualTo(500);
+        assertThat(PollSchedule.untilNextDue(List.of(inFlight, dueLater), 100, 500)).isEqualTo(200);
     }
 
     private static void pollAnsweredAtOnce(PollSchedule schedule, long nowMs, boolean changed) {

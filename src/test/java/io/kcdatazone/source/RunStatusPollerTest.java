@@ -134,10 +134,41 @@ class RunStatusPollerTest {
     @Test
     void aFailingListFailsThePoll() {
         startRuns(1);
-        simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.ACCESS_DENIED, 1);
+        simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.VALIDATION, 1);
 
         assertThatThrownBy(() -> poller.poll(SALES, Set.of("any")).join())
                 .isInstanceOf(CompletionException.class)
-                .hasRootCauseInstanceOf(software.amazon.awssdk.services.datazone.model.AccessDeniedException.class);
+                .hasRootCauseInstanceOf(software.amazon.awssdk.services.datazone.model.ValidationException.class);
+    }
+
+    @Test
+    void theRunsOfADeletedDataSourceAreReadOneByOneAndAreGone() throws Exception {
+        List<String> runs = startRuns(2);
+        simulator.faults().deleteDataSource(SALES.domainId(), SALES.dataSourceId());
+
+        Map<String, RunObservation> seen = poll(Set.copyOf(runs));
+
+        assertThat(seen).containsOnlyKeys(runs);
+        assertThat(seen.values()).allSatisfy(observation -> {
+            assertThat(observation.snapshot()).isEmpty();
+            assertThat(observation.notFoundDetail()).contains("ResourceNotFoundException", "not found");
+        });
+        assertThat(simulator.introspection().calls(Operation.LIST_DATA_SOURCE_RUNS)).singleElement()
+                .satisfies(call -> assertThat(call.httpStatus()).isEqualTo(404));
+        assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isEqualTo(2);
+    }
+
+    @Test
+    void aListDeniedForADataSourceFallsBackToReadingItsRunsOneByOne() throws Exception {
+        List<String> runs = startRuns(2);
+        clock.advance(Duration.ofSeconds(3));
+        simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.ACCESS_DENIED, 1);
+
+        Map<String, RunObservation> seen = poll(Set.copyOf(runs));
+
+        assertThat(seen).containsOnlyKeys(runs);
+        assertThat(seen.values()).allSatisfy(observation -> assertThat(observation.snapshot())
+                .map(RunSnapshot::status).hasValue("RUNNING"));
+        assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isEqualTo(2);
     }
 }

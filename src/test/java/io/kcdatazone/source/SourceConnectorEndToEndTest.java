@@ -36,10 +36,13 @@ class SourceConnectorEndToEndTest {
 
     private static final ManualClock CLOCK = Pipeline.clock();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TRACKING_LIMIT = Duration.ofSeconds(15);
+    private static final int DELETED_DATA_SOURCE = 20;
 
     @RegisterExtension
     static final KafkaConnectStack STACK = KafkaConnectStack.builder()
-            .service(Pipeline.simulator(CLOCK, 20))
+            // ds_20 is deleted by one test: the others use ds_00 to ds_19.
+            .service(Pipeline.simulator(CLOCK, DELETED_DATA_SOURCE + 1))
             .build();
 
     private Pipeline pipeline;
@@ -151,6 +154,44 @@ class SourceConnectorEndToEndTest {
         }
         // Neither the run that stopped in a status the connector does not know nor the vanished one is tracked (and
         // polled) forever.
+        Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
+                assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
+    }
+
+    @Test
+    void theRunsOfADeletedDataSourceVanishAndARunStuckInAStatusWithoutStopTimeEndsAtTheTrackingLimit() {
+        pipeline = new Pipeline(STACK, "neverending")
+                .withSource("max.run.tracking.ms", String.valueOf(TRACKING_LIMIT.toMillis()));
+        pipeline.start(1, 1, 1, 1);
+        DataZoneSimulator simulator = STACK.service(SimulatorService.class).simulator();
+        simulator.faults().scriptNextRun(Pipeline.dataSourceId(9), RunScript.endsWithUnknownStatus("CANCELLED"));
+        pipeline.request("stuck", Pipeline.dataSourceId(9));
+        pipeline.request("deleted", Pipeline.dataSourceId(DELETED_DATA_SOURCE));
+
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
+            reader.awaitEvents("2 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 2, TIMEOUT);
+            // ListDataSourceRuns and GetDataSourceRun answer 404 for the deleted data source and its run.
+            simulator.faults().deleteDataSource(Pipeline.DOMAIN, Pipeline.dataSourceId(DELETED_DATA_SOURCE));
+            // The stuck run ends in a status the connector does not know, without the stop time that says it ended.
+            simulator.oddAnswers().omit(OddAnswers.OptionalRunMember.STOPPED_AT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR.plus(Pipeline.RUNNING_FOR));
+            List<ObservedEvent> events = reader.awaitEvents("both runs closed", all -> ObservedEvent.count(all,
+                    e -> e.eventType().equals("RUN_VANISHED") || e.eventType().equals("RUN_TRACKING_STOPPED")) == 2,
+                    TIMEOUT.plus(TRACKING_LIMIT));
+
+            Map<String, List<ObservedEvent>> byToken = events.stream()
+                    .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+            assertThat(sequence(byToken.get("deleted"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_VANISHED null");
+            assertThat(byToken.get("deleted").get(1).errorType()).isEqualTo("RESOURCE_NOT_FOUND_EXCEPTION");
+            assertThat(sequence(byToken.get("stuck"))).containsExactly("RUN_STARTED REQUESTED",
+                    "RUN_STATUS_CHANGED REQUESTED>CANCELLED", "RUN_TRACKING_STOPPED null");
+            assertThat(byToken.get("stuck").get(2)).satisfies(stopped -> {
+                assertThat(stopped.runId()).isEqualTo(byToken.get("stuck").get(0).runId());
+                assertThat(stopped.previousStatus()).isEqualTo("CANCELLED");
+                assertThat(stopped.errorType()).isEqualTo("TRACKING_TIME_LIMIT_REACHED");
+            });
+        }
         Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
                 assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
     }

@@ -1,0 +1,147 @@
+package io.kcdatazone.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.ledger.LedgerCodec;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.RequestCoordinates;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A ledger that lost entries the source task had not read yet (the topic truncated, recreated, or retention passed
+ * during an outage), on a real broker: a task restarting from a position the log no longer holds fails naming the gap
+ * instead of jumping over it; a task with no stored position starts wherever the log starts now.
+ */
+class LedgerGapTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
+    private static EmbeddedKafkaCluster kafka;
+
+    private DataSourceRunSourceTask task;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new EmbeddedKafkaCluster(1, new Properties());
+        kafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.stop();
+    }
+
+    @AfterEach
+    void stopTask() {
+        if (task != null) {
+            task.stop();
+        }
+    }
+
+    @Test
+    void aStoredPositionTheLogNoLongerHoldsFailsTheTaskNamingTheGapAndWhatToDo() throws Exception {
+        String ledger = "gap-ledger";
+        writeLedger(ledger, 5);
+        // The task had published entries 0 and 1 when it stopped; then entries 0 to 3 were removed.
+        LedgerPartitionState stored = new LedgerPartitionState(ledger, 0);
+        stored.advancePast(1);
+        deleteBefore(ledger, 4);
+
+        startTask(ledger, Map.of(stored.sourcePartition(), stored.toOffset()));
+        AtomicReference<ConnectException> failure = new AtomicReference<>();
+        Awaitility.await("the task fails").atMost(TIMEOUT).until(() -> {
+            try {
+                assertThat(task.poll()).as("events published across the gap").isNull();
+                return false;
+            } catch (ConnectException e) {
+                failure.set(e);
+                return true;
+            }
+        });
+
+        assertThat(failure.get().getMessage()).contains("ledger partition " + ledger + "-0",
+                "stored position 2", "log now holds offsets 4 to 5", "GET /connectors/<name>/offsets",
+                "PATCH /connectors/<name>/offsets");
+    }
+
+    @Test
+    void aTaskWithNoStoredPositionStartsWhereTheLogStartsNow() throws Exception {
+        String ledger = "new-ledger";
+        writeLedger(ledger, 5);
+        deleteBefore(ledger, 3);
+
+        startTask(ledger, Map.of());
+        List<SourceRecord> records = new ArrayList<>();
+        Awaitility.await("the entries left published").atMost(TIMEOUT).until(() -> {
+            List<SourceRecord> polled = task.poll();
+            if (polled != null) {
+                records.addAll(polled);
+            }
+            return records.size() >= 2;
+        });
+
+        List<Object> positions = new ArrayList<>();
+        records.forEach(record -> positions.add(record.sourceOffset().get("position")));
+        assertThat(positions).containsExactly(4L, 5L);
+    }
+
+    private void startTask(String ledger, Map<Map<String, Object>, Map<String, Object>> offsets) {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "gap-source");
+        props.put("output.topic", "events");
+        props.put("datazone.region", "us-east-1");
+        // No run is tracked: DataZone is never called.
+        props.put("datazone.endpoint.override", "http://127.0.0.1:9");
+        props.put("aws.access.key.id", "AKIATESTONLY");
+        props.put("aws.secret.access.key", "test-only-secret");
+        props.put("ledger.topic", ledger);
+        props.put("ledger.bootstrap.servers", kafka.bootstrapServers());
+        props.put("task.ledger.partitions", "0");
+        task = new DataSourceRunSourceTask();
+        task.initialize(new StoredOffsetsContext(offsets));
+        task.start(props);
+    }
+
+    /** Entries 0 to {@code count - 1}: requests that started no run, so reading them needs no DataZone call. */
+    private static void writeLedger(String ledger, int count) throws Exception {
+        kafka.createTopic(ledger, 1);
+        try (KafkaProducer<byte[], byte[]> producer = kafka.createProducer(Map.of())) {
+            for (int i = 0; i < count; i++) {
+                LedgerEntry entry = LedgerEntry.failed(new RequestCoordinates("requests", 0, i), "token-" + i,
+                        "dzd_demo", "sales_glue", new RunSnapshot.RunError("VALIDATION_EXCEPTION", "bad"), "req-" + i,
+                        NOW);
+                producer.send(new ProducerRecord<>(ledger, 0, ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                        LedgerCodec.encode(entry))).get();
+            }
+        }
+    }
+
+    private static void deleteBefore(String ledger, long offset) throws Exception {
+        try (Admin admin = kafka.createAdminClient()) {
+            admin.deleteRecords(Map.of(new TopicPartition(ledger, 0), RecordsToDelete.beforeOffset(offset)))
+                    .all().get();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.kcdatazone.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.event.DataSourceRunEventSchema;
+import io.kcdatazone.ledger.LedgerCodec;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.RequestCoordinates;
+import io.kcdatazone.simulator.DataZoneSimulator;
+import io.kcdatazone.simulator.ManualClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a source task takes entries from its ledger partition: a real task over Kafka's {@link MockConsumer} (so a test
+ * places entries exactly), with the real DataZone client pointed at the simulator. Status polls are left out: the
+ * poll interval is an hour and the task's clock stands still.
+ */
+class SourceTaskLedgerReadingTest {
+
+    private static final String LEDGER = "ledger";
+    private static final TopicPartition PARTITION = new TopicPartition(LEDGER, 0);
+    private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
+
+    private final ManualClock clock = new ManualClock(NOW);
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE);
+    private final Map<String, String> props = new HashMap<>();
+    private DataZoneSimulator simulator;
+    private DataSourceRunSourceTask task;
+
+    @BeforeEach
+    void start() {
+        simulator = SimulatorClients.startSimulator(clock);
+        props.put("name", "ledger-reading");
+        props.put("output.topic", "events");
+        props.put("datazone.region", "us-east-1");
+        props.put("datazone.endpoint.override", simulator.endpoint().toString());
+        props.put("aws.access.key.id", "AKIATESTONLY");
+        props.put("aws.secret.access.key", "test-only-secret");
+        props.put("ledger.topic", LEDGER);
+        props.put("ledger.bootstrap.servers", "127.0.0.1:9");
+        props.put("task.ledger.partitions", "0");
+        props.put("status.poll.interval.ms", "3600000");
+        props.put("status.poll.interval.max.ms", "3600000");
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+    }
+
+    @AfterEach
+    void stop() {
+        if (task != null) {
+            task.stop();
+        }
+        simulator.close();
+    }
+
+    private void startTask() {
+        task = new DataSourceRunSourceTask(ignored -> consumer, clock);
+        task.initialize(StoredOffsetsContext.none());
+        task.start(props);
+    }
+
+    @Test
+    void aFetchTakesNoMoreRunsThanTheRoomLeftAndReadsOnFromTheEntryItHeldBack() {
+        props.put("max.tracked.runs", "2");
+        startTask();
+        add(0, started("run-a"));
+        add(1, started("run-b"));
+        add(2, failed());
+        add(3, started("run-c"));
+        add(4, started("run-d"));
+
+        List<SourceRecord> records = task.poll();
+
+        // The failure needs no tracking slot and goes out; run-c would exceed the cap, so reading stops before it.
+        assertThat(eventTypes(records)).containsExactly("RUN_STARTED", "RUN_STARTED", "RUN_START_FAILED");
+        assertThat(records.get(records.size() - 1).sourceOffset().get("position")).isEqualTo(3L);
+        assertThat(trackedRuns(records.get(records.size() - 1))).isEqualTo(2);
+        assertThat(consumer.position(PARTITION)).isEqualTo(3);
+        assertThat(consumer.paused()).containsExactly(PARTITION);
+    }
+
+    @Test
+    void anUnreadableEntryFailsTheTaskBeforeItSayingWhatToDo() {
+        startTask();
+        add(0, started("run-a"));
+        consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 1, "key", "{\"version\": 99, \"outcome\": \"RUN_STARTED\"}"
+                .getBytes(StandardCharsets.UTF_8)));
+        add(2, started("run-b"));
+
+        assertThatThrownBy(() -> task.poll())
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("ledger-0@1")
+                .hasMessageContaining("format version 99")
+                .hasMessageContaining("every worker runs a version that reads this ledger format")
+                .hasMessageContaining("set the 'position' of ledger partition 0 to 2")
+                .hasMessageContaining("PATCH /connectors/<name>/offsets");
+    }
+
+    @Test
+    void aCorruptEntryFailsTheTaskTheSameWay() {
+        startTask();
+        consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 0, "key", new byte[] {0, 1, 2}));
+
+        assertThatThrownBy(() -> task.poll())
+                .isInstanceOf(ConnectException.class)
+                .hasMessageContaining("ledger-0@0")
+                .hasMessageContaining("set the 'position' of ledger partition 0 to 1");
+    }
+
+    private void add(long offset, LedgerEntry entry) {
+        consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, offset, "key", LedgerCodec.encode(entry)));
+    }
+
+    private static LedgerEntry started(String runId) {
+        RunSnapshot run = new RunSnapshot(runId, "dzd_demo", "sales_glue", "demo_project", "REQUESTED",
+                "PRIORITIZED", NOW, null, null, NOW, null, null, null);
+        return LedgerEntry.started(new RequestCoordinates("requests", 0, runId.hashCode() & 0xffff), "token-" + runId,
+                run, "req-" + runId, NOW);
+    }
+
+    private static LedgerEntry failed() {
+        return LedgerEntry.failed(new RequestCoordinates("requests", 0, 99), "token-failed", "dzd_demo",
+                "sales_glue", new RunSnapshot.RunError("VALIDATION_EXCEPTION", "bad request"), "req-failed", NOW);
+    }
+
+    private static List<String> eventTypes(List<SourceRecord> records) {
+        List<String> types = new ArrayList<>();
+        for (SourceRecord record : records) {
+            types.add(((Struct) record.value()).getString(DataSourceRunEventSchema.EVENT_TYPE));
+        }
+        return types;
+    }
+
+    private static int trackedRuns(SourceRecord record) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> offset = (Map<String, Object>) record.sourceOffset();
+        return LedgerPartitionState.fromOffset(LEDGER, 0, offset).runs().size();
+    }
+}
