@@ -37,6 +37,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Timer;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -57,7 +59,12 @@ import org.slf4j.LoggerFactory;
 public class DataSourceRunSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSinkTask.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long {@link #stop} waits in all for its threads and Kafka clients to finish: one deadline shared by every
+     * close, within Connect's {@code task.shutdown.graceful.timeout.ms} (5 s by default). What is cut short loses
+     * nothing: the offsets of unwritten outcomes were never committed, so their requests are redelivered.
+     */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(4);
     /** How soon a paused task is called again to see whether it may resume. */
     private static final Duration PAUSED_RECHECK = Duration.ofMillis(100);
 
@@ -68,6 +75,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     private DataSourceRunSinkConfig config;
     private RunRequestParser parser;
     private ScheduledExecutorService scheduler;
+    /** Runs every ledger send and retry, so neither put() nor the dispatcher waits on a blocked producer. */
+    private ScheduledExecutorService ledgerThread;
     private ExecutorService progressWriter;
     private ProgressMarks progressMarks;
     private DataZoneClients clients;
@@ -112,8 +121,13 @@ public class DataSourceRunSinkTask extends SinkTask {
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
                 bound -> ThreadLocalRandom.current().nextLong(bound));
-        ledgerWrites = new RetryingLedgerAppender(ledger, config.ledger().topic(), scheduler, backoff,
-                System::currentTimeMillis);
+        ScheduledThreadPoolExecutor ledgerSender = new ScheduledThreadPoolExecutor(1,
+                ContextThreads.named("datazone-sink-ledger-" + connectorName));
+        // At a stop, queued sends still go out, retries waiting for their backoff do not.
+        ledgerSender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        ledgerThread = ledgerSender;
+        ledgerWrites = new RetryingLedgerAppender(ledger, config.ledger().topic(), ledgerThread, backoff,
+                System::currentTimeMillis, config.ledger().secretRedactor());
         dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()).timed(callLatency),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
                 new AdaptiveRateLimiter(config.taskRequestsPerSecond()), backoff,
@@ -311,26 +325,33 @@ public class DataSourceRunSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        Timer stopTimer = Time.SYSTEM.timer(STOP_TIMEOUT);
         if (dispatcher != null) {
             dispatcher.close();
         }
         if (scheduler != null) {
             scheduler.shutdownNow();
-            awaitQuietly(scheduler);
+            awaitQuietly(scheduler, stopTimer);
+        }
+        if (ledgerThread != null) {
+            // After the dispatcher, which hands it outcomes, and before the producer, which it sends to.
+            ledgerThread.shutdown();
+            awaitQuietly(ledgerThread, stopTimer);
+            ledgerThread.shutdownNow();
         }
         if (clients != null) {
             clients.close();
         }
         if (requestTopicsAdmin != null) {
-            requestTopicsAdmin.close(CLOSE_TIMEOUT);
+            requestTopicsAdmin.close(remaining(stopTimer));
         }
         if (progressWriter != null) {
             // A mark being written may finish: closing the ledger below waits for what it sent.
             progressWriter.shutdown();
-            awaitQuietly(progressWriter);
+            awaitQuietly(progressWriter, stopTimer);
         }
         if (ledger != null) {
-            ledger.close(CLOSE_TIMEOUT);
+            ledger.close(remaining(stopTimer));
         }
         if (metrics != null) {
             metrics.close();
@@ -340,9 +361,14 @@ public class DataSourceRunSinkTask extends SinkTask {
                 counters.tombstones());
     }
 
-    private static void awaitQuietly(ExecutorService executor) {
+    private static Duration remaining(Timer timer) {
+        timer.update();
+        return Duration.ofMillis(timer.remainingMs());
+    }
+
+    private static void awaitQuietly(ExecutorService executor, Timer stopTimer) {
         try {
-            executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            executor.awaitTermination(remaining(stopTimer).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
