@@ -2,6 +2,7 @@ package io.kcdatazone.sink;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
+import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.ledger.LedgerAppender;
@@ -284,13 +285,21 @@ public class DataSourceRunSinkTask extends SinkTask {
     private void failIfLedgerBroken() {
         Throwable failure = ledgerFailure.get();
         if (failure != null) {
-            // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
-            // Transient ledger errors never get here: RetryingLedgerAppender retries them.
-            throw new ConnectException("Could not write a request outcome to the ledger topic '"
-                    + config.ledger().topic() + "', and retrying cannot help (" + failure.getClass().getSimpleName()
-                    + ": " + failure.getMessage() + "); check the ledger principal's WRITE permission on the topic"
-                    + " and the topic's max.message.bytes, then restart the task", failure);
+            throw ledgerBroken(config.ledger().topic(), failure, config.ledger().secretRedactor());
         }
+    }
+
+    /**
+     * Why the task fails. The producer's error is named with the ledger clients' secrets masked, and not attached as
+     * the cause: Connect's REST status shows the whole trace, causes and their messages included.
+     */
+    static ConnectException ledgerBroken(String topic, Throwable failure, SecretRedactor redactor) {
+        // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
+        // Transient ledger errors never get here: RetryingLedgerAppender retries them.
+        return new ConnectException("Could not write a request outcome to the ledger topic '" + topic
+                + "', and retrying cannot help (" + failure.getClass().getSimpleName() + ": "
+                + redactor.redact(failure.getMessage()) + "); check the ledger principal's WRITE permission on the"
+                + " topic and the topic's max.message.bytes, then restart the task");
     }
 
     @Override
