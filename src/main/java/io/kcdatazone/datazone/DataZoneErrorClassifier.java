@@ -40,6 +40,9 @@ import software.amazon.awssdk.services.datazone.model.ValidationException;
  *       (e.g. no pooled connection became free in time)</td><td>RETRIABLE</td><td>INTERNAL_SERVER_EXCEPTION</td></tr>
  *   <tr><td>I/O error (an {@link IOException} in the cause chain)</td><td>RETRIABLE</td>
  *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
+ *   <tr><td>the credentials could not be loaded (an {@link SdkClientException} of the SDK's credentials providers:
+ *       "Unable to load credentials ...", "Failed to load credentials ...", "Unable to fetch credentials ...")</td>
+ *       <td>RETRIABLE</td><td>{@value #CREDENTIALS_UNAVAILABLE} (ours, not a DataZone type)</td></tr>
  *   <tr><td>any other client-side SDK error ({@link SdkClientException}, e.g. the credentials chain failing for a
  *       moment), but an unreadable answer and {@link NonRetryableException}</td><td>RETRIABLE</td>
  *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
@@ -63,11 +66,20 @@ import software.amazon.awssdk.services.datazone.model.ValidationException;
  */
 public final class DataZoneErrorClassifier {
 
+    /**
+     * The error type of a call that failed because the credentials could not be loaded: retried like any client-side
+     * error, but a request that gives up says what was missing rather than blaming DataZone.
+     */
+    public static final String CREDENTIALS_UNAVAILABLE = "CREDENTIALS_UNAVAILABLE";
+
     private static final Pattern SDK_NOISE =
             Pattern.compile("\\s*\\((Service: [^)]*|SDK Attempt Count: \\d+)\\)");
     private static final int MAX_CAUSE_DEPTH = 16;
     /** How the SDK's message begins when it could not read DataZone's answer. */
     private static final String UNREADABLE_RESPONSE = "Unable to unmarshall response";
+    /** How the messages of the SDK's credentials providers begin when they have no credentials to give (auth 2.x). */
+    private static final Pattern NO_CREDENTIALS =
+            Pattern.compile("^(Unable to load|Failed to load|Unable to fetch) credentials\\b");
 
     private final SecretRedactor redactor;
 
@@ -92,7 +104,9 @@ public final class DataZoneErrorClassifier {
                     "I/O error: " + message(cause));
         }
         if (isRetriableClientError(cause)) {
-            return failure(Category.RETRIABLE, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
+            String type = NO_CREDENTIALS.matcher(String.valueOf(cause.getMessage())).find() ? CREDENTIALS_UNAVAILABLE
+                    : DataSourceErrorType.INTERNAL_SERVER_EXCEPTION.toString();
+            return failure(Category.RETRIABLE, false, type, null, null, null,
                     cause.getClass().getSimpleName() + ": " + message(cause));
         }
         return failure(Category.PERMANENT, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
@@ -173,8 +187,12 @@ public final class DataZoneErrorClassifier {
 
     private DataZoneFailure failure(Category category, boolean throttled, DataSourceErrorType type, Integer status,
                                     String requestId, String errorCode, String detail) {
-        return new DataZoneFailure(category, throttled, type.toString(), status, requestId, errorCode,
-                redactor.redact(detail));
+        return failure(category, throttled, type.toString(), status, requestId, errorCode, detail);
+    }
+
+    private DataZoneFailure failure(Category category, boolean throttled, String type, Integer status,
+                                    String requestId, String errorCode, String detail) {
+        return new DataZoneFailure(category, throttled, type, status, requestId, errorCode, redactor.redact(detail));
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -2,6 +2,7 @@ package io.kcdatazone.sink;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
+import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.ledger.LedgerAppender;
@@ -37,6 +38,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Timer;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -57,7 +60,12 @@ import org.slf4j.LoggerFactory;
 public class DataSourceRunSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSinkTask.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long {@link #stop} waits in all for its threads and Kafka clients to finish: one deadline shared by every
+     * close, within Connect's {@code task.shutdown.graceful.timeout.ms} (5 s by default). What is cut short loses
+     * nothing: the offsets of unwritten outcomes were never committed, so their requests are redelivered.
+     */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(4);
     /** How soon a paused task is called again to see whether it may resume. */
     private static final Duration PAUSED_RECHECK = Duration.ofMillis(100);
 
@@ -68,6 +76,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     private DataSourceRunSinkConfig config;
     private RunRequestParser parser;
     private ScheduledExecutorService scheduler;
+    /** Runs every ledger send and retry, so neither put() nor the dispatcher waits on a blocked producer. */
+    private ScheduledExecutorService ledgerThread;
     private ExecutorService progressWriter;
     private ProgressMarks progressMarks;
     private DataZoneClients clients;
@@ -112,8 +122,13 @@ public class DataSourceRunSinkTask extends SinkTask {
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
         RetryBackoff backoff = new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
                 bound -> ThreadLocalRandom.current().nextLong(bound));
-        ledgerWrites = new RetryingLedgerAppender(ledger, config.ledger().topic(), scheduler, backoff,
-                System::currentTimeMillis);
+        ScheduledThreadPoolExecutor ledgerSender = new ScheduledThreadPoolExecutor(1,
+                ContextThreads.named("datazone-sink-ledger-" + connectorName));
+        // At a stop, queued sends still go out, retries waiting for their backoff do not.
+        ledgerSender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        ledgerThread = ledgerSender;
+        ledgerWrites = new RetryingLedgerAppender(ledger, config.ledger().topic(), ledgerThread, backoff,
+                System::currentTimeMillis, config.ledger().secretRedactor());
         dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()).timed(callLatency),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
                 new AdaptiveRateLimiter(config.taskRequestsPerSecond()), backoff,
@@ -270,13 +285,21 @@ public class DataSourceRunSinkTask extends SinkTask {
     private void failIfLedgerBroken() {
         Throwable failure = ledgerFailure.get();
         if (failure != null) {
-            // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
-            // Transient ledger errors never get here: RetryingLedgerAppender retries them.
-            throw new ConnectException("Could not write a request outcome to the ledger topic '"
-                    + config.ledger().topic() + "', and retrying cannot help (" + failure.getClass().getSimpleName()
-                    + ": " + failure.getMessage() + "); check the ledger principal's WRITE permission on the topic"
-                    + " and the topic's max.message.bytes, then restart the task", failure);
+            throw ledgerBroken(config.ledger().topic(), failure, config.ledger().secretRedactor());
         }
+    }
+
+    /**
+     * Why the task fails. The producer's error is named with the ledger clients' secrets masked, and not attached as
+     * the cause: Connect's REST status shows the whole trace, causes and their messages included.
+     */
+    static ConnectException ledgerBroken(String topic, Throwable failure, SecretRedactor redactor) {
+        // Offsets of unwritten outcomes were never released: after the restart Connect redelivers them.
+        // Transient ledger errors never get here: RetryingLedgerAppender retries them.
+        return new ConnectException("Could not write a request outcome to the ledger topic '" + topic
+                + "', and retrying cannot help (" + failure.getClass().getSimpleName() + ": "
+                + redactor.redact(failure.getMessage()) + "); check the ledger principal's WRITE permission on the"
+                + " topic and the topic's max.message.bytes, then restart the task");
     }
 
     @Override
@@ -311,26 +334,33 @@ public class DataSourceRunSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        Timer stopTimer = Time.SYSTEM.timer(STOP_TIMEOUT);
         if (dispatcher != null) {
             dispatcher.close();
         }
         if (scheduler != null) {
             scheduler.shutdownNow();
-            awaitQuietly(scheduler);
+            awaitQuietly(scheduler, stopTimer);
+        }
+        if (ledgerThread != null) {
+            // After the dispatcher, which hands it outcomes, and before the producer, which it sends to.
+            ledgerThread.shutdown();
+            awaitQuietly(ledgerThread, stopTimer);
+            ledgerThread.shutdownNow();
         }
         if (clients != null) {
             clients.close();
         }
         if (requestTopicsAdmin != null) {
-            requestTopicsAdmin.close(CLOSE_TIMEOUT);
+            requestTopicsAdmin.close(remaining(stopTimer));
         }
         if (progressWriter != null) {
             // A mark being written may finish: closing the ledger below waits for what it sent.
             progressWriter.shutdown();
-            awaitQuietly(progressWriter);
+            awaitQuietly(progressWriter, stopTimer);
         }
         if (ledger != null) {
-            ledger.close(CLOSE_TIMEOUT);
+            ledger.close(remaining(stopTimer));
         }
         if (metrics != null) {
             metrics.close();
@@ -340,9 +370,14 @@ public class DataSourceRunSinkTask extends SinkTask {
                 counters.tombstones());
     }
 
-    private static void awaitQuietly(ExecutorService executor) {
+    private static Duration remaining(Timer timer) {
+        timer.update();
+        return Duration.ofMillis(timer.remainingMs());
+    }
+
+    private static void awaitQuietly(ExecutorService executor, Timer stopTimer) {
         try {
-            executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            executor.awaitTermination(remaining(stopTimer).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

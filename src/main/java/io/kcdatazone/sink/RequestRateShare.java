@@ -1,6 +1,7 @@
 package io.kcdatazone.sink;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The total is asked for at every assignment change ({@link #onAssignment}), without blocking the caller, since
  * partitions and matching topics may be added. Until it is known, or when asking fails, the task keeps the share it
- * had, starting with the equal split by {@code tasks.max}.
+ * had, starting with the equal split by {@code tasks.max}. Answers may arrive out of order (an Admin call asked before
+ * a rebalance may answer after one asked since): only the answer to the latest assignment applies.
  */
 final class RequestRateShare {
 
@@ -24,6 +26,8 @@ final class RequestRateShare {
     private final double connectorBudget;
     private final Supplier<CompletionStage<Integer>> totalPartitions;
     private final DoubleConsumer applyShare;
+    /** Counts the assignments; an answer applies only while its assignment is still the latest. */
+    private final AtomicLong assignments = new AtomicLong();
     private boolean warned;
 
     /**
@@ -40,6 +44,7 @@ final class RequestRateShare {
 
     /** The task now holds {@code assignedPartitions} request partitions. */
     void onAssignment(int assignedPartitions) {
+        long assignment = assignments.incrementAndGet();
         if (connectorBudget <= 0 || assignedPartitions == 0) {
             // Unlimited, or no partitions: no call to pace, whatever the share says.
             return;
@@ -49,11 +54,19 @@ final class RequestRateShare {
                 warnOnce(error);
                 return;
             }
-            double share = share(connectorBudget, assignedPartitions, total);
-            LOG.info("This task holds {} of the {} request partitions: {} of the connector's {} requests/s",
-                    assignedPartitions, total, share, connectorBudget);
-            applyShare.accept(share);
+            applyIfLatest(assignment, assignedPartitions, total);
         });
+    }
+
+    /** Synchronized, so that the answer to a later assignment cannot be applied between the check and this one. */
+    private synchronized void applyIfLatest(long assignment, int assignedPartitions, int total) {
+        if (assignment != assignments.get()) {
+            return;
+        }
+        double share = share(connectorBudget, assignedPartitions, total);
+        LOG.info("This task holds {} of the {} request partitions: {} of the connector's {} requests/s",
+                assignedPartitions, total, share, connectorBudget);
+        applyShare.accept(share);
     }
 
     /** The budget in proportion to the partitions held; never more than the whole, even on a stale total. */

@@ -27,7 +27,9 @@ public final class RetryBackoff {
 
     /** The delay before retry number {@code retry} (0 for the first retry). */
     public long delayMs(int retry) {
-        return randomBelow.applyAsLong(ceilingMs(retry) + 1);
+        long ceiling = ceilingMs(retry);
+        // Saturated: with a maximum of Long.MAX_VALUE, ceiling + 1 would overflow to a bound nextLong refuses.
+        return randomBelow.applyAsLong(ceiling == Long.MAX_VALUE ? ceiling : ceiling + 1);
     }
 
     /** The largest delay retry number {@code retry} can get. */

@@ -1,6 +1,7 @@
 package io.kcdatazone.sink;
 
 import io.kcdatazone.config.DataSourceRunSinkConfig;
+import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +25,14 @@ import org.slf4j.LoggerFactory;
  * the task pauses consumption when the buffer fills: back-pressure rather than a failed task. An error retrying cannot
  * cure (not authorized, record too large, producer fenced) still fails the write, and with it the task.
  *
+ * <p>Every send, first or retried, runs on the task's own ledger thread, never on the caller's: the producer's {@code
+ * send} blocks up to {@code max.block.ms} (a minute by default) while it has no metadata for the topic (the ledger down
+ * at start) or its {@code buffer.memory} is full, and the callers are the dispatcher thread, which must keep
+ * dispatching and firing timers, and the task thread in {@code put()}. The single thread keeps the writes in order.
+ *
  * <p>The outage is logged once when its first write fails and once when the last retried write goes through, not per
- * write. Thread-safe: writes complete on the producer's I/O thread, retries run on the given scheduler.
+ * write, with the ledger clients' secrets masked. Thread-safe: sends run on the ledger thread, writes complete on the
+ * producer's I/O thread.
  */
 public final class RetryingLedgerAppender implements LedgerAppender {
 
@@ -33,9 +40,10 @@ public final class RetryingLedgerAppender implements LedgerAppender {
 
     private final LedgerAppender ledger;
     private final String topic;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService ledgerThread;
     private final RetryBackoff backoff;
     private final LongSupplier nowMs;
+    private final SecretRedactor redactor;
 
     /** Outcomes whose write failed and is being retried; the outage lasts while there are any. */
     private int retrying;
@@ -45,29 +53,41 @@ public final class RetryingLedgerAppender implements LedgerAppender {
     /**
      * @param ledger the writes to retry
      * @param topic the ledger topic, for the log
-     * @param scheduler runs the retries
+     * @param ledgerThread runs every send and retry: a single thread that only the ledger writes use
      * @param backoff the delay before each retry of one write
      * @param nowMs the wall clock in milliseconds, to tell how long the outage lasted
+     * @param redactor masks the ledger clients' secrets in the errors it logs
      */
-    public RetryingLedgerAppender(LedgerAppender ledger, String topic, ScheduledExecutorService scheduler,
-                                  RetryBackoff backoff, LongSupplier nowMs) {
+    public RetryingLedgerAppender(LedgerAppender ledger, String topic, ScheduledExecutorService ledgerThread,
+                                  RetryBackoff backoff, LongSupplier nowMs, SecretRedactor redactor) {
         this.ledger = ledger;
         this.topic = topic;
-        this.scheduler = scheduler;
+        this.ledgerThread = ledgerThread;
         this.backoff = backoff;
         this.nowMs = nowMs;
+        this.redactor = redactor;
     }
 
-    /** Sends an entry; the future completes once it is durable, or fails with an error retrying cannot cure. */
+    /**
+     * Queues an entry for the ledger thread and returns at once; the future completes once the entry is durable, or
+     * fails with an error retrying cannot cure.
+     */
     @Override
     public CompletableFuture<RecordMetadata> append(LedgerEntry entry) {
         CompletableFuture<RecordMetadata> written = new CompletableFuture<>();
-        send(entry, written, 0);
+        schedule(entry, written, 0, 0);
         return written;
     }
 
     private void send(LedgerEntry entry, CompletableFuture<RecordMetadata> written, int retries) {
-        ledger.append(entry).whenComplete((metadata, error) -> {
+        CompletableFuture<RecordMetadata> sent;
+        try {
+            sent = ledger.append(entry);
+        } catch (RuntimeException e) {
+            // Thrown on the ledger thread, it would be lost in the executor and leave the write pending for ever.
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((metadata, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                     : error;
             if (cause == null) {
@@ -79,7 +99,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
                 if (retries == 0) {
                     onFirstFailure(cause);
                 }
-                scheduleRetry(entry, written, retries);
+                schedule(entry, written, retries + 1, backoff.delayMs(retries));
             } else {
                 if (retries > 0) {
                     onRetryEnded(false);
@@ -89,14 +109,13 @@ public final class RetryingLedgerAppender implements LedgerAppender {
         });
     }
 
-    private void scheduleRetry(LedgerEntry entry, CompletableFuture<RecordMetadata> written, int retries) {
+    private void schedule(LedgerEntry entry, CompletableFuture<RecordMetadata> written, int retries, long delayMs) {
         try {
-            scheduler.schedule(() -> send(entry, written, retries + 1), backoff.delayMs(retries),
-                    TimeUnit.MILLISECONDS);
+            ledgerThread.schedule(() -> send(entry, written, retries), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The task is stopping: the write is dropped, its offset was never committed, and the request is
             // redelivered after the restart.
-            LOG.debug("Not retrying the ledger write of request {}: the task is stopping", entry.request());
+            LOG.debug("Not writing the outcome of request {} to the ledger: the task is stopping", entry.request());
         }
     }
 
@@ -106,7 +125,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
             outageStartedMs = nowMs.getAsLong();
             LOG.warn("Cannot write request outcomes to the ledger topic '{}' ({}: {}); retrying them until the ledger"
                             + " is back. Their offsets stay uncommitted, and consumption pauses at {} buffered"
-                            + " requests", topic, cause.getClass().getSimpleName(), cause.getMessage(),
+                            + " requests", topic, cause.getClass().getSimpleName(), redactor.redact(cause.getMessage()),
                     DataSourceRunSinkConfig.MAX_BUFFERED_RECORDS);
         }
     }

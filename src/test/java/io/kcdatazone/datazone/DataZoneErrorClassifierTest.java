@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -201,13 +202,31 @@ class DataZoneErrorClassifierTest {
     }
 
     @Test
-    void unknownClientSideErrorsSuchAsACredentialsChainHiccupAreRetriable() {
-        DataZoneFailure failure = clients.errorClassifier().classify(new CompletionException(SdkClientException.create(
+    void credentialsThatCannotBeLoadedAreRetriableAndSaySo() {
+        // The messages of the SDK's credentials providers (auth 2.40): the chain, system settings, IMDS, container.
+        for (String message : List.of(
                 "Unable to load credentials from any of the providers in the chain AwsCredentialsProviderChain("
                         + "credentialsProviders=[WebIdentityTokenFileCredentialsProvider(), InstanceProfile"
-                        + "CredentialsProvider()]) : [Failed to load credentials from IMDS.]")));
+                        + "CredentialsProvider()]) : [Failed to load credentials from IMDS.]",
+                "Unable to load credentials from system settings. Access key must be specified either via"
+                        + " environment variable (AWS_ACCESS_KEY_ID) or system property (aws.accessKeyId).",
+                "Failed to load credentials from IMDS.",
+                "Unable to fetch credentials from container.")) {
+            DataZoneFailure failure = clients.errorClassifier().classify(
+                    new CompletionException(SdkClientException.create(message)));
 
-        assertRetriableWithoutResponse(failure, "SdkClientException: Unable to load credentials");
+            assertThat(failure.category()).as(message).isEqualTo(Category.RETRIABLE);
+            assertThat(failure.errorType()).as(message).isEqualTo("CREDENTIALS_UNAVAILABLE");
+            assertThat(failure.detail()).as(message).startsWith("SdkClientException: " + message.substring(0, 20));
+        }
+    }
+
+    @Test
+    void otherUnknownClientSideErrorsAreRetriable() {
+        DataZoneFailure failure = clients.errorClassifier().classify(new CompletionException(SdkClientException.create(
+                "Unable to resolve the endpoint of the service")));
+
+        assertRetriableWithoutResponse(failure, "SdkClientException: Unable to resolve the endpoint");
     }
 
     @Test

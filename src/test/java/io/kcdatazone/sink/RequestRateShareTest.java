@@ -44,6 +44,23 @@ class RequestRateShareTest {
     }
 
     @Test
+    void anAnswerToAnEarlierAssignmentNeverOverridesALaterOne() {
+        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        RequestRateShare share = new RequestRateShare(12, () -> {
+            CompletableFuture<Integer> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return answer;
+        }, shares::add);
+
+        share.onAssignment(6);
+        share.onAssignment(2);
+        answers.get(1).complete(6);
+        answers.get(0).complete(6);
+
+        assertThat(shares).as("the answer for 6 partitions arrived last, but the task holds 2").containsExactly(4.0);
+    }
+
+    @Test
     void withoutATotalTheShareStaysAsItWas() {
         RequestRateShare share = new RequestRateShare(12,
                 () -> CompletableFuture.failedFuture(new IllegalStateException("no such topic")), shares::add);

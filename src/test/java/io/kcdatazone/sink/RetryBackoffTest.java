@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 class RetryBackoffTest {
@@ -28,6 +29,15 @@ class RetryBackoffTest {
         });
         assertThat(backoff.delayMs(2)).isZero();
         assertThat(bounds).containsExactly(401L);
+    }
+
+    @Test
+    void aMaximumNearLongMaxValueSaturatesInsteadOfOverflowing() {
+        // retry.backoff.max.ms=Long.MAX_VALUE once made the bound overflow to a negative value that nextLong refuses.
+        RetryBackoff backoff = new RetryBackoff(1, Long.MAX_VALUE,
+                bound -> ThreadLocalRandom.current().nextLong(bound));
+        assertThat(backoff.ceilingMs(1_000)).isEqualTo(Long.MAX_VALUE);
+        assertThat(backoff.delayMs(1_000)).isBetween(0L, Long.MAX_VALUE);
     }
 
     @Test

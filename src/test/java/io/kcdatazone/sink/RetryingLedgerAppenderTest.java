@@ -3,6 +3,7 @@ package io.kcdatazone.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.Timeout;
 class RetryingLedgerAppenderTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** A secret of the ledger clients' settings, such as a SASL password. */
+    private static final String SECRET = "ledger-sasl-s3cr3t";
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final AtomicLong nowMs = new AtomicLong(1_000_000);
@@ -50,7 +55,7 @@ class RetryingLedgerAppenderTest {
                 : CompletableFuture.failedFuture(error);
     };
     private final RetryingLedgerAppender appender = new RetryingLedgerAppender(ledger, "ledger", scheduler,
-            new RetryBackoff(1, 5, bound -> bound - 1), nowMs::get);
+            new RetryBackoff(1, 5, bound -> bound - 1), nowMs::get, SecretRedactor.of(List.of(SECRET)));
 
     @AfterEach
     void stopScheduler() {
@@ -97,6 +102,63 @@ class RetryingLedgerAppenderTest {
             assertThat(written).failsWithin(WAIT).withThrowableOfType(Exception.class).havingRootCause()
                     .isSameAs(error);
             assertThat(writes.get()).isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void appendNeverWaitsForAProducerThatBlocks() throws InterruptedException {
+        // A producer with the ledger down at start, or buffer.memory full, blocks send() up to max.block.ms.
+        CountDownLatch ledgerBack = new CountDownLatch(1);
+        AtomicReference<String> sendingThread = new AtomicReference<>();
+        AtomicReference<String> callerThread = new AtomicReference<>();
+        LedgerAppender blockingLedger = entry -> {
+            sendingThread.set(Thread.currentThread().getName());
+            awaitQuietly(ledgerBack);
+            return CompletableFuture.completedFuture(new RecordMetadata(new TopicPartition("ledger", 0), 0, 0, 0, 0,
+                    0));
+        };
+        RetryingLedgerAppender blockingAppender = new RetryingLedgerAppender(blockingLedger, "ledger", scheduler,
+                new RetryBackoff(1, 5, bound -> bound - 1), nowMs::get, SecretRedactor.none());
+        ExecutorService dispatcherThread = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<CompletableFuture<RecordMetadata>> appended =
+                    CompletableFuture.supplyAsync(() -> {
+                        callerThread.set(Thread.currentThread().getName());
+                        return blockingAppender.append(entry(1));
+                    }, dispatcherThread);
+
+            assertThat(appended).as("append() returns while the producer blocks").succeedsWithin(WAIT);
+            assertThat(CompletableFuture.runAsync(() -> { }, dispatcherThread))
+                    .as("the calling thread goes on with its other work").succeedsWithin(WAIT);
+            await().atMost(WAIT).until(() -> sendingThread.get() != null);
+            assertThat(sendingThread.get()).as("the send runs on the ledger thread").isNotEqualTo(callerThread.get());
+            assertThat(appended.join()).isNotDone();
+            ledgerBack.countDown();
+            assertThat(appended.join()).succeedsWithin(WAIT);
+        } finally {
+            ledgerBack.countDown();
+            dispatcherThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void theOutageWarningMasksTheLedgerClientsSecrets() {
+        try (CapturedLog log = CapturedLog.start(Map.of(RetryingLedgerAppender.class.getName(), Level.WARN))) {
+            ledgerFails.set(new TimeoutException("Authentication with password " + SECRET + " timed out"));
+
+            appender.append(entry(1));
+
+            await().atMost(WAIT).until(() -> log.lines().stream().anyMatch(line -> line.contains("WARN")));
+            assertThat(log.lines()).noneMatch(line -> line.contains(SECRET))
+                    .anyMatch(line -> line.contains("Authentication with password [hidden] timed out"));
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
