@@ -14,12 +14,14 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Tracks every record the task has accepted until its outcome is durable, and tells {@code preCommit} which offsets
- * are safe to commit: per partition, the highest offset of the contiguous prefix of finished records, plus one.
+ * are safe to commit: per partition, the highest offset of the contiguous prefix of finished records, plus one; and
+ * {@link ProgressMarks} which records above that are finished too ({@link #progress()}).
  *
  * <p>This is the pattern of Confluent's Elasticsearch sink ({@code AsyncOffsetTracker}), keyed by the record's
  * <em>original</em> topic, partition and offset (KIP-793) so topic-renaming transforms cannot make us commit the wrong
- * partition. Completions arrive on producer callback threads, so every method is synchronized; the critical sections are
- * a few pointer moves.
+ * partition. Completions arrive on producer callback threads, so every method is synchronized; the critical sections
+ * are a few pointer moves, except {@link #progress()}, which walks the records from the first unfinished one, once per
+ * offset commit.
  */
 public final class OffsetTracker {
 
