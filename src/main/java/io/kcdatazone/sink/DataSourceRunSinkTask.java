@@ -115,7 +115,8 @@ public class DataSourceRunSinkTask extends SinkTask {
         ledger = new LedgerWriter(config.ledger(), ContextThreads.kafkaClientId("ledger-writer", connectorName));
         progressWriter = Executors.newSingleThreadExecutor(
                 ContextThreads.named("datazone-sink-progress-" + connectorName));
-        progressMarks = new ProgressMarks(ledger::appendToEveryPartition, progressWriter, Clock.systemUTC());
+        progressMarks = new ProgressMarks(ledger::appendToEveryPartition, progressWriter, Clock.systemUTC(),
+                config.ledger().secretRedactor());
         metrics = TaskMetrics.forTask(context, connectorName);
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);
@@ -275,8 +276,9 @@ public class DataSourceRunSinkTask extends SinkTask {
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         failIfLedgerBroken();
         Map<TopicPartition, OffsetAndMetadata> committable = tracker.committableOffsets();
-        // Every outcome below these offsets is acknowledged: the ledger's readers may learn it, in the background.
-        progressMarks.markProgress(committable);
+        // Every outcome below these offsets, and above them all but the pending ones, is acknowledged: the ledger's
+        // readers may learn it, in the background.
+        progressMarks.markProgress(tracker.progress());
         Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>(committable);
         safe.keySet().retainAll(currentOffsets.keySet());
         return safe;

@@ -1,26 +1,29 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.ledger.OffsetRange;
 import io.kcdatazone.ledger.ProgressMark;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells the ledger's readers how far this task's outcomes are complete: from {@code preCommit}, for every request
- * partition whose committable offset moved since the last mark, a {@link ProgressMark} "every request below that offset
- * has its outcome in the ledger", written to every ledger partition. The offsets come from {@link OffsetTracker}, so
- * the outcomes they cover are acknowledged before the mark is sent, and each ledger partition holds the mark after
- * them.
+ * partition whose progress changed since the last mark, a {@link ProgressMark} written to every ledger partition:
+ * every request below the committable offset has its outcome in the ledger, and so has every request received above
+ * it except the ranges still pending. The progress comes from {@link OffsetTracker}, so the outcomes a mark covers are
+ * acknowledged before the mark is sent, and each ledger partition holds the mark after them. Listing the pending
+ * ranges lets the mark move past a slow request (a conflict retried for half an hour), so the source's memory of
+ * published results stays about one commit interval of requests.
  *
  * <p>Marks are an optimisation of the source's duplicate detection, never a condition of progress: they are written in
  * the background ({@code preCommit} does not wait for them; looking up the ledger's partitions may block), at most one
@@ -29,56 +32,89 @@ import org.slf4j.LoggerFactory;
 final class ProgressMarks {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressMarks.class);
-    /** Request partitions per mark record, so a task owning thousands of partitions stays far below 1 MB a record. */
-    static final int MAX_PARTITIONS_PER_RECORD = 1_000;
+    /**
+     * Request partitions per mark record, so a task owning thousands of partitions stays below 1 MB a record: a
+     * partition's mark is at most about 1 KB (a 249-character topic and {@value #MAX_PENDING_RANGES} ranges).
+     */
+    static final int MAX_PARTITIONS_PER_RECORD = 500;
+    /**
+     * Pending ranges per request partition in a mark; a mark with more pending ranges ends where the first range left
+     * out starts, and later marks cover the rest once those requests finish.
+     */
+    static final int MAX_PENDING_RANGES = 16;
 
     private final Function<ProgressMark, CompletableFuture<Void>> ledger;
     private final Executor executor;
     private final Clock clock;
-    /** Offsets the ledger has acknowledged marks for; updated on producer threads. */
-    private final Map<TopicPartition, Long> marked = new ConcurrentHashMap<>();
+    private final SecretRedactor redactor;
+    /** The marks the ledger acknowledged, per partition still owned; guarded by {@code this} (producer threads). */
+    private final Map<TopicPartition, ProgressMark.Below> marked = new HashMap<>();
+    /** Counts {@link #forget} calls, so a write that completes after one does not remember a revoked partition. */
+    private long revocations;
     private CompletableFuture<Void> writing = CompletableFuture.completedFuture(null);
 
     /**
      * @param ledger sends a mark to every ledger partition; the future completes when all of them acknowledged it
      * @param executor where the writes are started, off the task's thread
+     * @param redactor masks the ledger clients' secrets in the warning a failed write logs
      */
-    ProgressMarks(Function<ProgressMark, CompletableFuture<Void>> ledger, Executor executor, Clock clock) {
+    ProgressMarks(Function<ProgressMark, CompletableFuture<Void>> ledger, Executor executor, Clock clock,
+                  SecretRedactor redactor) {
         this.ledger = ledger;
         this.executor = executor;
         this.clock = clock;
+        this.redactor = redactor;
     }
 
     /**
-     * Starts writing marks for the partitions whose committable offset moved, unless the previous write is still
-     * under way (its successor then covers both).
+     * Starts writing marks for the partitions whose progress changed since the last acknowledged mark, unless the
+     * previous write is still under way (its successor then covers both).
      */
-    void markProgress(Map<TopicPartition, OffsetAndMetadata> committable) {
+    void markProgress(Map<TopicPartition, OffsetTracker.Progress> progress) {
         if (!writing.isDone()) {
             return;
         }
-        List<ProgressMark.Below> advanced = new ArrayList<>();
-        committable.forEach((partition, offset) -> {
-            if (offset.offset() > marked.getOrDefault(partition, 0L)) {
-                advanced.add(new ProgressMark.Below(partition.topic(), partition.partition(), offset.offset()));
-            }
-        });
-        if (advanced.isEmpty()) {
+        Map<TopicPartition, ProgressMark.Below> changed = new HashMap<>();
+        long revocationsBefore;
+        synchronized (this) {
+            progress.forEach((partition, known) -> {
+                ProgressMark.Below mark = markOf(partition, known);
+                if (!mark.equals(marked.get(partition))) {
+                    changed.put(partition, mark);
+                }
+            });
+            revocationsBefore = revocations;
+        }
+        if (changed.isEmpty()) {
             return;
         }
-        writing = CompletableFuture.supplyAsync(() -> write(advanced), executor)
+        writing = CompletableFuture.supplyAsync(() -> write(new ArrayList<>(changed.values())), executor)
                 .thenCompose(Function.identity())
                 .handle((done, error) -> {
                     if (error == null) {
-                        advanced.forEach(mark -> marked.merge(
-                                new TopicPartition(mark.requestTopic(), mark.requestPartition()), mark.below(),
-                                Math::max));
+                        remember(changed, revocationsBefore);
                     } else {
                         LOG.warn("Could not write a progress mark to the ledger (the next offset commit writes a newer"
-                                + " one): {}", error.getMessage());
+                                + " one): {}", redactor.redact(String.valueOf(error.getMessage())));
                     }
                     return null;
                 });
+    }
+
+    private static ProgressMark.Below markOf(TopicPartition partition, OffsetTracker.Progress known) {
+        List<OffsetRange> pending = known.pending();
+        long until = known.received();
+        if (pending.size() > MAX_PENDING_RANGES) {
+            until = pending.get(MAX_PENDING_RANGES).from();
+            pending = pending.subList(0, MAX_PENDING_RANGES);
+        }
+        return new ProgressMark.Below(partition.topic(), partition.partition(), known.complete(), until, pending);
+    }
+
+    private synchronized void remember(Map<TopicPartition, ProgressMark.Below> written, long revocationsBefore) {
+        if (revocations == revocationsBefore) {
+            marked.putAll(written);
+        }
     }
 
     private CompletableFuture<Void> write(List<ProgressMark.Below> marks) {
@@ -90,8 +126,9 @@ final class ProgressMarks {
         return CompletableFuture.allOf(records.toArray(new CompletableFuture<?>[0]));
     }
 
-    /** Revoked partitions: their next owner marks them. */
-    void forget(Collection<TopicPartition> partitions) {
+    /** Revoked partitions: their next owner marks them, and so does this task if it gets them back. */
+    synchronized void forget(Collection<TopicPartition> partitions) {
         marked.keySet().removeAll(partitions);
+        revocations++;
     }
 }

@@ -341,7 +341,7 @@ public class DataSourceRunSourceTask extends SourceTask {
 
     private static void onProgressMark(LedgerPartitionState state, ProgressMark mark) {
         for (ProgressMark.Below below : mark.marks()) {
-            state.markProgress(below.requestTopic(), below.requestPartition(), below.below());
+            state.markProgress(below);
         }
     }
 

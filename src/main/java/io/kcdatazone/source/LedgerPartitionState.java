@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,11 +26,12 @@ import org.apache.kafka.common.TopicPartition;
  * their result out, and a bounded memory of finished runs (to drop the duplicate ledger entries a sink restart or a
  * rebalance can write).
  *
- * <p>Which requests have their result out is exact, not a window: per request partition, the sink's latest
- * {@link io.kcdatazone.ledger.ProgressMark progress mark} (every request below it has a result) plus the requests at
- * or above it whose result was published. The sink marks its progress at every offset commit, so that set holds about
- * one commit interval of results; without marks (a sink older than marks, or one whose commits are stuck) it is capped
- * at {@value #MAX_RESULTS_ABOVE_MARKS}, beyond which the oldest are forgotten.
+ * <p>Which requests have their result out is exact, not a window: per request partition, what the sink's
+ * {@link io.kcdatazone.ledger.ProgressMark progress marks} cover (every request below the latest mark's end except
+ * the few still pending when the marks were made) plus the requests no mark covers yet whose result was published.
+ * The sink marks its progress at every offset commit, past slow requests too, so that set holds about one commit
+ * interval of results; without marks (a sink older than marks, or one whose commits are stuck) it is capped at
+ * {@value #MAX_RESULTS_ABOVE_MARKS}, beyond which the oldest are forgotten.
  *
  * <p>One source partition per ledger partition keeps Connect's offset store bounded by the ledger's partition count;
  * each offset is bounded by {@code max.tracked.runs}, {@value #RECENT_CAPACITY} and {@value #MAX_RESULTS_ABOVE_MARKS}.
@@ -42,7 +44,7 @@ public final class LedgerPartitionState {
      * event ids here; they are still honoured, and make room for finished runs as those come.
      */
     public static final int RECENT_CAPACITY = 256;
-    /** How many published results above the progress marks the state remembers at most. */
+    /** How many published results no progress mark covers the state remembers at most. */
     public static final int MAX_RESULTS_ABOVE_MARKS = 4_096;
 
     static final String LEDGER_TOPIC_KEY = "ledgerTopic";
@@ -194,15 +196,16 @@ public final class LedgerPartitionState {
     public EntryVerdict accept(LedgerEntry entry, String resultEventId) {
         RequestCoordinates request = entry.request();
         RequestProgress known = progress.computeIfAbsent(requestPartition(request),
-                partition -> new RequestProgress(partition.topic(), partition.partition(), 0, null));
+                partition -> new RequestProgress(partition.topic(), partition.partition()));
         RunSnapshot run = entry.run();
         String runId = run != null ? run.id() : null;
         if (known.covers(request.offset()) || recent.contains(resultEventId)) {
-            boolean sameRun = runId == null || runId.equals(known.runOf(request.offset()));
+            // The same coordinates carry the same client token, so every outcome that revealed a run revealed this one.
+            boolean sameRun = runId == null || known.revealedRun(request.offset());
             return new EntryVerdict(false, sameRun ? null : follow(entry), false);
         }
         int before = known.size();
-        known.remember(request.offset(), runId);
+        known.remember(request.offset(), runId != null);
         resultsAboveMarks += known.size() - before;
         return new EntryVerdict(true, follow(entry), forgetBeyondCapacity());
     }
@@ -261,12 +264,13 @@ public final class LedgerPartitionState {
         }
     }
 
-    /** The sink's progress mark: every request of the partition below {@code below} has its result out. */
-    public void markProgress(String requestTopic, int requestPartition, long below) {
-        RequestProgress known = progress.computeIfAbsent(new TopicPartition(requestTopic, requestPartition),
-                partition -> new RequestProgress(requestTopic, requestPartition, 0, null));
+    /** Takes in one request partition's part of a sink's progress mark. */
+    public void markProgress(ProgressMark.Below mark) {
+        RequestProgress known = progress.computeIfAbsent(
+                new TopicPartition(mark.requestTopic(), mark.requestPartition()),
+                partition -> new RequestProgress(partition.topic(), partition.partition()));
         int before = known.size();
-        known.markBelow(below);
+        known.mark(mark);
         resultsAboveMarks -= before - known.size();
     }
 

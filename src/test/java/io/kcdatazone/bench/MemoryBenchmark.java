@@ -2,6 +2,7 @@ package io.kcdatazone.bench;
 
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.sink.DataSourceRunSinkTask;
 import io.kcdatazone.simulator.DataZoneSimulator;
@@ -90,7 +91,7 @@ class MemoryBenchmark {
                         "result-" + i);
                 if (i % 600 == 599) { // the sink's progress marks, at each of its offset commits
                     for (int partition = 0; partition < 6; partition++) {
-                        state.markProgress("datazone-run-requests", partition, i / 6 + 1);
+                        state.markProgress(new ProgressMark.Below("datazone-run-requests", partition, i / 6 + 1));
                     }
                 }
                 state.advancePast(i);

@@ -77,6 +77,24 @@ class LedgerCodecTest {
     }
 
     @Test
+    void aMarkPastASlowRequestListsWhatIsPendingAndReadsAsItsContiguousPartWhereThoseFieldsAreUnknown() {
+        ProgressMark mark = ProgressMark.of(List.of(new ProgressMark.Below("requests", 2, 42, 90L,
+                List.of(new OffsetRange(42, 43), new OffsetRange(50, 53)))), NOW);
+
+        byte[] bytes = LedgerCodec.encode(mark);
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .contains("\"below\":42,\"until\":90,\"pending\":[[42,43],[50,53]]");
+        assertThat(LedgerCodec.decodeRecord(bytes)).isEqualTo(mark);
+        // How a reader that knows only "below" (the first version of marks) takes it: a true, shorter mark.
+        String contiguous = new String(bytes, StandardCharsets.UTF_8).replace(",\"until\":90", "")
+                .replace(",\"pending\":[[42,43],[50,53]]", "");
+        assertThat(((ProgressMark) LedgerCodec.decodeRecord(contiguous.getBytes(StandardCharsets.UTF_8))).marks())
+                .containsExactly(new ProgressMark.Below("requests", 2, 42));
+        assertThatThrownBy(() -> new ProgressMark.Below("requests", 2, 42, 90L, List.of(new OffsetRange(40, 43))))
+                .hasMessageContaining("not in order");
+    }
+
+    @Test
     void outcomeEntriesKeepTheirFormatAndEntriesWrittenBeforeMarksStillDecode() {
         // An entry as the plugin wrote it before progress marks existed.
         String old = "{\"version\":1,\"outcome\":\"RUN_START_FAILED\",\"clientToken\":\"token-1\","

@@ -2,6 +2,7 @@ package io.kcdatazone.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdatazone.ledger.OffsetRange;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -68,6 +69,42 @@ class OffsetTrackerTest {
 
         assertThat(tracker.pendingCount()).as("abandoned once, released once").isZero();
         assertThat(tracker.committableOffsets()).as("offset 1 got no outcome: it is redelivered").isEmpty();
+    }
+
+    @Test
+    void progressListsThePendingRecordsAboveTheCommittableOffsetAsRangesAcrossOffsetsNeverReceived() {
+        // 20, 22 and 24: a transactional producer's records with their commit markers in between; 25 is done.
+        OffsetTracker.Tracked slow = tracker.track(record("requests", 0, 10));
+        tracker.track(record("requests", 0, 11)).complete();
+        tracker.track(record("requests", 0, 20));
+        tracker.track(record("requests", 0, 22));
+        tracker.track(record("requests", 0, 24));
+        tracker.track(record("requests", 0, 25)).complete();
+        tracker.track(record("requests", 0, 30)).complete();
+
+        assertThat(tracker.progress()).hasEntrySatisfying(REQUESTS_0, progress -> {
+            assertThat(progress.complete()).isEqualTo(10);
+            assertThat(progress.received()).isEqualTo(31);
+            assertThat(progress.pending()).containsExactly(new OffsetRange(10, 11), new OffsetRange(20, 25));
+        });
+
+        slow.complete();
+        tracker.committableOffsets();
+        assertThat(tracker.progress().get(REQUESTS_0).complete()).isEqualTo(20);
+        tracker.forget(List.of(REQUESTS_0));
+        assertThat(tracker.progress()).isEmpty();
+    }
+
+    @Test
+    void progressOfAPartitionWithNothingPendingIsAllItReceived() {
+        tracker.track(record("requests", 0, 7)).complete();
+        tracker.committableOffsets();
+
+        assertThat(tracker.progress()).hasEntrySatisfying(REQUESTS_0, progress -> {
+            assertThat(progress.complete()).isEqualTo(8);
+            assertThat(progress.received()).isEqualTo(8);
+            assertThat(progress.pending()).isEmpty();
+        });
     }
 
     private static SinkRecord record(String topic, int partition, long offset) {

@@ -2,7 +2,15 @@ package io.kcdatazone.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.ledger.LedgerCodec;
+import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.OffsetRange;
 import io.kcdatazone.ledger.ProgressMark;
+import io.kcdatazone.ledger.RequestCoordinates;
+import io.kcdatazone.source.LedgerPartitionState;
+import io.kcdatazone.testkit.CapturedLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,8 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.logging.log4j.Level;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +39,7 @@ class ProgressMarksTest {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         acknowledgements.add(acknowledged);
         return acknowledged;
-    }, Runnable::run, CLOCK);
+    }, Runnable::run, CLOCK, SecretRedactor.none());
 
     @Test
     void aMarkCoversOnlyRequestsWhoseOutcomeTheLedgerAcknowledged() {
@@ -40,24 +48,24 @@ class ProgressMarksTest {
         tracker.track(record(0, 12)).complete();
         first.complete();
 
-        marks.markProgress(tracker.committableOffsets());
+        marks.markProgress(tracker.progress());
         acknowledgements.get(0).complete(null);
         second.complete();
-        marks.markProgress(tracker.committableOffsets());
+        marks.markProgress(tracker.progress());
 
         assertThat(sent).extracting(ProgressMark::marks).containsExactly(
-                List.of(new ProgressMark.Below("requests", 0, 11)),
+                List.of(new ProgressMark.Below("requests", 0, 11, 13L, List.of(new OffsetRange(11, 12)))),
                 List.of(new ProgressMark.Below("requests", 0, 13)));
         assertThat(sent).extracting(ProgressMark::recordedAt).containsOnly(CLOCK.instant());
     }
 
     @Test
-    void onlyPartitionsThatMovedSinceTheLastAcknowledgedMarkAreMarked() {
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5), REQUESTS_1, new OffsetAndMetadata(8)));
+    void onlyPartitionsWhoseProgressChangedSinceTheLastAcknowledgedMarkAreMarked() {
+        marks.markProgress(Map.of(REQUESTS_0, done(5), REQUESTS_1, done(8)));
         acknowledgements.get(0).complete(null);
 
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5), REQUESTS_1, new OffsetAndMetadata(8)));
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5), REQUESTS_1, new OffsetAndMetadata(9)));
+        marks.markProgress(Map.of(REQUESTS_0, done(5), REQUESTS_1, done(8)));
+        marks.markProgress(Map.of(REQUESTS_0, done(5), REQUESTS_1, done(9)));
 
         assertThat(sent).hasSize(2);
         assertThat(sent.get(0).marks()).containsExactlyInAnyOrder(new ProgressMark.Below("requests", 0, 5),
@@ -67,12 +75,12 @@ class ProgressMarksTest {
 
     @Test
     void oneWriteAtATimeAndAFailedWriteIsRetriedWithNewerOffsetsWithoutFailingAnything() {
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5)));
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(6)));
+        marks.markProgress(Map.of(REQUESTS_0, done(5)));
+        marks.markProgress(Map.of(REQUESTS_0, done(6)));
         assertThat(sent).as("the first write is still under way").hasSize(1);
 
         acknowledgements.get(0).completeExceptionally(new IllegalStateException("ledger unavailable"));
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(7)));
+        marks.markProgress(Map.of(REQUESTS_0, done(7)));
 
         assertThat(sent).extracting(ProgressMark::marks).containsExactly(
                 List.of(new ProgressMark.Below("requests", 0, 5)),
@@ -88,37 +96,130 @@ class ProgressMarksTest {
             }
             sent.add(mark);
             return CompletableFuture.completedFuture(null);
-        }, Runnable::run, CLOCK);
+        }, Runnable::run, CLOCK, SecretRedactor.none());
 
-        flaky.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5)));
-        flaky.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5)));
+        flaky.markProgress(Map.of(REQUESTS_0, done(5)));
+        flaky.markProgress(Map.of(REQUESTS_0, done(5)));
 
         assertThat(sent).extracting(ProgressMark::marks)
                 .containsExactly(List.of(new ProgressMark.Below("requests", 0, 5)));
     }
 
     @Test
-    void aTaskOwningThousandsOfPartitionsSplitsItsMarksIntoSeveralRecords() {
-        Map<TopicPartition, OffsetAndMetadata> many = new HashMap<>();
-        for (int partition = 0; partition < ProgressMarks.MAX_PARTITIONS_PER_RECORD + 1; partition++) {
-            many.put(new TopicPartition("requests", partition), new OffsetAndMetadata(1));
+    void aTaskOwningThousandsOfPartitionsSplitsItsMarksIntoRecordsBelowOneMegabyte() {
+        Map<TopicPartition, OffsetTracker.Progress> many = new HashMap<>();
+        String longestTopic = "t".repeat(249);
+        List<OffsetRange> pending = new ArrayList<>();
+        for (int range = 0; range < ProgressMarks.MAX_PENDING_RANGES; range++) {
+            pending.add(new OffsetRange(Long.MAX_VALUE / 2 + 2 * range, Long.MAX_VALUE / 2 + 2 * range + 1));
+        }
+        for (int partition = 0; partition < 2 * ProgressMarks.MAX_PARTITIONS_PER_RECORD + 1; partition++) {
+            many.put(new TopicPartition(longestTopic, Integer.MAX_VALUE - partition),
+                    new OffsetTracker.Progress(Long.MAX_VALUE / 2, Long.MAX_VALUE / 2 + 100, pending));
         }
 
         marks.markProgress(many);
 
-        assertThat(sent).extracting(mark -> mark.marks().size())
-                .containsExactly(ProgressMarks.MAX_PARTITIONS_PER_RECORD, 1);
+        assertThat(sent).extracting(mark -> mark.marks().size()).containsExactly(
+                ProgressMarks.MAX_PARTITIONS_PER_RECORD, ProgressMarks.MAX_PARTITIONS_PER_RECORD, 1);
+        assertThat(LedgerCodec.encode(sent.get(0)).length).isLessThan(1_000_000);
     }
 
     @Test
-    void aRevokedPartitionIsMarkedAgainWhenItComesBack() {
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5)));
-        acknowledgements.get(0).complete(null);
+    void aRevokedPartitionIsMarkedAgainWhenItComesBackEvenIfAWriteCompletesAfterTheRevocation() {
+        marks.markProgress(Map.of(REQUESTS_0, done(5)));
         marks.forget(List.of(REQUESTS_0));
+        acknowledgements.get(0).complete(null);
 
-        marks.markProgress(Map.of(REQUESTS_0, new OffsetAndMetadata(5)));
+        marks.markProgress(Map.of(REQUESTS_0, done(5)));
 
         assertThat(sent).hasSize(2);
+    }
+
+    @Test
+    void aMarkListsAtMostItsLimitOfPendingRangesAndEndsWhereTheFirstOneLeftOutStarts() {
+        List<OffsetTracker.Tracked> slow = new ArrayList<>();
+        for (int offset = 0; offset < 2 * ProgressMarks.MAX_PENDING_RANGES + 10; offset++) {
+            OffsetTracker.Tracked tracked = tracker.track(record(0, offset));
+            if (offset % 2 == 0) {
+                slow.add(tracked);
+            } else {
+                tracked.complete();
+            }
+        }
+
+        marks.markProgress(tracker.progress());
+
+        ProgressMark.Below mark = sent.get(0).marks().get(0);
+        assertThat(mark.below()).isZero();
+        assertThat(mark.pending()).hasSize(ProgressMarks.MAX_PENDING_RANGES)
+                .startsWith(new OffsetRange(0, 1), new OffsetRange(2, 3));
+        assertThat(mark.until()).isEqualTo(2L * ProgressMarks.MAX_PENDING_RANGES);
+    }
+
+    @Test
+    void aFailedWriteLogsItsReasonWithTheLedgerSecretsMasked() {
+        ProgressMarks redacting = new ProgressMarks(mark -> CompletableFuture.failedFuture(
+                new IllegalStateException("SASL authentication failed for password s3cr3t-ledger")),
+                Runnable::run, CLOCK, SecretRedactor.of(List.of("s3cr3t-ledger")));
+
+        try (CapturedLog log = CapturedLog.start(Map.of(ProgressMarks.class.getName(), Level.WARN))) {
+            redacting.markProgress(Map.of(REQUESTS_0, done(5)));
+
+            assertThat(log.lines()).filteredOn(line -> line.contains("progress mark")).singleElement().asString()
+                    .contains("authentication failed", SecretRedactor.MASK).doesNotContain("s3cr3t-ledger");
+        }
+    }
+
+    @Test
+    void oneSlowRequestDoesNotHoldBackTheSourcesMemoryOfPublishedResults() {
+        // A request retrying a conflict for half an hour while 5,000 later ones of its partition finish.
+        LedgerPartitionState source = new LedgerPartitionState("ledger", 0);
+        ProgressMarks toSource = new ProgressMarks(mark -> {
+            mark.marks().forEach(source::markProgress);
+            return CompletableFuture.completedFuture(null);
+        }, Runnable::run, CLOCK, SecretRedactor.none());
+        int requests = 5_001;
+        OffsetTracker.Tracked slow = tracker.track(record(0, 0));
+        int largest = 0;
+        for (int offset = 1; offset < requests; offset++) {
+            tracker.track(record(0, offset)).complete();
+            assertThat(source.accept(outcome(offset), "result-" + offset).publish()).isTrue();
+            if (offset % 100 == 0) {
+                toSource.markProgress(tracker.progress());
+            }
+            largest = Math.max(largest, offsetSize(source));
+        }
+        int againWhilePending = countPublished(source, 1, requests);
+        slow.complete();
+        assertThat(source.accept(outcome(0), "result-0").publish()).isTrue();
+        toSource.markProgress(tracker.progress());
+
+        assertThat(againWhilePending).as("second results of a redelivery while the slow request waits").isZero();
+        assertThat(countPublished(source, 0, requests)).as("second results of a full redelivery").isZero();
+        // About 100 results (one commit interval) at most, not the 5,000 the slow request held back before.
+        assertThat(largest).as("largest source offset, in bytes, while the slow request waited").isLessThan(3_000);
+    }
+
+    private static int countPublished(LedgerPartitionState source, int from, int to) {
+        int published = 0;
+        for (int offset = from; offset < to; offset++) {
+            published += source.accept(outcome(offset), "result-" + offset).publish() ? 1 : 0;
+        }
+        return published;
+    }
+
+    private static LedgerEntry outcome(long offset) {
+        return LedgerEntry.failed(new RequestCoordinates("requests", 0, offset), "token-" + offset, "dzd_demo",
+                "sales_glue", new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, CLOCK.instant());
+    }
+
+    private static int offsetSize(LedgerPartitionState state) {
+        return state.toOffset().values().stream().mapToInt(value -> String.valueOf(value).length()).sum();
+    }
+
+    private static OffsetTracker.Progress done(long below) {
+        return new OffsetTracker.Progress(below, below, List.of());
     }
 
     private static SinkRecord record(int partition, long offset) {

@@ -7,9 +7,12 @@ import io.kcdatazone.config.DataSourceRunSourceConfig;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.ledger.LedgerEntry;
+import io.kcdatazone.ledger.OffsetRange;
+import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,7 @@ class LedgerPartitionStateTest {
         state.track(run("run-a", "REQUESTED"));
         state.track(run("run-b", "RUNNING"));
         state.accept(failed(7), "result-7");
-        state.markProgress("requests", 0, 5);
+        state.markProgress(mark(0, 5));
         state.finish("run-c");
 
         LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 3, state.toOffset());
@@ -211,9 +214,10 @@ class LedgerPartitionStateTest {
         }
         int remembered = offsetSize(state);
 
-        state.markProgress(REQUESTS, 0, 10);
+        state.markProgress(mark(0, 10));
 
-        assertThat(offsetSize(state)).isLessThan(remembered - 9 * 3);
+        assertThat(offsetSize(state)).isLessThan(remembered)
+                .isEqualTo(offsetSizeAfter(new LedgerPartitionState(TOPIC, 0), mark(0, 10)));
         for (int offset = 0; offset < 10; offset++) {
             assertThat(state.accept(failed(offset), "result-" + offset).publish()).as("offset " + offset).isFalse();
         }
@@ -223,9 +227,9 @@ class LedgerPartitionStateTest {
     @Test
     void aProgressMarkNeverMovesBackAndCoversOnlyItsOwnRequestPartition() {
         LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.markProgress(REQUESTS, 0, 100);
+        state.markProgress(mark(0, 100));
         // A late mark of a task that lost the partition in a rebalance.
-        state.markProgress(REQUESTS, 0, 50);
+        state.markProgress(mark(0, 50));
 
         assertThat(state.accept(failed(70), "result-70").publish()).isFalse();
         assertThat(acceptFailure(state, new RequestCoordinates(REQUESTS, 1, 70)).publish()).isTrue();
@@ -250,7 +254,7 @@ class LedgerPartitionStateTest {
         assertThat(state.runs()).extracting(TrackedRun::runId).containsExactly("run-a");
 
         // The same below a progress mark, where the state no longer remembers the first result.
-        state.markProgress(REQUESTS, 0, 100);
+        state.markProgress(mark(0, 100));
         assertThat(state.accept(started(REQUESTS, 0, 41, "run-b", "REQUESTED"), "started-41").newlyTracked())
                 .hasValueSatisfying(run -> assertThat(run.runId()).isEqualTo("run-b"));
         assertThat(state.accept(started(REQUESTS, 0, 42, "run-c", "SUCCESS"), "started-42").newlyTracked())
@@ -288,7 +292,7 @@ class LedgerPartitionStateTest {
             assertThat(acceptFailure(state, request).publish()).isTrue();
             if (i % 600 == 599) {
                 for (int partition = 0; partition < 6; partition++) {
-                    state.markProgress(REQUESTS, partition, i / 6 + 1);
+                    state.markProgress(mark(partition, i / 6 + 1));
                 }
             }
             largestOffset = Math.max(largestOffset, offsetSize(state));
@@ -330,6 +334,101 @@ class LedgerPartitionStateTest {
         assertThat(state.runs()).as("the run it revealed had finished").isEmpty();
         assertThat(state.accept(failed(41), "result-41").publish()).isTrue();
         assertThat(state.toOffset().get("recent")).isEqualTo("[\"result-40\",\"run:run-a\"]");
+    }
+
+    @Test
+    void marksCoverTheRequestsAboveASlowOneExceptThoseStillPendingAndWhatTheyCoverOnlyGrows() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        for (long offset : new long[] {11, 12, 14}) {
+            assertThat(state.accept(failed(offset), "result-" + offset).publish()).isTrue();
+        }
+        // 10 and 13 still wait for their outcome; 15 and 16 were never delivered (transaction markers).
+        state.markProgress(mark(0, 10, 17, new OffsetRange(10, 11), new OffsetRange(13, 14)));
+        assertThat(offsetSize(state)).as("nothing published is left to remember").isEqualTo(offsetSizeAfter(
+                new LedgerPartitionState(TOPIC, 0), mark(0, 10, 17, new OffsetRange(10, 11), new OffsetRange(13, 14))));
+        // A late mark of the partition's previous owner, which had 12 pending: 12 stays covered.
+        state.markProgress(mark(0, 12, 13, new OffsetRange(12, 13)));
+
+        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
+        for (LedgerPartitionState candidate : List.of(state, restored)) {
+            assertThat(candidate.accept(failed(12), "result-12").publish()).isFalse();
+            assertThat(candidate.accept(failed(16), "result-16").publish()).isFalse();
+        }
+        assertThat(restored.accept(failed(17), "result-17").publish()).as("beyond the marks").isTrue();
+        assertThat(restored.accept(failed(13), "result-13").publish()).as("pending in every mark").isTrue();
+        assertThat(restored.accept(failed(13), "result-13").publish()).isFalse();
+        // 10 becomes covered by a mark that no longer lists it: its outcome was in the ledger before that mark.
+        restored.markProgress(mark(0, 13, 18, new OffsetRange(13, 14)));
+        assertThat(restored.accept(failed(10), "result-10").publish()).isFalse();
+        assertThat(restored.accept(failed(13), "result-13").publish()).as("published, still pending").isFalse();
+    }
+
+    @Test
+    void anOutcomeThatReachesTheLedgerBeforeTheMarkListingItPendingIsStillPublishedOnce() {
+        // The sink computed the mark while 7 was in flight; 7's outcome was acknowledged before the mark was written.
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        assertThat(state.accept(failed(7), "result-7").publish()).isTrue();
+        state.markProgress(mark(0, 7, 10, new OffsetRange(7, 8)));
+
+        assertThat(state.accept(failed(7), "result-7").publish()).as("published, though the mark lists it pending")
+                .isFalse();
+        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
+        assertThat(restored.accept(failed(7), "result-7").publish()).isFalse();
+        restored.markProgress(mark(0, 10, 10));
+        assertThat(restored.accept(failed(7), "result-7").publish()).as("covered by the later mark").isFalse();
+        assertThat((String) restored.toOffset().get("progress")).doesNotContain("7");
+    }
+
+    @Test
+    void aSecondOutcomeRevealingTheRunOfAPublishedResultIsNotTrackedAgainAndTheOffsetKeepsNoRunIds() {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "started-40");
+        state.accept(failed(41), "failed-41");
+
+        assertThat((String) state.toOffset().get("progress")).doesNotContain("run-a");
+        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
+        restored.finish("run-a");
+        for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
+            restored.finish("other-" + i);
+        }
+        assertThat(restored.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "started-40").newlyTracked())
+                .isEmpty();
+        assertThat(restored.accept(started(REQUESTS, 0, 41, "run-b", "REQUESTED"), "started-41").newlyTracked())
+                .as("the first outcome revealed no run").isPresent();
+    }
+
+    @Test
+    void anOffsetWrittenWithTheRunIdsOfPublishedResultsStillLoads() {
+        Map<String, Object> offset = new HashMap<>();
+        offset.put("version", 1L);
+        offset.put("position", 12L);
+        offset.put("runs", "[]");
+        offset.put("recent", "[]");
+        offset.put("progress", "[{\"t\":\"requests\",\"p\":0,\"b\":40,\"r\":{\"40\":\"run-a\",\"41\":null}}]");
+
+        LedgerPartitionState state = LedgerPartitionState.fromOffset(TOPIC, 0, offset);
+
+        assertThat(state.accept(failed(39), "result-39").publish()).as("below the mark").isFalse();
+        LedgerPartitionState.EntryVerdict again = state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"),
+                "started-40");
+        assertThat(again.publish()).isFalse();
+        assertThat(again.newlyTracked()).isEmpty();
+        assertThat(state.accept(started(REQUESTS, 0, 41, "run-b", "REQUESTED"), "started-41").newlyTracked())
+                .isPresent();
+        assertThat(state.accept(failed(42), "result-42").publish()).isTrue();
+    }
+
+    private static ProgressMark.Below mark(int requestPartition, long below) {
+        return new ProgressMark.Below(REQUESTS, requestPartition, below);
+    }
+
+    private static ProgressMark.Below mark(int requestPartition, long below, long until, OffsetRange... pending) {
+        return new ProgressMark.Below(REQUESTS, requestPartition, below, until, List.of(pending));
+    }
+
+    private static int offsetSizeAfter(LedgerPartitionState state, ProgressMark.Below mark) {
+        state.markProgress(mark);
+        return offsetSize(state);
     }
 
     private static LedgerEntry failed(long offset) {
