@@ -2,6 +2,7 @@ package io.kcdatazone.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.ledger.LedgerEntry;
@@ -54,13 +55,21 @@ public final class LedgerPartitionState {
     static final String RUNS_KEY = "runs";
     static final String RECENT_KEY = "recent";
     static final String PROGRESS_KEY = "progress";
+    /**
+     * When each tracked run's tracking began, by run id: a field of its own, since the previous plugin version refuses
+     * unknown fields inside {@code runs} and a rolling upgrade can move a task back to it.
+     */
+    static final String TRACKED_SINCE_KEY = "since";
     static final int OFFSET_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads on past fields it does not know, so offsets a later version adds to stay readable by this one. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final TypeReference<List<TrackedRun>> RUN_LIST = new TypeReference<List<TrackedRun>>() { };
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<List<String>>() { };
     private static final TypeReference<List<RequestProgress>> PROGRESS_LIST =
             new TypeReference<List<RequestProgress>>() { };
+    private static final TypeReference<Map<String, Long>> SINCE_MAP = new TypeReference<Map<String, Long>>() { };
 
     private final String ledgerTopic;
     private final int partition;
@@ -104,8 +113,10 @@ public final class LedgerPartitionState {
                     + "' must be a non-negative ledger offset, got " + position);
         }
         state.position = ((Number) position).longValue();
+        Map<String, Long> since = parseSince(offset.get(TRACKED_SINCE_KEY));
         for (TrackedRun run : parse(offset.get(RUNS_KEY), RUNS_KEY, RUN_LIST)) {
-            state.runs.put(run.runId(), run);
+            Long sinceMs = since.get(run.runId());
+            state.runs.put(run.runId(), sinceMs == null ? run : run.trackedSince(sinceMs));
         }
         state.recent.addAll(parse(offset.get(RECENT_KEY), RECENT_KEY, STRING_LIST));
         for (RequestProgress request : parse(offset.get(PROGRESS_KEY), PROGRESS_KEY, PROGRESS_LIST)) {
@@ -130,6 +141,22 @@ public final class LedgerPartitionState {
         }
     }
 
+    private static Map<String, Long> parseSince(Object field) {
+        if (field == null) {
+            return Collections.emptyMap();
+        }
+        if (!(field instanceof String)) {
+            throw new IllegalArgumentException("offset field '" + TRACKED_SINCE_KEY + "' must be a JSON string");
+        }
+        try {
+            Map<String, Long> since = JSON.readValue((String) field, SINCE_MAP);
+            return since != null ? since : Collections.emptyMap();
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("offset field '" + TRACKED_SINCE_KEY + "' is not valid: "
+                    + e.getMessage(), e);
+        }
+    }
+
     public Map<String, Object> sourcePartition() {
         return sourcePartition(ledgerTopic, partition);
     }
@@ -141,6 +168,10 @@ public final class LedgerPartitionState {
         offset.put(POSITION_KEY, position);
         try {
             offset.put(RUNS_KEY, JSON.writeValueAsString(new ArrayList<>(runs.values())));
+            Map<String, Long> since = new LinkedHashMap<>();
+            runs.values().stream().filter(run -> run.trackedSinceMs() != null)
+                    .forEach(run -> since.put(run.runId(), run.trackedSinceMs()));
+            offset.put(TRACKED_SINCE_KEY, JSON.writeValueAsString(since));
             offset.put(RECENT_KEY, JSON.writeValueAsString(new ArrayList<>(recent)));
             offset.put(PROGRESS_KEY, JSON.writeValueAsString(new ArrayList<>(progress.values())));
         } catch (JsonProcessingException e) {

@@ -2,7 +2,6 @@ package io.kcdatazone.source;
 
 import io.kcdatazone.datazone.DataSourceRef;
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.util.Objects;
@@ -24,20 +23,26 @@ public final class TrackedRun {
     private final String lastStatus;
     private final Long trackedSinceMs;
 
+    /** A run as the offsets' {@code runs} field holds it: when its tracking began is stored beside it. */
+    @JsonCreator
+    TrackedRun(@JsonProperty("r") String runId,
+               @JsonProperty("d") String domainId,
+               @JsonProperty("s") String dataSourceId,
+               @JsonProperty("k") String clientToken,
+               @JsonProperty("t") String requestTopic,
+               @JsonProperty("p") int requestPartition,
+               @JsonProperty("o") long requestOffset,
+               @JsonProperty("l") String lastStatus) {
+        this(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition, requestOffset, lastStatus,
+                null);
+    }
+
     /**
      * @param trackedSinceMs when the task began tracking the run (epoch milliseconds); null in offsets written before
      *     the tracking age limit existed, until the task restoring them stamps them with {@link #trackedSince(long)}
      */
-    @JsonCreator
-    public TrackedRun(@JsonProperty("r") String runId,
-                      @JsonProperty("d") String domainId,
-                      @JsonProperty("s") String dataSourceId,
-                      @JsonProperty("k") String clientToken,
-                      @JsonProperty("t") String requestTopic,
-                      @JsonProperty("p") int requestPartition,
-                      @JsonProperty("o") long requestOffset,
-                      @JsonProperty("l") String lastStatus,
-                      @JsonProperty("b") Long trackedSinceMs) {
+    public TrackedRun(String runId, String domainId, String dataSourceId, String clientToken, String requestTopic,
+                      int requestPartition, long requestOffset, String lastStatus, Long trackedSinceMs) {
         this.runId = Objects.requireNonNull(runId, "runId");
         this.domainId = Objects.requireNonNull(domainId, "domainId");
         this.dataSourceId = Objects.requireNonNull(dataSourceId, "dataSourceId");
@@ -92,8 +97,11 @@ public final class TrackedRun {
         return lastStatus;
     }
 
-    /** When tracking began (epoch milliseconds), or null for a run restored from an older offset. */
-    @JsonProperty("b") @JsonInclude(JsonInclude.Include.NON_NULL) public Long trackedSinceMs() {
+    /**
+     * When tracking began (epoch milliseconds), or null for a run restored from an older offset. Not a field of the
+     * run's JSON: the previous plugin version refuses unknown fields there (see {@link LedgerPartitionState}).
+     */
+    public Long trackedSinceMs() {
         return trackedSinceMs;
     }
 

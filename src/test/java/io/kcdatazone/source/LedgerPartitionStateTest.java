@@ -74,6 +74,7 @@ class LedgerPartitionStateTest {
                 .map(TrackedRun::trackedSinceMs).hasValue(1_772_445_600_000L);
 
         Map<String, Object> older = new HashMap<>(state.toOffset());
+        older.remove("since");
         older.put("runs", "[{\"r\":\"run-a\",\"d\":\"dzd_demo\",\"s\":\"sales_glue\",\"k\":\"token-a\","
                 + "\"t\":\"requests\",\"p\":2,\"o\":41,\"l\":\"RUNNING\"}]");
         TrackedRun restored = LedgerPartitionState.fromOffset(TOPIC, 0, older).run("run-a").orElseThrow();
@@ -81,6 +82,25 @@ class LedgerPartitionStateTest {
         assertThat(restored.trackedSinceMs()).isNull();
         assertThat(restored.lastStatus()).isEqualTo("RUNNING");
         assertThat(restored.trackedSince(5L).trackedSinceMs()).isEqualTo(5L);
+    }
+
+    /**
+     * During a rolling upgrade Connect can move a source task back to a worker with the previous plugin version, whose
+     * reader refuses unknown fields inside {@code runs}: the runs keep exactly the fields that version reads, and
+     * what was added since travels in offset fields of its own, which every version ignores.
+     */
+    @Test
+    void theRunsOfAnOffsetKeepOnlyTheFieldsThePreviousVersionReads() throws Exception {
+        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        state.track(run("run-a", "RUNNING"));
+        String runs = (String) state.toOffset().get("runs");
+
+        List<Map<String, Object>> decoded = new com.fasterxml.jackson.databind.ObjectMapper().readValue(runs,
+                new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { });
+        assertThat(decoded).singleElement().satisfies(fields ->
+                assertThat(fields.keySet()).containsOnly("r", "d", "s", "k", "t", "p", "o", "l"));
+        assertThat(LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset()).run("run-a"))
+                .map(TrackedRun::trackedSinceMs).hasValue(1_772_445_600_000L);
     }
 
     @Test
