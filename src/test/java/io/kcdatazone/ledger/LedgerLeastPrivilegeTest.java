@@ -16,16 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
@@ -104,7 +100,8 @@ class LedgerLeastPrivilegeTest {
         try (LedgerWriter writer = new LedgerWriter(sinkLedger, "least-privilege-writer")) {
             writer.append(written).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
-        assertThat(readAll(ledger(topic, SOURCE_USER, SOURCE_PASSWORD))).singleElement()
+        assertThat(LedgerTopicContents.readAtLeastOne(ledger(topic, SOURCE_USER, SOURCE_PASSWORD),
+                "least-privilege-reader", TIMEOUT)).singleElement()
                 .satisfies(record -> assertThat(LedgerCodec.decode(record.value()).clientToken())
                         .isEqualTo("token-least-privilege"));
     }
@@ -183,23 +180,6 @@ class LedgerLeastPrivilegeTest {
                 new AccessControlEntryFilter("User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
         Awaitility.await("the broker applies the ACLs of " + user).atMost(TIMEOUT).until(() ->
                 admin.describeAcls(granted).values().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).containsAll(acls));
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> readAll(LedgerConfig ledger) {
-        try (KafkaConsumer<String, byte[]> reader =
-                     new KafkaConsumer<>(ledger.consumerProps("least-privilege-reader"))) {
-            List<TopicPartition> partitions = reader.partitionsFor(ledger.topic()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .collect(Collectors.toList());
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            Awaitility.await("the entry read back").atMost(TIMEOUT).until(() -> {
-                reader.poll(Duration.ofMillis(200)).forEach(read::add);
-                return !read.isEmpty();
-            });
-            return read;
-        }
     }
 
     private static LedgerConfig ledger(String topic, String user, String password) {

@@ -13,21 +13,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,22 +65,12 @@ class SaslLedgerTest {
             writer.append(written).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
 
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(ledger.consumerProps("sasl-test-reader"))) {
-            List<TopicPartition> partitions = reader.partitionsFor(ledger.topic()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .collect(Collectors.toList());
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-            Awaitility.await("the entry read back").atMost(TIMEOUT).until(() -> {
-                reader.poll(Duration.ofMillis(200)).forEach(read::add);
-                return !read.isEmpty();
-            });
-            assertThat(read).singleElement().satisfies(record -> {
-                assertThat(record.key()).isEqualTo(written.ledgerKey());
-                assertThat(LedgerCodec.decode(record.value()).clientToken()).isEqualTo("token-sasl");
-            });
-        }
+        List<ConsumerRecord<String, byte[]>> read =
+                LedgerTopicContents.readAtLeastOne(ledger, "sasl-test-reader", TIMEOUT);
+        assertThat(read).singleElement().satisfies(record -> {
+            assertThat(record.key()).isEqualTo(written.ledgerKey());
+            assertThat(LedgerCodec.decode(record.value()).clientToken()).isEqualTo("token-sasl");
+        });
     }
 
     @Test
