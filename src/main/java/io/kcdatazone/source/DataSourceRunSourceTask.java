@@ -69,6 +69,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     private final Set<Integer> newPartitions = new HashSet<>();
     /** Partitions paused because their next entry would track a run beyond {@code max.tracked.runs}. */
     private final Set<TopicPartition> pausedForRoom = new HashSet<>();
+    /** Set when a ledger entry could not be read: the task hands over what it read before it, then fails with this. */
+    private ConnectException unreadableEntry;
 
     private DataSourceRunSourceConfig config;
     private DataZoneClients clients;
@@ -182,6 +184,9 @@ public class DataSourceRunSourceTask extends SourceTask {
             return null;
         }
         try {
+            if (unreadableEntry != null) {
+                throw unreadableEntry;
+            }
             List<SourceRecord> records = new ArrayList<>();
             collectFinishedPolls(records);
             stopOverdueRuns(records);
@@ -217,6 +222,13 @@ public class DataSourceRunSourceTask extends SourceTask {
                 continue;
             }
             LedgerRecord ledgerRecord = decode(record);
+            if (ledgerRecord == null) {
+                // The entries before it go out with this poll, so Connect stores the position up to it.
+                consumer.seek(tp, record.offset());
+                consumer.pause(List.of(tp));
+                heldBack.add(tp);
+                continue;
+            }
             if (ledgerRecord instanceof ProgressMark) {
                 state.advancePast(record.offset());
                 counters.onLedgerEntry();
@@ -237,22 +249,31 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     /**
-     * The ledger record (an outcome entry or a progress mark) of {@code record}; a task that cannot read one fails
-     * without moving past it, since skipping it would lose a request's result (and its run) for good.
+     * The ledger record (an outcome entry or a progress mark) of {@code record}, or null when it cannot be read: then
+     * the task fails on its next poll without moving past it, since skipping it would lose a request's result (and its
+     * run) for good. It fails only then so that Connect first stores the position of the entries read before it:
+     * failing in the middle of a fetch would drop them unpublished while the stored position stays behind them, and an
+     * operator skipping the entry would skip them too.
      */
     private LedgerRecord decode(ConsumerRecord<String, byte[]> record) {
         try {
             return LedgerCodec.decodeRecord(record.value());
         } catch (IllegalArgumentException e) {
             counters.onUnreadableEntry();
-            throw new ConnectException("Cannot read the ledger entry at " + record.topic() + "-" + record.partition()
-                    + "@" + record.offset() + " (" + e.getMessage() + "); the task stops before it, so nothing is"
-                    + " lost. If another worker runs a newer version of this plugin (a rolling upgrade in progress),"
-                    + " finish the upgrade: once every worker runs a version that reads this ledger format, restart"
-                    + " the task. If the entry is corrupt, skip it deliberately (its request gets no result event):"
-                    + " stop the connector, read its offsets with GET /connectors/<name>/offsets, set the 'position'"
-                    + " of ledger partition " + record.partition() + " to " + (record.offset() + 1) + " and write"
-                    + " them back with PATCH /connectors/<name>/offsets, then resume it", e);
+            LOG.error("Cannot read the ledger entry at {}-{}@{} ({}): handing over the entries before it, then"
+                    + " failing", record.topic(), record.partition(), record.offset(), e.getMessage());
+            unreadableEntry = new ConnectException("Cannot read the ledger entry at " + record.topic() + "-"
+                    + record.partition() + "@" + record.offset() + " (" + e.getMessage() + "); the task stops before"
+                    + " it, so nothing is lost. If another worker runs a newer version of this plugin (a rolling"
+                    + " upgrade in progress), finish the upgrade: once every worker runs a version that reads this"
+                    + " ledger format, restart the task. If the entry is corrupt, skip it deliberately (its request"
+                    + " gets no result event): stop the connector, read its offsets with GET"
+                    + " /connectors/<name>/offsets and, once the stored 'position' of ledger partition "
+                    + record.partition() + " is " + record.offset() + " (the entries before it are published), set it"
+                    + " to " + (record.offset() + 1) + " and write the offsets back with PATCH"
+                    + " /connectors/<name>/offsets, then resume it. Moving a position that is still lower skips"
+                    + " unpublished entries too", e);
+            return null;
         }
     }
 

@@ -96,19 +96,29 @@ class SourceTaskLedgerReadingTest {
     }
 
     @Test
-    void anUnreadableEntryFailsTheTaskBeforeItSayingWhatToDo() {
+    void anUnreadableEntryFailsTheTaskOnTheNextPollAfterHandingOverTheEntriesBeforeIt() {
         startTask();
         add(0, started("run-a"));
-        consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 1, "key", "{\"version\": 99, \"outcome\": \"RUN_STARTED\"}"
+        add(1, failed());
+        consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 2, "key", "{\"version\": 99, \"outcome\": \"RUN_STARTED\"}"
                 .getBytes(StandardCharsets.UTF_8)));
-        add(2, started("run-b"));
+        add(3, started("run-b"));
 
+        List<SourceRecord> records = task.poll();
+
+        // Connect stores the position of the last record it is handed: up to just before the unreadable entry.
+        assertThat(eventTypes(records)).containsExactly("RUN_STARTED", "RUN_START_FAILED");
+        assertThat(records.get(records.size() - 1).sourceOffset().get("position")).isEqualTo(2L);
+        assertThat(consumer.position(PARTITION)).isEqualTo(2);
+        assertThat(consumer.paused()).containsExactly(PARTITION);
         assertThatThrownBy(() -> task.poll())
                 .isInstanceOf(ConnectException.class)
-                .hasMessageContaining("ledger-0@1")
+                .hasMessageContaining("ledger-0@2")
                 .hasMessageContaining("format version 99")
                 .hasMessageContaining("every worker runs a version that reads this ledger format")
-                .hasMessageContaining("set the 'position' of ledger partition 0 to 2")
+                .hasMessageContaining("once the stored 'position' of ledger partition 0 is 2")
+                .hasMessageContaining("GET /connectors/<name>/offsets")
+                .hasMessageContaining("set it to 3")
                 .hasMessageContaining("PATCH /connectors/<name>/offsets");
     }
 
@@ -117,10 +127,12 @@ class SourceTaskLedgerReadingTest {
         startTask();
         consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 0, "key", new byte[] {0, 1, 2}));
 
+        assertThat(task.poll()).isNull();
         assertThatThrownBy(() -> task.poll())
                 .isInstanceOf(ConnectException.class)
                 .hasMessageContaining("ledger-0@0")
-                .hasMessageContaining("set the 'position' of ledger partition 0 to 1");
+                .hasMessageContaining("once the stored 'position' of ledger partition 0 is 0")
+                .hasMessageContaining("set it to 1");
     }
 
     private void add(long offset, LedgerEntry entry) {
