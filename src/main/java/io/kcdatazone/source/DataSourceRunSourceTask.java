@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.connect.data.Schema;
@@ -58,6 +59,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSourceTask.class);
     private static final Duration MAX_LEDGER_WAIT = Duration.ofMillis(500);
     private static final Duration BUSY_LEDGER_WAIT = Duration.ofMillis(50);
+    /** How long the task asks the ledger's brokers for a partition's bounds when reporting a gap. */
+    private static final Duration LOG_BOUNDS_TIMEOUT = Duration.ofSeconds(5);
 
     private final SourceTaskCounters counters = new SourceTaskCounters();
     private final Map<Integer, LedgerPartitionState> states = new HashMap<>();
@@ -212,7 +215,8 @@ public class DataSourceRunSourceTask extends SourceTask {
             // A status poll answered (or the task stops): the records collected so far go out now.
             return;
         } catch (OffsetOutOfRangeException e) {
-            throw ledgerGap(e);
+            publishGaps(e);
+            return;
         }
         Set<TopicPartition> heldBack = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : ledgerRecords) {
@@ -306,28 +310,60 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     /**
-     * A stored ledger position the log no longer holds (the topic was deleted and created again, truncated, or
-     * retention removed entries the task had not read during an outage). The entries in between are gone: the task
-     * fails naming the gap rather than jump over it without a trace.
+     * A stored ledger position the log no longer holds: the topic was deleted and created again or truncated,
+     * retention removed entries the task had not read during an outage, or (most often, and harmless) the partition's
+     * last entries were progress marks or second outcomes, which move the task's position but not the position
+     * Connect stores (it stores one only with a record), and retention then removed them. The task cannot tell these
+     * apart, so it publishes each gap, one ERROR line and {@code ledger-gaps-total}, and reads on from the log's start:
+     * never silent, and never a failed task that asks the operator to accept a loss that may not have happened.
      */
-    private ConnectException ledgerGap(OffsetOutOfRangeException e) {
+    private void publishGaps(OffsetOutOfRangeException e) {
         Set<TopicPartition> partitions = e.offsetOutOfRangePartitions().keySet();
-        Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        StringBuilder gaps = new StringBuilder();
-        for (Map.Entry<TopicPartition, Long> position : e.offsetOutOfRangePartitions().entrySet()) {
-            TopicPartition tp = position.getKey();
-            gaps.append(gaps.length() == 0 ? "" : "; ").append("ledger partition ").append(tp)
-                    .append(": stored position ").append(position.getValue()).append(", log now holds offsets ")
-                    .append(start.get(tp)).append(" to ").append(end.get(tp)).append(" (exclusive)");
+        Map<TopicPartition, Long> start = logBounds(partitions, true);
+        Map<TopicPartition, Long> end = logBounds(partitions, false);
+        for (Map.Entry<TopicPartition, Long> stored : e.offsetOutOfRangePartitions().entrySet()) {
+            TopicPartition tp = stored.getKey();
+            Long logStart = start.get(tp);
+            counters.onLedgerGap();
+            LOG.error("The ledger no longer holds the entries this task was to read next: ledger partition {}: stored"
+                    + " position {}, log now holds offsets {} to {} (exclusive); reading on from {}. The"
+                    + " entries in between were progress marks or second outcomes of requests (harmless: they publish"
+                    + " nothing), or results never published: the topic was recreated or truncated, or retention"
+                    + " removed them before they were read. A request whose result was among them gets no result"
+                    + " event: look for it in the sink's dead letter queue and in DataZone", tp, stored.getValue(),
+                    bound(logStart), bound(end.get(tp)), logStart == null ? "the log's start" : "offset " + logStart);
+            if (logStart == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, logStart);
+                LedgerPartitionState state = states.get(tp.partition());
+                if (state != null && logStart < state.position()) {
+                    // A recreated topic starts below the stored position: read its entries rather than skip them.
+                    Map<String, Object> offset = new HashMap<>(state.toOffset());
+                    offset.put(LedgerPartitionState.POSITION_KEY, logStart);
+                    states.put(tp.partition(), LedgerPartitionState.fromOffset(tp.topic(), tp.partition(), offset));
+                }
+            }
         }
-        return new ConnectException("The ledger no longer holds the entries this task was to read next (" + gaps
-                + "). The topic was recreated or truncated, or retention removed entries before they were read;"
-                + " their requests get no result event here. Check the sink's dead letter queue and DataZone for"
-                + " those requests. To accept the loss and read on from what the log holds, stop the connector,"
-                + " read its offsets with GET /connectors/<name>/offsets, set the 'position' of each partition named"
-                + " to the log's start offset (keep 'runs' so tracked runs are still followed) and write them back"
-                + " with PATCH /connectors/<name>/offsets, then resume it", e);
+    }
+
+    /**
+     * The first ({@code start}) or next offsets of the partitions' logs, empty when the brokers do not say within a
+     * few seconds or a status answer's wake-up interrupts the call: the gap is published with its bounds unknown
+     * rather than not at all.
+     */
+    private Map<TopicPartition, Long> logBounds(Set<TopicPartition> partitions, boolean start) {
+        try {
+            return start ? consumer.beginningOffsets(partitions, LOG_BOUNDS_TIMEOUT)
+                    : consumer.endOffsets(partitions, LOG_BOUNDS_TIMEOUT);
+        } catch (KafkaException e) { // a WakeupException too
+            LOG.debug("Could not read the {} offsets of ledger partitions {}", start ? "start" : "end", partitions, e);
+            return Map.of();
+        }
+    }
+
+    private static String bound(Long offset) {
+        return offset == null ? "unknown" : offset.toString();
     }
 
     /**

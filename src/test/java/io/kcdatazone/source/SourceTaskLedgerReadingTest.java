@@ -10,16 +10,22 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.testkit.CapturedLog;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -39,7 +45,23 @@ class SourceTaskLedgerReadingTest {
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
     private final ManualClock clock = new ManualClock(NOW);
-    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE);
+    /** When set, asking the ledger for a partition's first offsets meets a status answer's wake-up. */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE) {
+        @Override
+        public synchronized Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+            return beginningOffsets(partitions, Duration.ofMinutes(1));
+        }
+
+        @Override
+        public synchronized Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions,
+                                                                       Duration timeout) {
+            if (wakeupPending.getAndSet(false)) {
+                throw new WakeupException();
+            }
+            return super.beginningOffsets(partitions, timeout);
+        }
+    };
     private final Map<String, String> props = new HashMap<>();
     private DataZoneSimulator simulator;
     private DataSourceRunSourceTask task;
@@ -133,6 +155,24 @@ class SourceTaskLedgerReadingTest {
                 .hasMessageContaining("ledger-0@0")
                 .hasMessageContaining("once the stored 'position' of ledger partition 0 is 0")
                 .hasMessageContaining("set it to 1");
+    }
+
+    @Test
+    void aGapWhoseBoundsCannotBeReadIsPublishedWithThemUnknownAndTheTaskReadsOnFromTheLogsStart() {
+        startTask();
+        consumer.updateEndOffsets(Map.of(PARTITION, 0L));
+        consumer.setPollException(new OffsetOutOfRangeException("out of range", Map.of(PARTITION, 7L)));
+        wakeupPending.set(true);
+
+        try (CapturedLog log = CapturedLog.start(Map.of())) {
+            assertThat(task.poll()).isNull();
+            assertThat(log.lines()).filteredOn(line -> line.contains("ERROR") && line.contains("no longer holds"))
+                    .singleElement().asString()
+                    .contains("ledger partition ledger-0: stored position 7, log now holds offsets unknown to 0",
+                            "reading on from the log's start");
+        }
+        add(0, failed());
+        assertThat(eventTypes(task.poll())).containsExactly("RUN_START_FAILED");
     }
 
     private void add(long offset, LedgerEntry entry) {
