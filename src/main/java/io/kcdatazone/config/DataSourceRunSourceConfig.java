@@ -66,7 +66,7 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                                 + " that this version does not know, reported without a stoppedAt; or status calls"
                                 + " that keep failing) gets a RUN_TRACKING_STOPPED event saying so and is no longer"
                                 + " polled, so it cannot hold a tracking slot for ever. Counted from when the task"
-                                + " began tracking it, across restarts.",
+                                + " began tracking it, across restarts. At least status.poll.interval.max.ms.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max run tracking time")
                 .define(PARTITION_CHECK_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
                         "How often the connector checks the ledger's partition count, to spread new partitions"
@@ -81,6 +81,11 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
             addProblem(problems, STATUS_POLL_INTERVAL_MAX_MS, STATUS_POLL_INTERVAL_MAX_MS + " must not be below "
                     + STATUS_POLL_INTERVAL_MS + " (" + getLong(STATUS_POLL_INTERVAL_MS) + "); set them equal to"
                     + " poll at a fixed rate.");
+        }
+        if (getLong(MAX_RUN_TRACKING_MS) < getLong(STATUS_POLL_INTERVAL_MAX_MS)) {
+            addProblem(problems, MAX_RUN_TRACKING_MS, MAX_RUN_TRACKING_MS + " must not be below "
+                    + STATUS_POLL_INTERVAL_MAX_MS + " (" + getLong(STATUS_POLL_INTERVAL_MAX_MS) + "): a run would be"
+                    + " stopped before the task polled its status.");
         }
     }
 

@@ -32,8 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The ledger topic and the Kafka clients that write (sink) and read (source) it, declared once for both connectors.
  *
  * <p>Security and tuning settings for those clients pass through {@value #KAFKA_PREFIX}{@code *}; the settings that
- * carry the ledger's guarantees (acks, idempotence, isolation level, serializers) are ours and cannot be overridden:
- * {@link #problems()} names any such setting given with another value, so {@code validate()} refuses it.
+ * carry the ledger's guarantees (acks, idempotence, isolation level, offset reset, serializers) are ours and cannot be
+ * overridden: {@link #problems()} names any such setting given with another value, so {@code validate()} refuses it.
  */
 public final class LedgerConfig {
 
@@ -124,6 +124,9 @@ public final class LedgerConfig {
         fixed.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, new FixedSetting("false",
                 "the source keeps its ledger position in Connect's offsets, which exactly-once delivery commits"
                         + " with the events"));
+        fixed.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, new FixedSetting("none",
+                "the source seeks every ledger partition itself and publishes a stored position the log no longer"
+                        + " holds as a gap, which a reset would jump over without a trace"));
         fixed.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, new FixedSetting(null,
                 "the ledger writer is idempotent, not transactional"));
         fixed.put(ConsumerConfig.GROUP_ID_CONFIG, new FixedSetting(null,
@@ -254,10 +257,7 @@ public final class LedgerConfig {
     public Map<String, Object> consumerProps(String clientId) {
         Map<String, Object> props = common(clientId);
         applyFixed(props, ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG);
-        // The source task seeks every partition itself (a new one to the log's start): a stored position the log no
-        // longer holds must fail loudly, never silently jump over the entries it lost.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.connect.data.Schema;
@@ -58,6 +59,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSourceTask.class);
     private static final Duration MAX_LEDGER_WAIT = Duration.ofMillis(500);
     private static final Duration BUSY_LEDGER_WAIT = Duration.ofMillis(50);
+    /** How long the task asks the ledger's brokers for a partition's bounds when reporting a gap. */
+    private static final Duration LOG_BOUNDS_TIMEOUT = Duration.ofSeconds(5);
 
     private final SourceTaskCounters counters = new SourceTaskCounters();
     private final Map<Integer, LedgerPartitionState> states = new HashMap<>();
@@ -69,6 +72,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     private final Set<Integer> newPartitions = new HashSet<>();
     /** Partitions paused because their next entry would track a run beyond {@code max.tracked.runs}. */
     private final Set<TopicPartition> pausedForRoom = new HashSet<>();
+    /** Set when a ledger entry could not be read: the task hands over what it read before it, then fails with this. */
+    private ConnectException unreadableEntry;
 
     private DataSourceRunSourceConfig config;
     private DataZoneClients clients;
@@ -182,6 +187,9 @@ public class DataSourceRunSourceTask extends SourceTask {
             return null;
         }
         try {
+            if (unreadableEntry != null) {
+                throw unreadableEntry;
+            }
             List<SourceRecord> records = new ArrayList<>();
             collectFinishedPolls(records);
             stopOverdueRuns(records);
@@ -207,7 +215,8 @@ public class DataSourceRunSourceTask extends SourceTask {
             // A status poll answered (or the task stops): the records collected so far go out now.
             return;
         } catch (OffsetOutOfRangeException e) {
-            throw ledgerGap(e);
+            publishGaps(e);
+            return;
         }
         Set<TopicPartition> heldBack = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : ledgerRecords) {
@@ -217,6 +226,13 @@ public class DataSourceRunSourceTask extends SourceTask {
                 continue;
             }
             LedgerRecord ledgerRecord = decode(record);
+            if (ledgerRecord == null) {
+                // The entries before it go out with this poll, so Connect stores the position up to it.
+                consumer.seek(tp, record.offset());
+                consumer.pause(List.of(tp));
+                heldBack.add(tp);
+                continue;
+            }
             if (ledgerRecord instanceof ProgressMark) {
                 state.advancePast(record.offset());
                 counters.onLedgerEntry();
@@ -237,22 +253,31 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     /**
-     * The ledger record (an outcome entry or a progress mark) of {@code record}; a task that cannot read one fails
-     * without moving past it, since skipping it would lose a request's result (and its run) for good.
+     * The ledger record (an outcome entry or a progress mark) of {@code record}, or null when it cannot be read: then
+     * the task fails on its next poll without moving past it, since skipping it would lose a request's result (and its
+     * run) for good. It fails only then so that Connect first stores the position of the entries read before it:
+     * failing in the middle of a fetch would drop them unpublished while the stored position stays behind them, and an
+     * operator skipping the entry would skip them too.
      */
     private LedgerRecord decode(ConsumerRecord<String, byte[]> record) {
         try {
             return LedgerCodec.decodeRecord(record.value());
         } catch (IllegalArgumentException e) {
             counters.onUnreadableEntry();
-            throw new ConnectException("Cannot read the ledger entry at " + record.topic() + "-" + record.partition()
-                    + "@" + record.offset() + " (" + e.getMessage() + "); the task stops before it, so nothing is"
-                    + " lost. If another worker runs a newer version of this plugin (a rolling upgrade in progress),"
-                    + " finish the upgrade: once every worker runs a version that reads this ledger format, restart"
-                    + " the task. If the entry is corrupt, skip it deliberately (its request gets no result event):"
-                    + " stop the connector, read its offsets with GET /connectors/<name>/offsets, set the 'position'"
-                    + " of ledger partition " + record.partition() + " to " + (record.offset() + 1) + " and write"
-                    + " them back with PATCH /connectors/<name>/offsets, then resume it", e);
+            LOG.error("Cannot read the ledger entry at {}-{}@{} ({}): handing over the entries before it, then"
+                    + " failing", record.topic(), record.partition(), record.offset(), e.getMessage());
+            unreadableEntry = new ConnectException("Cannot read the ledger entry at " + record.topic() + "-"
+                    + record.partition() + "@" + record.offset() + " (" + e.getMessage() + "); the task stops before"
+                    + " it, so nothing is lost. If another worker runs a newer version of this plugin (a rolling"
+                    + " upgrade in progress), finish the upgrade: once every worker runs a version that reads this"
+                    + " ledger format, restart the task. If the entry is corrupt, skip it deliberately (its request"
+                    + " gets no result event): stop the connector, read its offsets with GET"
+                    + " /connectors/<name>/offsets and, once the stored 'position' of ledger partition "
+                    + record.partition() + " is " + record.offset() + " (the entries before it are published), set it"
+                    + " to " + (record.offset() + 1) + " and write the offsets back with PATCH"
+                    + " /connectors/<name>/offsets, then resume it. Moving a position that is still lower skips"
+                    + " unpublished entries too", e);
+            return null;
         }
     }
 
@@ -285,28 +310,60 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     /**
-     * A stored ledger position the log no longer holds (the topic was deleted and created again, truncated, or
-     * retention removed entries the task had not read during an outage). The entries in between are gone: the task
-     * fails naming the gap rather than jump over it without a trace.
+     * A stored ledger position the log no longer holds: the topic was deleted and created again or truncated,
+     * retention removed entries the task had not read during an outage, or (most often, and harmless) the partition's
+     * last entries were progress marks or second outcomes, which move the task's position but not the position
+     * Connect stores (it stores one only with a record), and retention then removed them. The task cannot tell these
+     * apart, so it publishes each gap, one ERROR line and {@code ledger-gaps-total}, and reads on from the log's start:
+     * never silent, and never a failed task that asks the operator to accept a loss that may not have happened.
      */
-    private ConnectException ledgerGap(OffsetOutOfRangeException e) {
+    private void publishGaps(OffsetOutOfRangeException e) {
         Set<TopicPartition> partitions = e.offsetOutOfRangePartitions().keySet();
-        Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        StringBuilder gaps = new StringBuilder();
-        for (Map.Entry<TopicPartition, Long> position : e.offsetOutOfRangePartitions().entrySet()) {
-            TopicPartition tp = position.getKey();
-            gaps.append(gaps.length() == 0 ? "" : "; ").append("ledger partition ").append(tp)
-                    .append(": stored position ").append(position.getValue()).append(", log now holds offsets ")
-                    .append(start.get(tp)).append(" to ").append(end.get(tp)).append(" (exclusive)");
+        Map<TopicPartition, Long> start = logBounds(partitions, true);
+        Map<TopicPartition, Long> end = logBounds(partitions, false);
+        for (Map.Entry<TopicPartition, Long> stored : e.offsetOutOfRangePartitions().entrySet()) {
+            TopicPartition tp = stored.getKey();
+            Long logStart = start.get(tp);
+            counters.onLedgerGap();
+            LOG.error("The ledger no longer holds the entries this task was to read next: ledger partition {}: stored"
+                    + " position {}, log now holds offsets {} to {} (exclusive); reading on from {}. The"
+                    + " entries in between were progress marks or second outcomes of requests (harmless: they publish"
+                    + " nothing), or results never published: the topic was recreated or truncated, or retention"
+                    + " removed them before they were read. A request whose result was among them gets no result"
+                    + " event: look for it in the sink's dead letter queue and in DataZone", tp, stored.getValue(),
+                    bound(logStart), bound(end.get(tp)), logStart == null ? "the log's start" : "offset " + logStart);
+            if (logStart == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, logStart);
+                LedgerPartitionState state = states.get(tp.partition());
+                if (state != null && logStart < state.position()) {
+                    // A recreated topic starts below the stored position: read its entries rather than skip them.
+                    Map<String, Object> offset = new HashMap<>(state.toOffset());
+                    offset.put(LedgerPartitionState.POSITION_KEY, logStart);
+                    states.put(tp.partition(), LedgerPartitionState.fromOffset(tp.topic(), tp.partition(), offset));
+                }
+            }
         }
-        return new ConnectException("The ledger no longer holds the entries this task was to read next (" + gaps
-                + "). The topic was recreated or truncated, or retention removed entries before they were read;"
-                + " their requests get no result event here. Check the sink's dead letter queue and DataZone for"
-                + " those requests. To accept the loss and read on from what the log holds, stop the connector,"
-                + " read its offsets with GET /connectors/<name>/offsets, set the 'position' of each partition named"
-                + " to the log's start offset (keep 'runs' so tracked runs are still followed) and write them back"
-                + " with PATCH /connectors/<name>/offsets, then resume it", e);
+    }
+
+    /**
+     * The first ({@code start}) or next offsets of the partitions' logs, empty when the brokers do not say within a
+     * few seconds or a status answer's wake-up interrupts the call: the gap is published with its bounds unknown
+     * rather than not at all.
+     */
+    private Map<TopicPartition, Long> logBounds(Set<TopicPartition> partitions, boolean start) {
+        try {
+            return start ? consumer.beginningOffsets(partitions, LOG_BOUNDS_TIMEOUT)
+                    : consumer.endOffsets(partitions, LOG_BOUNDS_TIMEOUT);
+        } catch (KafkaException e) { // a WakeupException too
+            LOG.debug("Could not read the {} offsets of ledger partitions {}", start ? "start" : "end", partitions, e);
+            return Map.of();
+        }
+    }
+
+    private static String bound(Long offset) {
+        return offset == null ? "unknown" : offset.toString();
     }
 
     /**

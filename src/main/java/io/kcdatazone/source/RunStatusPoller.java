@@ -9,8 +9,11 @@ import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -72,13 +75,15 @@ public final class RunStatusPoller {
 
     /**
      * Observes the given runs of one data source. Runs that could not be observed this time are absent from the map;
-     * the future fails only when the list call fails otherwise than with 404 or 403.
+     * the future fails when the list call fails otherwise than with 404 or 403, and when it was refused and every
+     * GetDataSourceRun failed otherwise than with 404: then the poll learnt nothing (a role that lost read access), and
+     * failing it has the task count it and back off instead of mistaking it for runs that did not move.
      */
     public CompletableFuture<Map<String, RunObservation>> poll(DataSourceRef dataSource, Set<String> runIds) {
         Map<String, RunObservation> seen = new HashMap<>();
         return listPage(dataSource, runIds, null, 1, seen).handle((ignored, error) -> {
             if (error == null) {
-                return seen;
+                return false;
             }
             String errorType = classifier.classify(error).errorType();
             if (!LIST_REFUSALS.contains(errorType)) {
@@ -89,12 +94,13 @@ public final class RunStatusPoller {
             // runs but not to list them answers 403. Either way only GetDataSourceRun can still say how runs end.
             oddities.warn("list-refused " + dataSource, "ListDataSourceRuns answered {} for {}; reading its tracked"
                     + " runs with GetDataSourceRun instead", errorType, dataSource);
-            return seen;
-        }).thenCompose(ignored -> {
+            return true;
+        }).thenCompose(listRefused -> {
             Set<String> missing = new HashSet<>(runIds);
             missing.removeAll(seen.keySet());
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<?>[] gets = missing.stream()
-                    .map(runId -> get(dataSource, runId).thenAccept(observation -> {
+                    .map(runId -> get(dataSource, runId, failures).thenAccept(observation -> {
                         if (observation != null) {
                             synchronized (seen) {
                                 seen.put(runId, observation);
@@ -102,7 +108,12 @@ public final class RunStatusPoller {
                         }
                     }))
                     .toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(gets).thenApply(done -> seen);
+            return CompletableFuture.allOf(gets).thenApply(done -> {
+                if (listRefused && !missing.isEmpty() && failures.size() == missing.size()) {
+                    throw new CompletionException(failures.get(0));
+                }
+                return seen;
+            });
         });
     }
 
@@ -139,8 +150,11 @@ public final class RunStatusPoller {
                 });
     }
 
-    /** The run's state, {@link RunObservation#gone} on 404, or null when the call failed otherwise. */
-    private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId) {
+    /**
+     * The run's state, {@link RunObservation#gone} on 404, or null when the call failed otherwise: that failure is
+     * added to {@code failures} and logged (at most once per {@link #ODDITY_LOG_INTERVAL} per data source).
+     */
+    private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId, List<Throwable> failures) {
         calls.incrementAndGet();
         return timed(getLatency, client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId())
                         .identifier(runId)))
@@ -149,8 +163,13 @@ public final class RunStatusPoller {
                         return observe(dataSource, RunSnapshot.of(response));
                     }
                     DataZoneFailure failure = classifier.classify(error);
-                    return "RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType())
-                            ? RunObservation.gone(failure) : null;
+                    if ("RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType())) {
+                        return RunObservation.gone(failure);
+                    }
+                    failures.add(error);
+                    oddities.warn("get-failed " + dataSource, "GetDataSourceRun failed for run {} of {}: {}; the run"
+                            + " is read again at the next poll", runId, dataSource, failure);
+                    return null;
                 });
     }
 

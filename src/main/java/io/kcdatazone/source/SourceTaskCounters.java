@@ -12,6 +12,7 @@ public final class SourceTaskCounters {
     private final AtomicLong ledgerEntries = new AtomicLong();
     private final AtomicLong duplicateEntries = new AtomicLong();
     private final AtomicLong unreadableEntries = new AtomicLong();
+    private final AtomicLong ledgerGaps = new AtomicLong();
     private final AtomicLong vanishedRuns = new AtomicLong();
     private final AtomicLong failedPolls = new AtomicLong();
 
@@ -37,6 +38,10 @@ public final class SourceTaskCounters {
         unreadableEntries.incrementAndGet();
     }
 
+    void onLedgerGap() {
+        ledgerGaps.incrementAndGet();
+    }
+
     void onVanishedRun() {
         vanishedRuns.incrementAndGet();
     }
@@ -59,6 +64,10 @@ public final class SourceTaskCounters {
 
     public long unreadableEntries() {
         return unreadableEntries.get();
+    }
+
+    public long ledgerGaps() {
+        return ledgerGaps.get();
     }
 
     public long vanishedRuns() {

@@ -45,6 +45,34 @@ class ConnectorConfigProblemsTest {
     }
 
     @Test
+    void aTrackingLimitBelowTheMaximumPollIntervalIsRefused() {
+        // Every run would be stopped before its first poll.
+        Map<String, String> props = source("status.poll.interval.max.ms", "120000", "max.run.tracking.ms", "60000");
+
+        assertThat(errors(new DataSourceRunSourceConnector(), props)).containsOnlyKeys("max.run.tracking.ms")
+                .hasEntrySatisfying("max.run.tracking.ms", messages -> assertThat(messages).singleElement()
+                        .asString().contains("status.poll.interval.max.ms").contains("120000"));
+        assertThatThrownBy(() -> new DataSourceRunSourceConfig(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("max.run.tracking.ms");
+        assertThat(errors(new DataSourceRunSourceConnector(),
+                source("status.poll.interval.max.ms", "120000", "max.run.tracking.ms", "120000"))).isEmpty();
+    }
+
+    @Test
+    void theLedgerReadersOffsetResetIsFixedLikeTheOtherLedgerClientSettings() {
+        // The source task seeks every partition itself and publishes a gap it finds: a reset would skip it silently.
+        Map<String, String> props = source("ledger.kafka.auto.offset.reset", "earliest");
+
+        assertThat(errors(new DataSourceRunSourceConnector(), props)).containsOnlyKeys("ledger.kafka.auto.offset.reset")
+                .hasEntrySatisfying("ledger.kafka.auto.offset.reset", messages -> assertThat(messages)
+                        .singleElement().asString().contains("set it to none"));
+        assertThatThrownBy(() -> new DataSourceRunSourceConfig(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ledger.kafka.auto.offset.reset");
+        assertThat(errors(new DataSourceRunSourceConnector(), source("ledger.kafka.auto.offset.reset", "none")))
+                .isEmpty();
+    }
+
+    @Test
     void equalBoundsAreAccepted() {
         assertThat(errors(new DataSourceRunSinkConnector(),
                 sink("retry.backoff.ms", "700", "retry.backoff.max.ms", "700"))).isEmpty();

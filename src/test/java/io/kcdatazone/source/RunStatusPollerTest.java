@@ -10,6 +10,7 @@ import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.ServiceError;
+import io.kcdatazone.testkit.CapturedLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 
 /** The poller against the simulator, through the real asynchronous SDK client. */
 class RunStatusPollerTest {
@@ -170,5 +173,35 @@ class RunStatusPollerTest {
         assertThat(seen.values()).allSatisfy(observation -> assertThat(observation.snapshot())
                 .map(RunSnapshot::status).hasValue("RUNNING"));
         assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isEqualTo(2);
+    }
+
+    @Test
+    void aPollWhoseListIsRefusedAndWhoseGetsAllFailFailsAndSaysWhy() {
+        List<String> runs = startRuns(2);
+        simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.ACCESS_DENIED, 1);
+        simulator.faults().failNext(Operation.GET_DATA_SOURCE_RUN, ServiceError.ACCESS_DENIED, 2);
+
+        try (CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
+            // A failed poll is counted (failed-status-polls-total) and backed off by the task, unlike an empty answer.
+            assertThatThrownBy(() -> poller.poll(SALES, Set.copyOf(runs)).join())
+                    .isInstanceOf(CompletionException.class)
+                    .hasRootCauseInstanceOf(AccessDeniedException.class);
+            assertThat(log.lines()).filteredOn(line -> line.contains("WARN") && line.contains("GetDataSourceRun failed"))
+                    .anySatisfy(line -> assertThat(line).contains(SALES.toString(), "ACCESS_DENIED_EXCEPTION"));
+        }
+        assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isEqualTo(2);
+    }
+
+    @Test
+    void aGetThatFailsOtherwiseIsLoggedEvenWhenThePollSucceeds() throws Exception {
+        List<String> runs = startRuns(1);
+        simulator.faults().vanishRun(runs.get(0));
+        simulator.faults().failNext(Operation.GET_DATA_SOURCE_RUN, ServiceError.ACCESS_DENIED, 1);
+
+        try (CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
+            assertThat(poll(Set.copyOf(runs))).isEmpty();
+            assertThat(log.lines()).filteredOn(line -> line.contains("WARN") && line.contains("GetDataSourceRun failed"))
+                    .singleElement().asString().contains(runs.get(0), SALES.toString(), "ACCESS_DENIED_EXCEPTION");
+        }
     }
 }

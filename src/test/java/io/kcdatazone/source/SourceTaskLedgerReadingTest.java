@@ -10,16 +10,22 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.testkit.CapturedLog;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -39,7 +45,23 @@ class SourceTaskLedgerReadingTest {
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
     private final ManualClock clock = new ManualClock(NOW);
-    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE);
+    /** When set, asking the ledger for a partition's first offsets meets a status answer's wake-up. */
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE) {
+        @Override
+        public synchronized Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+            return beginningOffsets(partitions, Duration.ofMinutes(1));
+        }
+
+        @Override
+        public synchronized Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions,
+                                                                       Duration timeout) {
+            if (wakeupPending.getAndSet(false)) {
+                throw new WakeupException();
+            }
+            return super.beginningOffsets(partitions, timeout);
+        }
+    };
     private final Map<String, String> props = new HashMap<>();
     private DataZoneSimulator simulator;
     private DataSourceRunSourceTask task;
@@ -96,19 +118,29 @@ class SourceTaskLedgerReadingTest {
     }
 
     @Test
-    void anUnreadableEntryFailsTheTaskBeforeItSayingWhatToDo() {
+    void anUnreadableEntryFailsTheTaskOnTheNextPollAfterHandingOverTheEntriesBeforeIt() {
         startTask();
         add(0, started("run-a"));
-        consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 1, "key", "{\"version\": 99, \"outcome\": \"RUN_STARTED\"}"
+        add(1, failed());
+        consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 2, "key", "{\"version\": 99, \"outcome\": \"RUN_STARTED\"}"
                 .getBytes(StandardCharsets.UTF_8)));
-        add(2, started("run-b"));
+        add(3, started("run-b"));
 
+        List<SourceRecord> records = task.poll();
+
+        // Connect stores the position of the last record it is handed: up to just before the unreadable entry.
+        assertThat(eventTypes(records)).containsExactly("RUN_STARTED", "RUN_START_FAILED");
+        assertThat(records.get(records.size() - 1).sourceOffset().get("position")).isEqualTo(2L);
+        assertThat(consumer.position(PARTITION)).isEqualTo(2);
+        assertThat(consumer.paused()).containsExactly(PARTITION);
         assertThatThrownBy(() -> task.poll())
                 .isInstanceOf(ConnectException.class)
-                .hasMessageContaining("ledger-0@1")
+                .hasMessageContaining("ledger-0@2")
                 .hasMessageContaining("format version 99")
                 .hasMessageContaining("every worker runs a version that reads this ledger format")
-                .hasMessageContaining("set the 'position' of ledger partition 0 to 2")
+                .hasMessageContaining("once the stored 'position' of ledger partition 0 is 2")
+                .hasMessageContaining("GET /connectors/<name>/offsets")
+                .hasMessageContaining("set it to 3")
                 .hasMessageContaining("PATCH /connectors/<name>/offsets");
     }
 
@@ -117,10 +149,30 @@ class SourceTaskLedgerReadingTest {
         startTask();
         consumer.addRecord(new ConsumerRecord<>(LEDGER, 0, 0, "key", new byte[] {0, 1, 2}));
 
+        assertThat(task.poll()).isNull();
         assertThatThrownBy(() -> task.poll())
                 .isInstanceOf(ConnectException.class)
                 .hasMessageContaining("ledger-0@0")
-                .hasMessageContaining("set the 'position' of ledger partition 0 to 1");
+                .hasMessageContaining("once the stored 'position' of ledger partition 0 is 0")
+                .hasMessageContaining("set it to 1");
+    }
+
+    @Test
+    void aGapWhoseBoundsCannotBeReadIsPublishedWithThemUnknownAndTheTaskReadsOnFromTheLogsStart() {
+        startTask();
+        consumer.updateEndOffsets(Map.of(PARTITION, 0L));
+        consumer.setPollException(new OffsetOutOfRangeException("out of range", Map.of(PARTITION, 7L)));
+        wakeupPending.set(true);
+
+        try (CapturedLog log = CapturedLog.start(Map.of())) {
+            assertThat(task.poll()).isNull();
+            assertThat(log.lines()).filteredOn(line -> line.contains("ERROR") && line.contains("no longer holds"))
+                    .singleElement().asString()
+                    .contains("ledger partition ledger-0: stored position 7, log now holds offsets unknown to 0",
+                            "reading on from the log's start");
+        }
+        add(0, failed());
+        assertThat(eventTypes(task.poll())).containsExactly("RUN_START_FAILED");
     }
 
     private void add(long offset, LedgerEntry entry) {
