@@ -5,7 +5,9 @@ import io.kcdatazone.ledger.OffsetRange;
 import io.kcdatazone.ledger.ProgressMark;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +39,7 @@ final class ProgressMarks {
      * partition's mark is at most about 1 KB (a 249-character topic and {@value #MAX_PENDING_RANGES} ranges).
      */
     static final int MAX_PARTITIONS_PER_RECORD = 500;
-    /**
-     * Pending ranges per request partition in a mark; a mark with more pending ranges ends where the first range left
-     * out starts, and later marks cover the rest once those requests finish.
-     */
+    /** Pending ranges per request partition in a mark; more are merged (see {@link #withinLimit}). */
     static final int MAX_PENDING_RANGES = 16;
 
     private final Function<ProgressMark, CompletableFuture<Void>> ledger;
@@ -102,13 +101,40 @@ final class ProgressMarks {
     }
 
     private static ProgressMark.Below markOf(TopicPartition partition, OffsetTracker.Progress known) {
-        List<OffsetRange> pending = known.pending();
-        long until = known.received();
-        if (pending.size() > MAX_PENDING_RANGES) {
-            until = pending.get(MAX_PENDING_RANGES).from();
-            pending = pending.subList(0, MAX_PENDING_RANGES);
+        return new ProgressMark.Below(partition.topic(), partition.partition(), known.complete(), known.received(),
+                withinLimit(known.pending()));
+    }
+
+    /**
+     * The pending ranges, at most {@value #MAX_PENDING_RANGES}: beyond that the ranges separated by the fewest finished
+     * requests are merged. A merged range also calls those finished requests pending, which claims less than is true
+     * (the source keeps remembering their results until a later mark covers them), and the mark still reaches every
+     * request received, so requests behind many slow ones are not left to the source's bounded memory.
+     */
+    static List<OffsetRange> withinLimit(List<OffsetRange> pending) {
+        int merges = pending.size() - MAX_PENDING_RANGES;
+        if (merges <= 0) {
+            return pending;
         }
-        return new ProgressMark.Below(partition.topic(), partition.partition(), known.complete(), until, pending);
+        Integer[] gaps = new Integer[pending.size() - 1];
+        for (int i = 0; i < gaps.length; i++) {
+            gaps[i] = i;
+        }
+        Arrays.sort(gaps, Comparator.comparingLong(i -> pending.get(i + 1).from() - pending.get(i).to()));
+        boolean[] merged = new boolean[gaps.length];
+        for (int i = 0; i < merges; i++) {
+            merged[gaps[i]] = true;
+        }
+        List<OffsetRange> limited = new ArrayList<>(MAX_PENDING_RANGES);
+        long from = pending.get(0).from();
+        for (int i = 0; i < gaps.length; i++) {
+            if (!merged[i]) {
+                limited.add(new OffsetRange(from, pending.get(i).to()));
+                from = pending.get(i + 1).from();
+            }
+        }
+        limited.add(new OffsetRange(from, pending.get(pending.size() - 1).to()));
+        return limited;
     }
 
     private synchronized void remember(Map<TopicPartition, ProgressMark.Below> written, long revocationsBefore) {
