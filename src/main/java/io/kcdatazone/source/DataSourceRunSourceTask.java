@@ -271,12 +271,12 @@ public class DataSourceRunSourceTask extends SourceTask {
                     + " it, so nothing is lost. If another worker runs a newer version of this plugin (a rolling"
                     + " upgrade in progress), finish the upgrade: once every worker runs a version that reads this"
                     + " ledger format, restart the task. If the entry is corrupt, skip it deliberately (its request"
-                    + " gets no result event): stop the connector, read its offsets with GET"
-                    + " /connectors/<name>/offsets and, once the stored 'position' of ledger partition "
-                    + record.partition() + " is " + record.offset() + " (the entries before it are published), set it"
-                    + " to " + (record.offset() + 1) + " and write the offsets back with PATCH"
-                    + " /connectors/<name>/offsets, then resume it. Moving a position that is still lower skips"
-                    + " unpublished entries too", e);
+                    + " gets no result event): stop the connector, set the 'position' of ledger partition "
+                    + record.partition() + " to " + (record.offset() + 1) + " in its offsets (GET, then PATCH"
+                    + " /connectors/<name>/offsets), then resume it. The task handed over every entry before this"
+                    + " one before failing, so a stored position below " + record.offset() + " only means the entries"
+                    + " in between published nothing (progress marks, second outcomes); if the worker died before"
+                    + " storing them, restart the task once first, and it hands them over again", e);
             return null;
         }
     }
@@ -336,13 +336,12 @@ public class DataSourceRunSourceTask extends SourceTask {
                 consumer.seekToBeginning(List.of(tp));
             } else {
                 consumer.seek(tp, logStart);
-                LedgerPartitionState state = states.get(tp.partition());
-                if (state != null && logStart < state.position()) {
-                    // A recreated topic starts below the stored position: read its entries rather than skip them.
-                    Map<String, Object> offset = new HashMap<>(state.toOffset());
-                    offset.put(LedgerPartitionState.POSITION_KEY, logStart);
-                    states.put(tp.partition(), LedgerPartitionState.fromOffset(tp.topic(), tp.partition(), offset));
-                }
+            }
+            LedgerPartitionState state = states.get(tp.partition());
+            if (state != null) {
+                // Up, past a gap: the next record stores it, so the gap is not published again. Down, in a recreated
+                // topic (or from 0 when its start is unknown): its entries are read rather than skipped.
+                state.readFrom(logStart == null ? 0 : logStart);
             }
         }
     }

@@ -188,6 +188,11 @@ public final class LedgerPartitionState {
         return position;
     }
 
+    /** Reading goes on from {@code ledgerOffset}, above or below the position: the ledger's log moved (a gap). */
+    public void readFrom(long ledgerOffset) {
+        position = ledgerOffset;
+    }
+
     /** The ledger entry at {@code ledgerOffset} is handled: reading resumes after it. */
     public void advancePast(long ledgerOffset) {
         position = Math.max(position, ledgerOffset + 1);

@@ -92,8 +92,12 @@ class SourceTaskLedgerReadingTest {
     }
 
     private void startTask() {
+        startTask(StoredOffsetsContext.none());
+    }
+
+    private void startTask(StoredOffsetsContext context) {
         task = new DataSourceRunSourceTask(ignored -> consumer, clock);
-        task.initialize(StoredOffsetsContext.none());
+        task.initialize(context);
         task.start(props);
     }
 
@@ -173,6 +177,22 @@ class SourceTaskLedgerReadingTest {
         }
         add(0, failed());
         assertThat(eventTypes(task.poll())).containsExactly("RUN_START_FAILED");
+    }
+
+    /** A recreated ledger topic whose bounds cannot be read: its entries below the stored position are read. */
+    @Test
+    void aGapWhoseBoundsCannotBeReadReadsTheLogFromItsStartEvenBelowTheStoredPosition() {
+        LedgerPartitionState stored = new LedgerPartitionState(LEDGER, 0);
+        stored.advancePast(6);
+        startTask(new StoredOffsetsContext(Map.of(stored.sourcePartition(), stored.toOffset())));
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        consumer.updateEndOffsets(Map.of(PARTITION, 0L));
+        consumer.setPollException(new OffsetOutOfRangeException("out of range", Map.of(PARTITION, 7L)));
+        wakeupPending.set(true);
+
+        assertThat(task.poll()).isNull();
+        add(0, failed());
+        assertThat(eventTypes(task.poll())).as("the recreated log's first entry").containsExactly("RUN_START_FAILED");
     }
 
     private void add(long offset, LedgerEntry entry) {
