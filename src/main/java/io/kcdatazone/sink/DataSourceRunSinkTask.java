@@ -360,6 +360,8 @@ public class DataSourceRunSinkTask extends SinkTask {
             // A mark being written may finish: closing the ledger below waits for what it sent.
             progressWriter.shutdown();
             awaitQuietly(progressWriter, stopTimer);
+            // One still blocked (on the ledger's metadata) is interrupted rather than left to outlive the task.
+            progressWriter.shutdownNow();
         }
         if (ledger != null) {
             ledger.close(remaining(stopTimer));
