@@ -1,5 +1,6 @@
 package io.kcdatazone.config;
 
+import static io.kcdatazone.testkit.Settings.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,17 +141,6 @@ class ConnectorConfigProblemsTest {
         props.put("ledger.bootstrap.servers", "127.0.0.1:9");
         // Only the settings are checked here, not the systems they name.
         props.put("datazone.validate.live", "false");
-        return props;
-    }
-
-    private static Map<String, String> with(Map<String, String> props, String... overrides) {
-        for (int i = 0; i < overrides.length; i += 2) {
-            if (overrides[i + 1] == null) {
-                props.remove(overrides[i]);
-            } else {
-                props.put(overrides[i], overrides[i + 1]);
-            }
-        }
         return props;
     }
 }

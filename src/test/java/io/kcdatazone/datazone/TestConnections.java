@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 import io.kcdatazone.config.DataZoneConnectionConfig;
+import io.kcdatazone.testkit.Settings;
 
 /** Connection settings for the client-layer tests, with secrets that are easy to spot if they ever leak. */
 final class TestConnections {
@@ -34,14 +35,7 @@ final class TestConnections {
         props.put("aws.secret.access.key", SECRET_KEY);
         props.put("datazone.api.call.timeout.ms", "5000");
         props.put("datazone.api.call.attempt.timeout.ms", "2000");
-        for (int i = 0; i < overrides.length; i += 2) {
-            if (overrides[i + 1] == null) {
-                props.remove(overrides[i]);
-            } else {
-                props.put(overrides[i], overrides[i + 1]);
-            }
-        }
-        return props;
+        return Settings.with(props, overrides);
     }
 
     /** Like {@link #staticKeys} but without any credentials settings. */
