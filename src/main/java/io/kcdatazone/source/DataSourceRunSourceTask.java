@@ -240,7 +240,7 @@ public class DataSourceRunSourceTask extends SourceTask {
                 continue;
             }
             LedgerEntry entry = (LedgerEntry) ledgerRecord;
-            if (wouldTrackANewRun(state, entry) && trackedRunCount() >= config.maxTrackedRuns()) {
+            if (state.wouldTrack(entry.run()) && trackedRunCount() >= config.maxTrackedRuns()) {
                 // No room for its run: read this partition again from this entry once runs finish.
                 holdBack(tp, record.offset());
                 heldBack.add(tp);
@@ -279,13 +279,6 @@ public class DataSourceRunSourceTask extends SourceTask {
                     + " storing them, restart the task once first, and it hands them over again", e);
             return null;
         }
-    }
-
-    /** Whether handling the entry could start tracking a run the task does not track or know as finished. */
-    private static boolean wouldTrackANewRun(LedgerPartitionState state, LedgerEntry entry) {
-        RunSnapshot run = entry.run();
-        return run != null && run.id() != null && !RunLifecycle.isTerminal(run) && state.run(run.id()).isEmpty()
-                && !state.finished(run.id());
     }
 
     /**

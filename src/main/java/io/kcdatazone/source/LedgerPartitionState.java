@@ -113,7 +113,8 @@ public final class LedgerPartitionState {
                     + "' must be a non-negative ledger offset, got " + position);
         }
         state.position = ((Number) position).longValue();
-        Map<String, Long> since = parseSince(offset.get(TRACKED_SINCE_KEY));
+        Map<String, Long> since = parse(offset.get(TRACKED_SINCE_KEY), TRACKED_SINCE_KEY, SINCE_MAP,
+                Collections.emptyMap());
         for (TrackedRun run : parse(offset.get(RUNS_KEY), RUNS_KEY, RUN_LIST)) {
             Long sinceMs = since.get(run.runId());
             state.runs.put(run.runId(), sinceMs == null ? run : run.trackedSince(sinceMs));
@@ -127,33 +128,22 @@ public final class LedgerPartitionState {
     }
 
     private static <T> List<T> parse(Object field, String name, TypeReference<List<T>> type) {
+        return parse(field, name, type, Collections.emptyList());
+    }
+
+    /** An offset field holding JSON text, or {@code absent} when it is missing or JSON null. */
+    private static <T> T parse(Object field, String name, TypeReference<T> type, T absent) {
         if (field == null) {
-            return Collections.emptyList();
+            return absent;
         }
         if (!(field instanceof String)) {
             throw new IllegalArgumentException("offset field '" + name + "' must be a JSON string");
         }
         try {
-            List<T> items = JSON.readValue((String) field, type);
-            return items != null ? items : Collections.emptyList();
+            T value = JSON.readValue((String) field, type);
+            return value != null ? value : absent;
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("offset field '" + name + "' is not valid: " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Long> parseSince(Object field) {
-        if (field == null) {
-            return Collections.emptyMap();
-        }
-        if (!(field instanceof String)) {
-            throw new IllegalArgumentException("offset field '" + TRACKED_SINCE_KEY + "' must be a JSON string");
-        }
-        try {
-            Map<String, Long> since = JSON.readValue((String) field, SINCE_MAP);
-            return since != null ? since : Collections.emptyMap();
-        } catch (JsonProcessingException | RuntimeException e) {
-            throw new IllegalArgumentException("offset field '" + TRACKED_SINCE_KEY + "' is not valid: "
-                    + e.getMessage(), e);
         }
     }
 
@@ -246,9 +236,21 @@ public final class LedgerPartitionState {
         return new EntryVerdict(true, follow(entry), forgetBeyondCapacity());
     }
 
+    /**
+     * Whether taking in an entry that reveals {@code run} could start tracking it: a run this state neither tracks nor
+     * knows as finished, and not terminal already.
+     */
+    public boolean wouldTrack(RunSnapshot run) {
+        return isNew(run) && !RunLifecycle.isTerminal(run);
+    }
+
+    private boolean isNew(RunSnapshot run) {
+        return run != null && run.id() != null && !runs.containsKey(run.id()) && !finished(run.id());
+    }
+
     private TrackedRun follow(LedgerEntry entry) {
         RunSnapshot run = entry.run();
-        if (run == null || run.id() == null || runs.containsKey(run.id()) || finished(run.id())) {
+        if (!isNew(run)) {
             return null;
         }
         if (RunLifecycle.isTerminal(run)) {
