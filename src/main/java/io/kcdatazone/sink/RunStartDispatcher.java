@@ -212,9 +212,7 @@ public final class RunStartDispatcher {
     }
 
     private void send(Attempt attempt, long now) {
-        if (!attempt.retryClockStarted) {
-            startRetryClock(attempt, now);
-        }
+        startRetryClock(attempt, now);
         if (attempt.attempts > 0) {
             counters.onRetry();
         }
@@ -253,11 +251,13 @@ public final class RunStartDispatcher {
 
     /**
      * The retry deadline counts from the first attempt, not from {@link #submit}: a request that waited in a backlog
-     * still gets its full {@code retry.timeout.ms} of retries.
+     * still gets its full {@code retry.timeout.ms} of retries. Only the first call starts it.
      */
     private static void startRetryClock(Attempt attempt, long now) {
-        attempt.retryClockStarted = true;
-        attempt.retryClockStartNanos = now;
+        if (!attempt.retryClockStarted) {
+            attempt.retryClockStarted = true;
+            attempt.retryClockStartNanos = now;
+        }
     }
 
     /** Nanoseconds of retrying left; never overflows, as the elapsed time and the timeout are both non-negative. */
@@ -328,9 +328,7 @@ public final class RunStartDispatcher {
      * probe is the answer it would have got.
      */
     private void waitBehind(ConflictProbe probe, Attempt attempt, long now) {
-        if (!attempt.retryClockStarted) {
-            startRetryClock(attempt, now);
-        }
+        startRetryClock(attempt, now);
         long leftNanos = retryTimeLeftNanos(attempt, now);
         if (leftNanos <= 0) {
             fail(attempt, lastFailureOf(attempt, probe), true);
