@@ -195,7 +195,8 @@ public final class DataZoneErrorClassifier {
         return new DataZoneFailure(category, throttled, type, status, requestId, errorCode, redactor.redact(detail));
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    /** The failure inside the wrappers that asynchronous code adds ({@link CompletionException} and the like). */
+    public static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();

@@ -4,6 +4,7 @@ import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -224,8 +224,7 @@ public class DataSourceRunSinkTask extends SinkTask {
             } else if (isCancellation(error)) {
                 tracked.abandon();
             } else {
-                ledgerFailure.compareAndSet(null,
-                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                ledgerFailure.compareAndSet(null, DataZoneErrorClassifier.unwrap(error));
             }
         });
     }

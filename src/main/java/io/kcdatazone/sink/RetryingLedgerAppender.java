@@ -2,10 +2,10 @@ package io.kcdatazone.sink;
 
 import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -88,8 +88,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((metadata, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
+            Throwable cause = error == null ? null : DataZoneErrorClassifier.unwrap(error);
             if (cause == null) {
                 if (retries > 0) {
                     onRetryEnded(true);
