@@ -34,25 +34,17 @@ final class RequestProgress {
     /** Published results no mark covers yet, with whether each revealed a run. */
     private final TreeMap<Long, Boolean> published = new TreeMap<>();
 
-    /**
-     * @param runsOfPublished the published results as offsets written before marks listed pending requests stored
-     *     them: each with the run it revealed, or null
-     */
     @JsonCreator
     RequestProgress(@JsonProperty("t") String topic,
                     @JsonProperty("p") int partition,
                     @JsonProperty("b") long below,
                     @JsonProperty("o") List<OffsetRange> open,
                     @JsonProperty("w") List<Long> withRun,
-                    @JsonProperty("n") List<Long> withoutRun,
-                    @JsonProperty("r") Map<Long, String> runsOfPublished) {
+                    @JsonProperty("n") List<Long> withoutRun) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.partition = partition;
         this.below = below;
         this.open = open != null ? List.copyOf(open) : List.of();
-        if (runsOfPublished != null) {
-            runsOfPublished.forEach((offset, runId) -> published.put(offset, runId != null));
-        }
         if (withRun != null) {
             withRun.forEach(offset -> published.put(offset, true));
         }
@@ -62,7 +54,7 @@ final class RequestProgress {
     }
 
     RequestProgress(String topic, int partition) {
-        this(topic, partition, 0, null, null, null, null);
+        this(topic, partition, 0, null, null, null);
     }
 
     @JsonProperty("t")

@@ -417,27 +417,6 @@ class LedgerPartitionStateTest {
                 .as("the first outcome revealed no run").isPresent();
     }
 
-    @Test
-    void anOffsetWrittenWithTheRunIdsOfPublishedResultsStillLoads() {
-        Map<String, Object> offset = new HashMap<>();
-        offset.put("version", 1L);
-        offset.put("position", 12L);
-        offset.put("runs", "[]");
-        offset.put("recent", "[]");
-        offset.put("progress", "[{\"t\":\"requests\",\"p\":0,\"b\":40,\"r\":{\"40\":\"run-a\",\"41\":null}}]");
-
-        LedgerPartitionState state = LedgerPartitionState.fromOffset(TOPIC, 0, offset);
-
-        assertThat(state.accept(failed(39), "result-39").publish()).as("below the mark").isFalse();
-        LedgerPartitionState.EntryVerdict again = state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"),
-                "started-40");
-        assertThat(again.publish()).isFalse();
-        assertThat(again.newlyTracked()).isEmpty();
-        assertThat(state.accept(started(REQUESTS, 0, 41, "run-b", "REQUESTED"), "started-41").newlyTracked())
-                .isPresent();
-        assertThat(state.accept(failed(42), "result-42").publish()).isTrue();
-    }
-
     private static ProgressMark.Below mark(int requestPartition, long below) {
         return new ProgressMark.Below(REQUESTS, requestPartition, below);
     }
