@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.sink.DataSourceRunSinkConnector;
 import io.kcdatazone.source.DataSourceRunSourceConnector;
+import io.kcdatazone.testkit.Acls;
 import io.kcdatazone.testkit.SaslKafkaService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -22,20 +22,10 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AccessControlEntryFilter;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourcePatternFilter;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,22 +154,7 @@ class LedgerLeastPrivilegeTest {
     }
 
     private static void grant(String topic, String user, AclOperation... operations) {
-        List<AclBinding> acls = new ArrayList<>();
-        for (AclOperation operation : operations) {
-            acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-                    new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
-        }
-        try {
-            admin.createAcls(acls).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not grant " + acls, e);
-        }
-        // The controller stores the ACLs; the broker's authorizer applies them once it has read them.
-        AclBindingFilter granted = new AclBindingFilter(
-                new ResourcePatternFilter(ResourceType.TOPIC, topic, PatternType.LITERAL),
-                new AccessControlEntryFilter("User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
-        Awaitility.await("the broker applies the ACLs of " + user).atMost(TIMEOUT).until(() ->
-                admin.describeAcls(granted).values().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).containsAll(acls));
+        Acls.grant(admin, Acls.allowOnTopic(user, topic, operations), TIMEOUT);
     }
 
     private static LedgerConfig ledger(String topic, String user, String password) {

@@ -125,10 +125,15 @@ final class Pipeline {
 
     /** Creates the topics and starts both connectors, the source in exactly-once mode. */
     void start(int ledgerPartitions, int outputPartitions, int sinkTasks, int sourceTasks) {
+        startSink(ledgerPartitions, sinkTasks);
+        createSource(ledgerPartitions, outputPartitions, sourceTasks);
+        awaitSourceRunning();
+    }
+
+    /** Creates the request topic and starts the sink connector alone. */
+    void startSink(int ledgerPartitions, int sinkTasks) {
         this.ledgerPartitions = ledgerPartitions;
-        this.sourceTasks = sourceTasks;
         stack.createTopic(requestTopic(), 3);
-        stack.createTopic(outputTopic(), outputPartitions);
         Map<String, String> sink = common(ledgerPartitions);
         sink.put("connector.class", DataSourceRunSinkConnector.class.getName());
         sink.put("tasks.max", String.valueOf(sinkTasks));
@@ -138,17 +143,31 @@ final class Pipeline {
         sink.putAll(sinkSettings);
         stack.connect().configureConnector(sinkName(), sink);
         stack.awaitConnectorRunning(sinkName(), sinkTasks, Duration.ofSeconds(60));
-        startSource();
+    }
+
+    /**
+     * Creates the output topic and the source connector, in exactly-once mode, without waiting for it to run: after
+     * {@link #startSink}, or alone on a ledger topic that exists, for a source that is to fail.
+     */
+    void createSource(int ledgerPartitions, int outputPartitions, int sourceTasks) {
+        this.ledgerPartitions = ledgerPartitions;
+        this.sourceTasks = sourceTasks;
+        stack.createTopic(outputTopic(), outputPartitions);
+        configureSource();
     }
 
     /** Deletes and creates the source connector again, so Connect assigns its tasks anew. */
     void recreateSource() {
         stack.connect().deleteConnector(sourceName());
-        startSource();
+        configureSource();
+        awaitSourceRunning();
     }
 
-    private void startSource() {
+    private void configureSource() {
         stack.connect().configureConnector(sourceName(), sourceConfig(ledgerPartitions, sourceTasks));
+    }
+
+    private void awaitSourceRunning() {
         stack.awaitConnectorRunning(sourceName(), Math.min(sourceTasks, ledgerPartitions), Duration.ofSeconds(60));
     }
 
@@ -189,7 +208,7 @@ final class Pipeline {
     }
 
     OutputTopicReader<ObservedEvent> reader(int outputPartitions) {
-        return new OutputTopicReader<>(stack.bootstrapServers(), outputTopic(), outputPartitions,
+        return new OutputTopicReader<>(stack.bootstrapServers(), stack.clientSettings(), outputTopic(), outputPartitions,
                 stack.confluentWireFormat(), ObservedEvent::of);
     }
 

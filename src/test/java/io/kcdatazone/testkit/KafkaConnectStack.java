@@ -54,6 +54,7 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
     private final int workers;
     private final Map<String, String> workerPropertyOverrides;
     private final Map<String, String> brokerPropertyOverrides;
+    private final Map<String, String> clientProperties;
     private final List<StackService> services;
 
     private EmbeddedConnectCluster connect;
@@ -66,6 +67,7 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
         this.workers = builder.workers;
         this.workerPropertyOverrides = Map.copyOf(builder.workerProperties);
         this.brokerPropertyOverrides = Map.copyOf(builder.brokerProperties);
+        this.clientProperties = Map.copyOf(builder.clientProperties);
         this.services = List.copyOf(builder.services);
     }
 
@@ -110,6 +112,7 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
                     .numWorkers(workers)
                     .brokerProps(brokerProperties())
                     .workerProps(workerProperties())
+                    .clientProps(clientProperties)
                     .build();
             connect.start();
             registry.awaitReady(REGISTRY_STARTUP_TIMEOUT);
@@ -205,6 +208,14 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
     /** The brokers' bootstrap servers. */
     public String bootstrapServers() {
         return running().kafka().bootstrapServers();
+    }
+
+    /**
+     * The settings, besides the bootstrap servers, that the stack's own clients connect with (its security settings,
+     * say); other clients of the brokers need them too.
+     */
+    public Map<String, String> clientSettings() {
+        return clientProperties;
     }
 
     /**
@@ -324,6 +335,7 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
         private int workers = 1;
         private final Map<String, String> workerProperties = new HashMap<>();
         private final Map<String, String> brokerProperties = new HashMap<>();
+        private final Map<String, String> clientProperties = new HashMap<>();
         private final List<StackService> services = new ArrayList<>();
 
         private Builder() {
@@ -348,6 +360,15 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
         /** Overrides one of the brokers' settings (or adds one). */
         public Builder brokerProperty(String name, String value) {
             brokerProperties.put(name, value);
+            return this;
+        }
+
+        /**
+         * Sets one of the settings the stack's own clients (topic creation, produce, consume, the cluster checks)
+         * connect with, such as a security setting the brokers demand.
+         */
+        public Builder clientProperty(String name, String value) {
+            clientProperties.put(name, value);
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.kcdatazone.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -36,14 +37,20 @@ public final class OutputTopicReader<T> implements AutoCloseable {
 
     public OutputTopicReader(String bootstrapServers, String topic, int partitions, ConfluentWireFormat wireFormat,
                              Decoder<T> decoder) {
+        this(bootstrapServers, Map.of(), topic, partitions, wireFormat, decoder);
+    }
+
+    /** A reader whose consumer also connects with {@code clientSettings}, such as the security settings of a user. */
+    public OutputTopicReader(String bootstrapServers, Map<String, String> clientSettings, String topic, int partitions,
+                             ConfluentWireFormat wireFormat, Decoder<T> decoder) {
         this.wireFormat = wireFormat;
         this.decoder = decoder;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> settings = new HashMap<>(clientSettings);
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> assignment = new ArrayList<>();
         for (int partition = 0; partition < partitions; partition++) {
             assignment.add(new TopicPartition(topic, partition));

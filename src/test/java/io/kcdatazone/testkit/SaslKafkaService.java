@@ -5,11 +5,17 @@ import java.util.Map;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.test.api.TestKitDefaults;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
+import org.apache.kafka.network.SocketServerConfigs;
+import org.apache.kafka.raft.KRaftConfigs;
+import org.apache.kafka.server.config.ServerConfigs;
 
 /**
  * A second, single-node KRaft cluster whose only client listener speaks SASL_PLAINTEXT with the PLAIN mechanism: a
@@ -17,7 +23,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  *
  * <p>Kafka's test kit writes the brokers' JAAS file itself, with the users {@value #USER} and an admin; the
  * authorizer lets any authenticated user do anything that no ACL restricts. {@link #enforcingAcls} makes a cluster
- * whose authorizer allows only what ACLs grant, with more users, for least-privilege tests.
+ * whose authorizer allows only what ACLs grant, with more users, for least-privilege tests; {@link
+ * #stackBrokerProperties} makes a {@link KafkaConnectStack}'s own cluster such a cluster.
  */
 public final class SaslKafkaService implements StackService {
 
@@ -29,6 +36,9 @@ public final class SaslKafkaService implements StackService {
     public static final String USER = JaasUtils.KAFKA_PLAIN_USER1;
     /** Its password. */
     public static final String PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
+
+    /** The client listener's own JAAS setting, which wins over the test kit's JAAS file. */
+    private static final String EXTERNAL_LISTENER_JAAS_CONFIG = "listener.name.external.plain.sasl.jaas.config";
 
     private final boolean enforceAcls;
     private final Map<String, String> extraUsers;
@@ -69,7 +79,7 @@ public final class SaslKafkaService implements StackService {
         }
         if (!extraUsers.isEmpty()) {
             // The test kit's JAAS file knows only its two users; the client listener's own JAAS setting wins over it.
-            builder.setConfigProp("listener.name.external.plain.sasl.jaas.config", serverJaasConfig());
+            builder.setConfigProp(EXTERNAL_LISTENER_JAAS_CONFIG, serverJaasConfig(extraUsers));
         }
         KafkaClusterTestKit started = builder
                 // One node: internal topics cannot have their default three replicas.
@@ -100,8 +110,32 @@ public final class SaslKafkaService implements StackService {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * Broker settings that make a {@link KafkaConnectStack}'s own cluster enforce ACLs as {@link #enforcingAcls}
+     * does: both of the test kit's listeners speak SASL_PLAINTEXT with PLAIN, the broker and the controller log in to
+     * each other as the super user {@link #ADMIN}, and the authorizer allows only what ACLs grant. The stack's own
+     * clients then need the {@link #clientSettings} of {@link #ADMIN}.
+     *
+     * @param users name to password of the users the brokers accept besides {@value #USER} and {@link #ADMIN}
+     */
+    public static Map<String, String> stackBrokerProperties(Map<String, String> users) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
+                TestKitDefaults.DEFAULT_BROKER_LISTENER_NAME + ":" + SecurityProtocol.SASL_PLAINTEXT.name + ","
+                        + TestKitDefaults.DEFAULT_CONTROLLER_LISTENER_NAME + ":" + SecurityProtocol.SASL_PLAINTEXT.name);
+        properties.put(BrokerSecurityConfigs.SASL_ENABLED_MECHANISMS_CONFIG, "PLAIN");
+        properties.put(BrokerSecurityConfigs.SASL_MECHANISM_INTER_BROKER_PROTOCOL_CONFIG, "PLAIN");
+        properties.put(KRaftConfigs.SASL_MECHANISM_CONTROLLER_PROTOCOL_CONFIG, "PLAIN");
+        properties.put(EXTERNAL_LISTENER_JAAS_CONFIG, serverJaasConfig(users));
+        properties.put("listener.name.controller.plain.sasl.jaas.config", serverJaasConfig(Map.of()));
+        properties.put(ServerConfigs.AUTHORIZER_CLASS_NAME_CONFIG, StandardAuthorizer.class.getName());
+        properties.put(StandardAuthorizer.ALLOW_EVERYONE_IF_NO_ACL_IS_FOUND_CONFIG, "false");
+        properties.put(StandardAuthorizer.SUPER_USERS_CONFIG, "User:" + ADMIN);
+        return properties;
+    }
+
     /** The broker's PLAIN login (as the super user, for its own connections) and every user it accepts. */
-    private String serverJaasConfig() {
+    private static String serverJaasConfig(Map<String, String> extraUsers) {
         StringBuilder jaas = new StringBuilder(PlainLoginModule.class.getName()).append(" required username=\"")
                 .append(ADMIN).append("\" password=\"").append(ADMIN_PASSWORD).append('"');
         Map<String, String> users = new HashMap<>(extraUsers);
