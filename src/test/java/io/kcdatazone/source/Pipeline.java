@@ -208,8 +208,8 @@ final class Pipeline {
     }
 
     OutputTopicReader<ObservedEvent> reader(int outputPartitions) {
-        return new OutputTopicReader<>(stack.bootstrapServers(), stack.clientSettings(), outputTopic(), outputPartitions,
-                stack.confluentWireFormat(), ObservedEvent::of);
+        return new OutputTopicReader<>(stack.bootstrapServers(), stack.clientSettings(), outputTopic(),
+                outputPartitions, stack.confluentWireFormat(), ObservedEvent::of);
     }
 
     void delete() {

@@ -16,7 +16,10 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.awaitility.Awaitility;
 
-/** ACLs for the clusters of {@link SaslKafkaService#enforcingAcls} and {@link SaslKafkaService#stackBrokerProperties}. */
+/**
+ * ACLs for the clusters whose authorizer allows only what ACLs grant: {@link SaslKafkaService#enforcingAcls}, and
+ * a stack with {@link SaslKafkaService#stackBrokerProperties}.
+ */
 public final class Acls {
 
     private Acls() {

@@ -39,6 +39,7 @@ public final class SaslKafkaService implements StackService {
 
     /** The client listener's own JAAS setting, which wins over the test kit's JAAS file. */
     private static final String EXTERNAL_LISTENER_JAAS_CONFIG = "listener.name.external.plain.sasl.jaas.config";
+    private static final String CONTROLLER_LISTENER_JAAS_CONFIG = "listener.name.controller.plain.sasl.jaas.config";
 
     private final boolean enforceAcls;
     private final Map<String, String> extraUsers;
@@ -120,14 +121,16 @@ public final class SaslKafkaService implements StackService {
      */
     public static Map<String, String> stackBrokerProperties(Map<String, String> users) {
         Map<String, String> properties = new HashMap<>();
+        String sasl = SecurityProtocol.SASL_PLAINTEXT.name;
         properties.put(SocketServerConfigs.LISTENER_SECURITY_PROTOCOL_MAP_CONFIG,
-                TestKitDefaults.DEFAULT_BROKER_LISTENER_NAME + ":" + SecurityProtocol.SASL_PLAINTEXT.name + ","
-                        + TestKitDefaults.DEFAULT_CONTROLLER_LISTENER_NAME + ":" + SecurityProtocol.SASL_PLAINTEXT.name);
+                TestKitDefaults.DEFAULT_BROKER_LISTENER_NAME + ":" + sasl + ","
+                        + TestKitDefaults.DEFAULT_CONTROLLER_LISTENER_NAME + ":" + sasl);
         properties.put(BrokerSecurityConfigs.SASL_ENABLED_MECHANISMS_CONFIG, "PLAIN");
         properties.put(BrokerSecurityConfigs.SASL_MECHANISM_INTER_BROKER_PROTOCOL_CONFIG, "PLAIN");
         properties.put(KRaftConfigs.SASL_MECHANISM_CONTROLLER_PROTOCOL_CONFIG, "PLAIN");
         properties.put(EXTERNAL_LISTENER_JAAS_CONFIG, serverJaasConfig(users));
-        properties.put("listener.name.controller.plain.sasl.jaas.config", serverJaasConfig(Map.of()));
+        // The controller listener needs only the super user, as which the broker registers.
+        properties.put(CONTROLLER_LISTENER_JAAS_CONFIG, serverJaasConfig(Map.of()));
         properties.put(ServerConfigs.AUTHORIZER_CLASS_NAME_CONFIG, StandardAuthorizer.class.getName());
         properties.put(StandardAuthorizer.ALLOW_EVERYONE_IF_NO_ACL_IS_FOUND_CONFIG, "false");
         properties.put(StandardAuthorizer.SUPER_USERS_CONFIG, "User:" + ADMIN);
