@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Time;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,8 @@ class RunStatusPollerTest {
     private static final DataSourceRef SALES = new DataSourceRef("dzd_demo", "sales_glue");
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    /** Unlimited: these tests are about which calls the poller makes; it counts them. */
+    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, () -> { });
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
@@ -39,7 +42,7 @@ class RunStatusPollerTest {
     void start() {
         simulator = SimulatorClients.startSimulator(clock);
         clients = SimulatorClients.open(simulator, "poller-test");
-        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), millis -> { }, millis -> { },
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), budget, millis -> { }, millis -> { },
                 clock);
     }
 
@@ -79,7 +82,7 @@ class RunStatusPollerTest {
                 }));
         assertThat(simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS)).isEqualTo(1);
         assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isZero();
-        assertThat(poller.calls()).isEqualTo(1);
+        assertThat(budget.calls()).isEqualTo(1);
     }
 
     @Test
@@ -99,7 +102,7 @@ class RunStatusPollerTest {
                 .isEqualTo(RunStatusPoller.MAX_PAGES);
         assertThat(simulator.introspection().calls(Operation.GET_DATA_SOURCE_RUN)).singleElement()
                 .satisfies(call -> assertThat(call.labels()).containsEntry("identifier", oldest));
-        assertThat(poller.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+        assertThat(budget.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
     }
 
     @Test
