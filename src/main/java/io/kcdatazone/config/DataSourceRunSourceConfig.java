@@ -65,9 +65,10 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                                 + " GetDataSourceRun counts. Shared among its tasks in proportion to the ledger"
                                 + " partitions each reads; 0 or less means no limit. DataZone's quota is per account"
                                 + " and region and shared with every other client there; when it throttles anyway,"
-                                + " tasks slow down on their own and recover. While more data sources are due than"
-                                + " the budget allows, the one due longest is polled first, so status events come"
-                                + " later but none is skipped.",
+                                + " tasks slow down on their own and recover. The default is half of the 20 calls per"
+                                + " second DataZone allows its comparable read APIs (it publishes no limit for these"
+                                + " two). While more data sources are due than the budget allows, the one due longest"
+                                + " is polled first, so status events come later but none is skipped.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Status call rate (connector)")
                 .define(INCLUDE_CONFIGURATION_SNAPSHOT, Type.BOOLEAN, false, Importance.LOW,
                         "Whether events carry DataZone's dataSourceConfigurationSnapshot (a JSON document, often"
