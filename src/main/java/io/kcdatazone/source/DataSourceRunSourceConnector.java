@@ -94,8 +94,8 @@ public class DataSourceRunSourceConnector extends SourceConnector {
 
     /**
      * Round-robin: partition p goes to task p mod n, with no more tasks than partitions. Each task's share of
-     * {@code status.requests.per.second} is in proportion to the ledger partitions it reads: the ledger is keyed by data
-     * source, so that is its share of the data sources to poll, and the shares add up to the whole budget.
+     * {@code status.requests.per.second} is in proportion to the ledger partitions it reads: the ledger is keyed by
+     * data source, so that is its share of the data sources to poll, and the shares add up to the whole budget.
      */
     static List<Map<String, String>> taskConfigs(Map<String, String> props, double statusBudget, int ledgerPartitions,
                                                  int maxTasks) {

@@ -135,7 +135,8 @@ class PollPacerTest {
     @Test
     void everyPageIsCountedAndNoSecondHoldsMoreCallsThanTheBudget() {
         // Thirty data sources whose polls take one to four pages, each answered after 400 ms: far more than 10 calls/s.
-        Simulation dataZone = new Simulation(10, 1_000, 4_000, 400, dataSource -> Integer.parseInt(dataSource.dataSourceId().substring(3)) % 4 + 1);
+        Simulation dataZone = new Simulation(10, 1_000, 4_000, 400,
+                dataSource -> Integer.parseInt(dataSource.dataSourceId().substring(3)) % 4 + 1);
         for (int i = 0; i < 30; i++) {
             dataZone.track(dataSource(i), START_MS + 1_000);
         }
@@ -187,7 +188,8 @@ class PollPacerTest {
         for (int i = 0; i < 200; i++) {
             long firstPoll = pacer.firstPollAfterRestartMs(START_MS, 10_000);
             assertThat(firstPoll).isBetween(START_MS, START_MS + 9_999);
-            perSecond.set((int) ((firstPoll - START_MS) / 1_000), perSecond.get((int) ((firstPoll - START_MS) / 1_000)) + 1);
+            int second = (int) ((firstPoll - START_MS) / 1_000);
+            perSecond.set(second, perSecond.get(second) + 1);
         }
 
         // 20 a second on average; all 200 at once without the spread.
