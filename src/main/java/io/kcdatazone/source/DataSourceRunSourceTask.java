@@ -440,7 +440,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         if (stopping) {
             return; // woken by stop(): no new DataZone calls for clients about to close
         }
-        pollPacer.launchDue(schedules, pollsInFlight.keySet(), this::trackedRunsBySource, (dataSource, runIds) ->
+        pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds) ->
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
                 pollsInFlight.put(dataSource, poller.poll(dataSource, runIds)
                         .whenComplete((observations, error) -> wakeFromLedgerWait())), clock.millis());

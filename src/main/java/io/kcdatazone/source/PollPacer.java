@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.LongUnaryOperator;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -63,30 +62,28 @@ final class PollPacer {
 
     /**
      * Sends the calls of polls under way that wait for a permit, then starts due polls, due longest first, while
-     * permits are free. A due data source with no runs tracked any more loses its schedule; one whose previous poll is
-     * still in flight (sent before its runs all ended and were tracked anew) waits for that poll's answer instead.
+     * permits are free. A data source with no runs tracked any more loses its schedule (a run tracked later starts a
+     * new one); a due one whose previous poll is still in flight (sent before its runs all ended and were tracked
+     * anew) waits for that poll's answer instead.
      *
      * @param inFlight the data sources whose poll has not answered yet
-     * @param runsBySource the tracked runs of each data source, asked for only when a poll is due
+     * @param runsBySource the tracked runs of each data source
      * @param launch starts the poll of a data source's runs
      */
     void launchDue(Map<DataSourceRef, PollSchedule> schedules, Set<DataSourceRef> inFlight,
-                   Supplier<Map<DataSourceRef, Set<String>>> runsBySource,
-                   BiConsumer<DataSourceRef, Set<String>> launch, long nowMs) {
+                   Map<DataSourceRef, Set<String>> runsBySource, BiConsumer<DataSourceRef, Set<String>> launch,
+                   long nowMs) {
         budget.sendWaitingCalls();
+        schedules.keySet().retainAll(runsBySource.keySet());
         List<Map.Entry<DataSourceRef, PollSchedule>> due = schedules.entrySet().stream()
                 .filter(entry -> entry.getValue().due(nowMs))
                 .sorted(Comparator.comparingLong(entry -> entry.getValue().nextPollAtMs()))
                 .collect(Collectors.toList());
         int heldBack = 0;
-        Map<DataSourceRef, Set<String>> runs = due.isEmpty() ? Map.of() : runsBySource.get();
         for (Map.Entry<DataSourceRef, PollSchedule> entry : due) {
             DataSourceRef dataSource = entry.getKey();
             PollSchedule schedule = entry.getValue();
-            Set<String> runIds = runs.get(dataSource);
-            if (runIds == null) {
-                schedules.remove(dataSource);
-            } else if (inFlight.contains(dataSource)) {
+            if (inFlight.contains(dataSource)) {
                 // Not due again until that answer comes, so the task's wait does not stay at zero meanwhile.
                 schedule.sent(nowMs);
             } else if (budget.permitFree()) {
@@ -95,7 +92,7 @@ final class PollPacer {
                     budgetWait.record(nowMs - schedule.nextPollAtMs());
                 }
                 schedule.sent(nowMs);
-                launch.accept(dataSource, runIds);
+                launch.accept(dataSource, runsBySource.get(dataSource));
             } else {
                 schedule.heldByBudget();
                 heldBack++;

@@ -50,7 +50,7 @@ class PollPacerTest {
         List<DataSourceRef> launched = new ArrayList<>();
 
         for (int second = 0; second < 4; second++) {
-            pacer.launchDue(schedules, Set.of(), () -> runsOf(schedules.keySet()), (dataSource, runs) -> {
+            pacer.launchDue(schedules, Set.of(), runsOf(schedules.keySet()), (dataSource, runs) -> {
                 launched.add(dataSource);
                 budget.call(() -> CompletableFuture.completedFuture(null));
             }, time.milliseconds());
@@ -64,6 +64,25 @@ class PollPacerTest {
         assertThat(pacer.pollsWaiting()).isZero();
         assertThat(pacer.pollsDelayed()).isEqualTo(2);
         assertThat(budgetWaits).as("ms past their due time").containsExactly(3_000.0, 3_000.0);
+    }
+
+    @Test
+    void aDataSourceWhoseRunsAllEndedLosesItsScheduleAtOnceAndOneWithAPollInFlightWaitsForItsAnswer() {
+        StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { }, () -> { });
+        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
+        Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
+        schedules.put(dataSource(0), new PollSchedule(60_000, 60_000, START_MS + 50_000));
+        PollSchedule inFlight = new PollSchedule(60_000, 60_000, START_MS);
+        schedules.put(dataSource(1), inFlight);
+        List<DataSourceRef> launched = new ArrayList<>();
+
+        pacer.launchDue(schedules, Set.of(dataSource(1)), runsOf(Set.of(dataSource(1))),
+                (dataSource, runs) -> launched.add(dataSource), START_MS);
+
+        // A run tracked later on data source 0 starts a schedule of its own, an interval from then, not this one's.
+        assertThat(schedules).containsOnlyKeys(dataSource(1));
+        assertThat(launched).isEmpty();
+        assertThat(inFlight.due(START_MS + 60_000)).as("due again only once the answer comes").isFalse();
     }
 
     @Test
@@ -262,7 +281,7 @@ class PollPacerTest {
                 long now = time.milliseconds();
                 answerCallsDue(now);
                 collectFinishedPolls(now);
-                pacer.launchDue(schedules, inFlight.keySet(), () -> runsOf(schedules.keySet()), this::launch, now);
+                pacer.launchDue(schedules, inFlight.keySet(), runsOf(schedules.keySet()), this::launch, now);
                 long untilAnswer = answers.isEmpty() ? Long.MAX_VALUE : answers.peek().atMs() - now;
                 long wait = Math.min(pacer.untilNextLaunchMs(schedules.values(), now, MAX_LEDGER_WAIT_MS),
                         untilAnswer);
