@@ -18,6 +18,13 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
     public static final String OUTPUT_TOPIC = "output.topic";
     public static final String STATUS_POLL_INTERVAL_MS = "status.poll.interval.ms";
     public static final String STATUS_POLL_INTERVAL_MAX_MS = "status.poll.interval.max.ms";
+    public static final String STATUS_REQUESTS_PER_SECOND = "status.requests.per.second";
+    /**
+     * DataZone publishes no rate limit for ListDataSourceRuns and GetDataSourceRun; its comparable read APIs (Get and
+     * List of glossaries, assets) allow 20 per second per account and region, shared by every client there. Half of
+     * that leaves room for the console, other tools and another connector, and throttling lowers it further.
+     */
+    public static final double DEFAULT_STATUS_REQUESTS_PER_SECOND = 10.0;
     public static final String INCLUDE_CONFIGURATION_SNAPSHOT = "include.configuration.snapshot";
     public static final String MAX_TRACKED_RUNS = "max.tracked.runs";
     /** DataZone allows 25 runs per data source per day: room for 40 busy data sources per task. */
@@ -27,6 +34,8 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
 
     /** Set by the connector on each task: the ledger partitions the task reads. */
     public static final String TASK_LEDGER_PARTITIONS = "task.ledger.partitions";
+    /** Set by the connector on each task: its share of {@value #STATUS_REQUESTS_PER_SECOND}. */
+    public static final String TASK_STATUS_REQUESTS_PER_SECOND = "task.status.requests.per.second";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -51,6 +60,16 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                                 + " change resets it to status.poll.interval.ms. It must not be below that interval;"
                                 + " set it equal to the interval to poll at a fixed rate.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max status poll interval")
+                .define(STATUS_REQUESTS_PER_SECOND, Type.DOUBLE, DEFAULT_STATUS_REQUESTS_PER_SECOND, Importance.MEDIUM,
+                        "Status calls per second for the whole connector: every ListDataSourceRuns page and every"
+                                + " GetDataSourceRun counts. Shared among its tasks in proportion to the ledger"
+                                + " partitions each reads; 0 or less means no limit. DataZone's quota is per account"
+                                + " and region and shared with every other client there; when it throttles anyway,"
+                                + " tasks slow down on their own and recover. The default is half of the 20 calls per"
+                                + " second DataZone allows its comparable read APIs (it publishes no limit for these"
+                                + " two). While more data sources are due than the budget allows, the one due longest"
+                                + " is polled first, so status events come later but none is skipped.",
+                        EVENTS_GROUP, ++order, Width.SHORT, "Status call rate (connector)")
                 .define(INCLUDE_CONFIGURATION_SNAPSHOT, Type.BOOLEAN, false, Importance.LOW,
                         "Whether events carry DataZone's dataSourceConfigurationSnapshot (a JSON document, often"
                                 + " several KB).",
@@ -72,7 +91,8 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                         "How often the connector checks the ledger's partition count, to spread new partitions"
                                 + " over its tasks.",
                         LedgerConfig.GROUP, 100, Width.SHORT, "Ledger partition check interval")
-                .defineInternal(TASK_LEDGER_PARTITIONS, Type.LIST, "", Importance.LOW);
+                .defineInternal(TASK_LEDGER_PARTITIONS, Type.LIST, "", Importance.LOW)
+                .defineInternal(TASK_STATUS_REQUESTS_PER_SECOND, Type.DOUBLE, null, Importance.LOW);
     }
 
     @Override
@@ -99,6 +119,16 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
 
     public long statusPollIntervalMaxMs() {
         return getLong(STATUS_POLL_INTERVAL_MAX_MS);
+    }
+
+    public double connectorStatusRequestsPerSecond() {
+        return getDouble(STATUS_REQUESTS_PER_SECOND);
+    }
+
+    /** This task's status-call budget: its share when the connector set one, else the whole budget. */
+    public double taskStatusRequestsPerSecond() {
+        Double share = getDouble(TASK_STATUS_REQUESTS_PER_SECOND);
+        return share != null ? share : connectorStatusRequestsPerSecond();
     }
 
     public boolean includeConfigurationSnapshot() {

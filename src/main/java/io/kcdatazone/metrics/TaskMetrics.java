@@ -17,6 +17,7 @@ import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Rate;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +113,18 @@ public final class TaskMetrics implements AutoCloseable {
         }
     }
 
+    /** A recorder of events, published as {@code <name>-rate}: events per second over the recent sample windows. */
+    public EventRecorder rate(String name, String description) {
+        try {
+            Sensor sensor = registry.addSensor(name);
+            addStat(sensor, name + "-rate", description + " per second", new Rate());
+            return sensor::record;
+        } catch (RuntimeException e) {
+            unavailable(name, e);
+            return () -> { };
+        }
+    }
+
     private void addStat(Sensor sensor, String name, String description, MeasurableStat stat) {
         try {
             sensor.add(registry.metricName(name, description, Collections.emptyMap()), stat);
@@ -134,6 +147,12 @@ public final class TaskMetrics implements AutoCloseable {
     @FunctionalInterface
     public interface LatencyRecorder {
         void record(double millis);
+    }
+
+    /** Records one event into a rate metric. */
+    @FunctionalInterface
+    public interface EventRecorder {
+        void record();
     }
 
     private static Object pluginMetricsOf(Object taskContext) {

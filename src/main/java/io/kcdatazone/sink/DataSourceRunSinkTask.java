@@ -3,6 +3,7 @@ package io.kcdatazone.sink;
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.AdaptiveRateLimiter;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.RunSnapshot.RunError;

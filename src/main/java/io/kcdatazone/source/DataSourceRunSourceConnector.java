@@ -87,9 +87,18 @@ public class DataSourceRunSourceConnector extends SourceConnector {
         return DataSourceRunSourceTask.class;
     }
 
-    /** Round-robin: partition p goes to task p mod n, with no more tasks than partitions. */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return taskConfigs(props, config.connectorStatusRequestsPerSecond(), ledgerPartitions, maxTasks);
+    }
+
+    /**
+     * Round-robin: partition p goes to task p mod n, with no more tasks than partitions. Each task's share of
+     * {@code status.requests.per.second} is in proportion to the ledger partitions it reads: the ledger is keyed by
+     * data source, so that is its share of the data sources to poll, and the shares add up to the whole budget.
+     */
+    static List<Map<String, String>> taskConfigs(Map<String, String> props, double statusBudget, int ledgerPartitions,
+                                                 int maxTasks) {
         int tasks = Math.max(1, Math.min(maxTasks, ledgerPartitions));
         List<List<Integer>> assignments = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
@@ -103,6 +112,10 @@ public class DataSourceRunSourceConnector extends SourceConnector {
             Map<String, String> task = new HashMap<>(props);
             task.put(DataSourceRunSourceConfig.TASK_LEDGER_PARTITIONS,
                     partitions.stream().map(String::valueOf).collect(Collectors.joining(",")));
+            if (statusBudget > 0 && !partitions.isEmpty()) {
+                task.put(DataSourceRunSourceConfig.TASK_STATUS_REQUESTS_PER_SECOND,
+                        Double.toString(statusBudget * partitions.size() / ledgerPartitions));
+            }
             configs.add(task);
         }
         return configs;

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -77,6 +79,8 @@ public class DataSourceRunSourceTask extends SourceTask {
 
     private DataSourceRunSourceConfig config;
     private DataZoneClients clients;
+    private StatusCallBudget statusCalls;
+    private PollPacer pollPacer;
     private RunStatusPoller poller;
     private DataSourceRunEvents events;
     private Consumer<String, byte[]> consumer;
@@ -109,10 +113,16 @@ public class DataSourceRunSourceTask extends SourceTask {
         clients = DataZoneClients.open(config.connection(), connectorName);
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName);
-        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(),
+        statusCalls = new StatusCallBudget(config.taskStatusRequestsPerSecond(), Time.SYSTEM,
+                error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait,
+                metrics.rate("status-calls", "Status calls"));
+        pollPacer = new PollPacer(statusCalls, bound -> ThreadLocalRandom.current().nextLong(bound),
+                metrics.latency("status-poll-budget-wait", "time a due status poll waited for the status-call"
+                        + " budget"));
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), statusCalls,
                 metrics.latency("list-data-source-runs-latency", "ListDataSourceRuns call latency"),
                 metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"), clock);
-        SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, poller::calls);
+        SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, statusCalls, pollPacer);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
         oddities = new ThrottledLog(LOG, RunStatusPoller.ODDITY_LOG_INTERVAL, clock::millis);
         String ledgerTopic = config.ledger().topic();
@@ -161,8 +171,10 @@ public class DataSourceRunSourceTask extends SourceTask {
             // Offsets written before the tracking age limit existed: the run's clock starts now.
             new ArrayList<>(state.runs()).stream().filter(run -> run.trackedSinceMs() == null)
                     .forEach(run -> state.track(run.trackedSince(now)));
-            // Runs that were in flight at the last stop are polled at once: they may have moved meanwhile.
-            state.runs().forEach(run -> schedules.computeIfAbsent(run.dataSource(), ds -> newSchedule(now)));
+            // Runs that were in flight at the last stop may have moved meanwhile: polled within an interval, at a
+            // random point of it, so that the data sources of a restart are not all polled at once.
+            state.runs().forEach(run -> schedules.computeIfAbsent(run.dataSource(),
+                    ds -> newSchedule(pollPacer.firstPollAfterRestartMs(now, config.statusPollIntervalMs()))));
         }
     }
 
@@ -174,7 +186,8 @@ public class DataSourceRunSourceTask extends SourceTask {
         return counters.ledgerEntries() + " ledger entries, " + counters.events(EventType.RUN_STARTED)
                 + " RUN_STARTED, " + counters.events(EventType.RUN_START_FAILED) + " RUN_START_FAILED, "
                 + counters.events(EventType.RUN_STATUS_CHANGED) + " RUN_STATUS_CHANGED, " + trackedRunCount()
-                + " runs tracked, " + poller.calls() + " status calls (" + counters.failedPolls() + " failed)";
+                + " runs tracked, " + statusCalls.calls() + " status calls (" + counters.failedPolls() + " failed, "
+                + statusCalls.throttledCalls() + " throttled)";
     }
 
     private int trackedRunCount() {
@@ -419,7 +432,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private Duration untilNextPoll() {
-        return Duration.ofMillis(PollSchedule.untilNextDue(schedules.values(), clock.millis(),
+        return Duration.ofMillis(pollPacer.untilNextLaunchMs(schedules.values(), clock.millis(),
                 MAX_LEDGER_WAIT.toMillis()));
     }
 
@@ -427,25 +440,10 @@ public class DataSourceRunSourceTask extends SourceTask {
         if (stopping) {
             return; // woken by stop(): no new DataZone calls for clients about to close
         }
-        long now = clock.millis();
-        Map<DataSourceRef, Set<String>> runsBySource = trackedRunsBySource();
-        for (Iterator<Map.Entry<DataSourceRef, PollSchedule>> it = schedules.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<DataSourceRef, PollSchedule> entry = it.next();
-            DataSourceRef dataSource = entry.getKey();
-            Set<String> runIds = runsBySource.get(dataSource);
-            if (runIds == null) {
-                it.remove();
-            } else if (entry.getValue().due(now) && pollsInFlight.containsKey(dataSource)) {
-                // A poll from before the data source's runs all ended is still in flight: this schedule waits for its
-                // answer too, instead of keeping the task's wait at zero.
-                entry.getValue().sent(now);
-            } else if (entry.getValue().due(now)) {
-                entry.getValue().sent(now);
+        pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds) ->
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
                 pollsInFlight.put(dataSource, poller.poll(dataSource, runIds)
-                        .whenComplete((observations, error) -> wakeFromLedgerWait()));
-            }
-        }
+                        .whenComplete((observations, error) -> wakeFromLedgerWait())), clock.millis());
     }
 
     private Map<DataSourceRef, Set<String>> trackedRunsBySource() {

@@ -6,7 +6,8 @@ import java.util.Collection;
  * When to poll one data source next: at the base interval while its runs change, doubling up to the maximum while
  * they do not, so quiet data sources cost few calls and busy ones are seen quickly. The interval counts from when a
  * poll was sent, not from when its answer came (a fixed rate), so the call's latency does not add to the time a change
- * waits to be seen; a failed poll waits a whole interval from its failure.
+ * waits to be seen; a failed poll waits a whole interval from its failure. A poll that is due but waits for the task's
+ * status-call budget stays due at its due time, so the one due longest goes first ({@link PollPacer}).
  */
 final class PollSchedule {
 
@@ -15,6 +16,7 @@ final class PollSchedule {
     private long intervalMs;
     private long nextPollAtMs;
     private long sentAtMs;
+    private boolean heldByBudget;
 
     PollSchedule(long baseIntervalMs, long maxIntervalMs, long firstPollAtMs) {
         this.baseIntervalMs = baseIntervalMs;
@@ -46,6 +48,17 @@ final class PollSchedule {
     void sent(long nowMs) {
         sentAtMs = nowMs;
         nextPollAtMs = Long.MAX_VALUE;
+        heldByBudget = false;
+    }
+
+    /** Due, but the status-call budget has no permit free: the poll stays due, at its due time, until it is sent. */
+    void heldByBudget() {
+        heldByBudget = true;
+    }
+
+    /** Whether this poll, due since {@link #nextPollAtMs()}, has waited for the status-call budget. */
+    boolean wasHeldByBudget() {
+        return heldByBudget;
     }
 
     /**

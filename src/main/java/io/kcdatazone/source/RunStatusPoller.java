@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,8 @@ import software.amazon.awssdk.services.datazone.model.ListDataSourceRunsResponse
  * Reads the current status of a data source's tracked runs at the lowest API cost: ListDataSourceRuns pages (50 runs
  * each) until every tracked run is seen, since one call covers them all; GetDataSourceRun only for runs the list did
  * not show within {@value #MAX_PAGES} pages, or for all of them when the list is refused (404 for a deleted data
- * source, 403 for a role that may read runs but not list them).
+ * source, 403 for a role that may read runs but not list them). Every call takes a permit of the task's
+ * {@link StatusCallBudget} before it is sent.
  *
  * <p>It says what it saw when DataZone answers oddly but legally, at most once per {@link #ODDITY_LOG_INTERVAL} per
  * data source and kind: pages shorter than asked for that still lead on, and run timestamps ahead of this worker's
@@ -51,22 +51,23 @@ public final class RunStatusPoller {
 
     private final DataZoneAsyncClient client;
     private final DataZoneErrorClassifier classifier;
-    private final AtomicLong calls = new AtomicLong();
+    private final StatusCallBudget budget;
     private final TaskMetrics.LatencyRecorder listLatency;
     private final TaskMetrics.LatencyRecorder getLatency;
     private final Clock clock;
     private final ThrottledLog oddities;
 
     /**
+     * @param budget grants each call its permit and counts it
      * @param listLatency records the duration of each ListDataSourceRuns call
      * @param getLatency records the duration of each GetDataSourceRun call
      * @param clock this worker's clock, which DataZone's timestamps are compared with
      */
-    public RunStatusPoller(DataZoneAsyncClient client, DataZoneErrorClassifier classifier,
-                           TaskMetrics.LatencyRecorder listLatency, TaskMetrics.LatencyRecorder getLatency,
-                           Clock clock) {
+    RunStatusPoller(DataZoneAsyncClient client, DataZoneErrorClassifier classifier, StatusCallBudget budget,
+                    TaskMetrics.LatencyRecorder listLatency, TaskMetrics.LatencyRecorder getLatency, Clock clock) {
         this.client = client;
         this.classifier = classifier;
+        this.budget = budget;
         this.listLatency = listLatency;
         this.getLatency = getLatency;
         this.clock = clock;
@@ -117,18 +118,13 @@ public final class RunStatusPoller {
         });
     }
 
-    /** Status calls made so far (each page and each GetDataSourceRun counts one). */
-    public long calls() {
-        return calls.get();
-    }
-
     private CompletableFuture<Void> listPage(DataSourceRef dataSource, Set<String> runIds, String nextToken, int page,
                                              Map<String, RunObservation> seen) {
-        calls.incrementAndGet();
-        return timed(listLatency, client.listDataSourceRuns(b -> b.domainIdentifier(dataSource.domainId())
+        return budget.call(() -> timed(listLatency, client.listDataSourceRuns(b -> b
+                        .domainIdentifier(dataSource.domainId())
                         .dataSourceIdentifier(dataSource.dataSourceId())
                         .maxResults(PAGE_SIZE)
-                        .nextToken(nextToken)))
+                        .nextToken(nextToken))))
                 .thenCompose((ListDataSourceRunsResponse response) -> {
                     for (DataSourceRunSummary item : response.items()) {
                         if (runIds.contains(item.id())) {
@@ -155,9 +151,9 @@ public final class RunStatusPoller {
      * added to {@code failures} and logged (at most once per {@link #ODDITY_LOG_INTERVAL} per data source).
      */
     private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId, List<Throwable> failures) {
-        calls.incrementAndGet();
-        return timed(getLatency, client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId())
-                        .identifier(runId)))
+        return budget.call(() -> timed(getLatency, client.getDataSourceRun(b -> b
+                        .domainIdentifier(dataSource.domainId())
+                        .identifier(runId))))
                 .handle((response, error) -> {
                     if (error == null) {
                         return observe(dataSource, RunSnapshot.of(response));

@@ -4,7 +4,6 @@ import io.kcdatazone.event.EventType;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.util.Map;
 import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 
 /** Registers the source task's metrics (listed in the README's Operations section) over its counters and state. */
 final class SourceTaskMetrics {
@@ -13,7 +12,7 @@ final class SourceTaskMetrics {
     }
 
     static void register(TaskMetrics metrics, SourceTaskCounters counters, IntSupplier trackedRuns,
-                         LongSupplier statusCalls) {
+                         StatusCallBudget statusCalls, PollPacer pollPacer) {
         metrics.gauge("ledger-entries-read-total", "Ledger entries read", counters::ledgerEntries);
         metrics.gauge("duplicate-ledger-entries-total", "Ledger entries dropped as repeats of a published result",
                 counters::duplicateEntries);
@@ -27,7 +26,16 @@ final class SourceTaskMetrics {
         }
         metrics.gauge("runs-tracked", "Runs whose terminal status is not published yet", trackedRuns::getAsInt);
         metrics.gauge("status-calls-total", "ListDataSourceRuns pages and GetDataSourceRun calls made",
-                statusCalls::getAsLong);
+                statusCalls::calls);
+        metrics.gauge("throttled-status-calls-total", "Status calls DataZone answered with ThrottlingException",
+                statusCalls::throttledCalls);
+        metrics.gauge("status-calls-rate-limit", "Status calls per second the task allows itself now: its share of"
+                + " status.requests.per.second, less while DataZone throttles; Infinity when unlimited",
+                statusCalls::currentRate);
+        metrics.gauge("status-polls-delayed-total", "Status polls of a data source sent later than due because the"
+                + " status-call budget had no call to spare", pollPacer::pollsDelayed);
+        metrics.gauge("status-polls-waiting", "Data sources due for a status poll that wait for the status-call"
+                + " budget", pollPacer::pollsWaiting);
         metrics.gauge("failed-status-polls-total", "Status polls of a data source that failed",
                 counters::failedPolls);
         metrics.gauge("vanished-runs-total", "Tracked runs DataZone no longer knows (404)", counters::vanishedRuns);

@@ -31,6 +31,7 @@ class ConfigurationReferenceTest {
         DataSourceRunSourceConfig.CONFIG_DEF.configKeys().values().stream().filter(key -> !key.internalConfig)
                 .forEach(key -> assertThat(reference).contains("#### `" + key.name + "`"));
         assertThat(reference).doesNotContain("#### `" + DataSourceRunSinkConfig.TASK_REQUESTS_PER_SECOND + "`")
-                .doesNotContain("#### `" + DataSourceRunSourceConfig.TASK_LEDGER_PARTITIONS + "`");
+                .doesNotContain("#### `" + DataSourceRunSourceConfig.TASK_LEDGER_PARTITIONS + "`")
+                .doesNotContain("#### `" + DataSourceRunSourceConfig.TASK_STATUS_REQUESTS_PER_SECOND + "`");
     }
 }

@@ -30,6 +30,7 @@ class TaskMetricsTest {
             metrics.gauge("runs-started-total", "Runs started", started::get);
             metrics.gauge("start-failures-total", "Failures", Map.of("error-type", "THROTTLING_EXCEPTION"), () -> 2);
             metrics.latency("call-latency", "call latency").record(12.5);
+            metrics.rate("calls", "Calls").record();
             started.incrementAndGet();
 
             ObjectName name = new ObjectName(TaskMetrics.FALLBACK_JMX_PREFIX + ":type=" + TaskMetrics.GROUP
@@ -38,6 +39,8 @@ class TaskMetricsTest {
                     .isEqualTo(42L);
             assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(name, "call-latency-max"))
                     .isEqualTo(12.5);
+            assertThat((Double) ManagementFactory.getPlatformMBeanServer().getAttribute(name, "calls-rate"))
+                    .isPositive();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.AdaptiveRateLimiter;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +48,7 @@ class OddDataZoneAnswersTest {
     /** The simulator's clock and this worker's: they agree unless a test skews DataZone's timestamps. */
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
     private final DataSourceRunEvents events = new DataSourceRunEvents(true);
+    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, () -> { });
     private DataZoneSimulator simulator;
     private OddAnswers odd;
     private DataZoneClients clients;
@@ -57,7 +59,8 @@ class OddDataZoneAnswersTest {
         simulator = SimulatorClients.startSimulator(clock);
         odd = simulator.oddAnswers();
         clients = SimulatorClients.open(simulator, "odd-answers-test");
-        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), millis -> { }, millis -> { }, clock);
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), budget, millis -> { }, millis -> { },
+                clock);
     }
 
     @AfterEach

@@ -17,9 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.MockTime;
+import org.apache.kafka.common.utils.Time;
 import org.apache.logging.log4j.Level;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,8 @@ class RunStatusPollerTest {
     private static final DataSourceRef SALES = new DataSourceRef("dzd_demo", "sales_glue");
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    /** Unlimited: these tests are about which calls the poller makes; it counts them. */
+    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, () -> { });
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
@@ -39,7 +45,7 @@ class RunStatusPollerTest {
     void start() {
         simulator = SimulatorClients.startSimulator(clock);
         clients = SimulatorClients.open(simulator, "poller-test");
-        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), millis -> { }, millis -> { },
+        poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), budget, millis -> { }, millis -> { },
                 clock);
     }
 
@@ -79,7 +85,7 @@ class RunStatusPollerTest {
                 }));
         assertThat(simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS)).isEqualTo(1);
         assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isZero();
-        assertThat(poller.calls()).isEqualTo(1);
+        assertThat(budget.calls()).isEqualTo(1);
     }
 
     @Test
@@ -99,7 +105,37 @@ class RunStatusPollerTest {
                 .isEqualTo(RunStatusPoller.MAX_PAGES);
         assertThat(simulator.introspection().calls(Operation.GET_DATA_SOURCE_RUN)).singleElement()
                 .satisfies(call -> assertThat(call.labels()).containsEntry("identifier", oldest));
-        assertThat(poller.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+        assertThat(budget.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+    }
+
+    @Test
+    void everyPageAndEveryGetDataSourceRunWaitsForItsPermitOfTheBudget() throws Exception {
+        MockTime time = new MockTime();
+        StatusCallBudget paced = new StatusCallBudget(2, time, error -> false, () -> { }, () -> { });
+        RunStatusPoller poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), paced,
+                millis -> { }, millis -> { }, clock);
+        List<String> runs = startRuns(RunStatusPoller.PAGE_SIZE * RunStatusPoller.MAX_PAGES + 5);
+        clock.advance(Duration.ofSeconds(10));
+
+        CompletableFuture<Map<String, RunObservation>> poll = poller.poll(SALES, Set.of(runs.get(0)));
+
+        // Four pages, then GetDataSourceRun for the oldest run, none on a page read: one call per permit.
+        for (int call = 2; call <= RunStatusPoller.MAX_PAGES + 1; call++) {
+            Awaitility.await("call " + call + " waits for a permit").atMost(Duration.ofSeconds(10))
+                    .until(paced::hasWaitingCalls);
+            assertThat(statusCalls()).as("sent before call %d has its permit", call).isEqualTo(call - 1);
+            time.sleep(paced.untilPermitFreeMs());
+            paced.sendWaitingCalls();
+        }
+        assertThat(poll.get(10, TimeUnit.SECONDS).get(runs.get(0)).snapshot()).map(RunSnapshot::status)
+                .hasValue("SUCCESS");
+        assertThat(statusCalls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+        assertThat(paced.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+    }
+
+    private long statusCalls() {
+        return simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS)
+                + simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdatazone.config.DataSourceRunSourceConfig;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Faults;
 import io.kcdatazone.simulator.Introspection;
@@ -306,6 +307,10 @@ class SourceConnectorEndToEndTest {
         assertThat(lists).as("at most one call per data source per poll interval")
                 .isLessThanOrEqualTo(dataSources * (elapsedMs / Pipeline.POLL_INTERVAL_MS + 1));
         assertThat((double) (lists + gets) / transitions).as("status calls per transition").isLessThan(1.0);
+        // 20 data sources due every 200 ms want 100 calls/s; status.requests.per.second (10 by default) holds the
+        // connector to 10, its three tasks to a third each, one call every 300 ms.
+        long budget = (long) (DataSourceRunSourceConfig.DEFAULT_STATUS_REQUESTS_PER_SECOND * elapsedMs / 1_000);
+        assertThat(lists + gets).as("status calls within the connector's budget").isLessThanOrEqualTo(budget + 3);
         assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 6);
     }
 

@@ -1,4 +1,4 @@
-package io.kcdatazone.sink;
+package io.kcdatazone.datazone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +25,18 @@ class AdaptiveRateLimiterTest {
         long later = 60 * SECOND;
         assertThat(limiter.reserve(later)).isZero();
         assertThat(limiter.reserve(later)).isEqualTo(SECOND / 10);
+    }
+
+    @Test
+    void tellsWhenAPermitIsFreeWithoutBookingIt() {
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(10);
+        long now = 5 * SECOND;
+        assertThat(limiter.nanosUntilFree(now)).isZero();
+        assertThat(limiter.nanosUntilFree(now)).as("asking books nothing").isZero();
+        limiter.reserve(now);
+        assertThat(limiter.nanosUntilFree(now)).isEqualTo(SECOND / 10);
+        assertThat(limiter.nanosUntilFree(now + SECOND / 10)).isZero();
+        assertThat(new AdaptiveRateLimiter(0).nanosUntilFree(now)).isZero();
     }
 
     @Test

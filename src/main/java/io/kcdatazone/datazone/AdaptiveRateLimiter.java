@@ -1,10 +1,11 @@
-package io.kcdatazone.sink;
+package io.kcdatazone.datazone;
 
 /**
- * Paces StartDataSourceRun calls to this task's share of {@code datazone.requests.per.second}, and adapts when DataZone
- * throttles anyway (the quota is per account and region, shared with everything else that calls DataZone there):
- * a throttle halves the rate, each success wins back a small step of the budget (additive increase, multiplicative
- * decrease, as TCP does).
+ * Paces a task's DataZone calls to its share of the connector's rate budget (the sink's StartDataSourceRun calls and
+ * {@code datazone.requests.per.second}, the source's status calls and {@code status.requests.per.second}), and adapts
+ * when DataZone throttles anyway (the quota is per account and region, shared with everything else that calls DataZone
+ * there): a throttle halves the rate, each success wins back a small step of the budget (additive increase,
+ * multiplicative decrease, as TCP does).
  *
  * <p>The rate is cut at most once per congestion signal, as TCP cuts its window once per round trip: a throttled
  * answer to a call sent <em>before</em> the last cut says nothing the cut has not answered already, so it is ignored.
@@ -12,7 +13,9 @@ package io.kcdatazone.sink;
  * instead of by half.
  *
  * <p>Non-blocking: {@link #reserve(long)} books the next permit and says how long to wait for it, so the caller can
- * schedule the call instead of parking a thread. Not thread-safe: the dispatcher uses it from its one thread.
+ * schedule the call instead of parking a thread; {@link #nanosUntilFree(long)} tells when a permit is free without
+ * booking it. Not thread-safe: the sink's dispatcher uses it from its one thread, the source's status-call budget under
+ * its lock.
  */
 public final class AdaptiveRateLimiter {
 
@@ -52,6 +55,16 @@ public final class AdaptiveRateLimiter {
         long start = Math.max(nextFreeNanos, nowNanos);
         nextFreeNanos = start + interval;
         return Math.max(0, start - nowNanos);
+    }
+
+    /**
+     * How long until a permit is free, booking nothing: for a caller that sends only when one is free now.
+     *
+     * @param nowNanos the current {@link System#nanoTime()}
+     * @return nanoseconds until a permit is free; 0 when one is free now
+     */
+    public long nanosUntilFree(long nowNanos) {
+        return budgetPerSecond <= 0 ? 0 : Math.max(0, nextFreeNanos - nowNanos);
     }
 
     /**

@@ -1,0 +1,113 @@
+package io.kcdatazone.source;
+
+import io.kcdatazone.datazone.DataSourceRef;
+import io.kcdatazone.metrics.TaskMetrics;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.LongUnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * Starts a task's due status polls within its {@link StatusCallBudget}, and says how long the task may wait before it
+ * has more to start.
+ *
+ * <ul>
+ *   <li>Fair: the data source due longest ago goes first. A poll held back keeps its due time while a poll sent gets
+ *   a new one at least an interval later, so however far demand exceeds the budget, every data source reaches the
+ *   front in turn: none starves, each waits at most for the data sources due before it.</li>
+ *   <li>No spinning: while polls are due but no permit is free, the task waits until one is, not zero.</li>
+ *   <li>Spread: after a restart, each data source's first poll comes at a random point of its first interval, so the
+ *   polls of many data sources tracked before the restart do not all fire at once.</li>
+ * </ul>
+ */
+final class PollPacer {
+
+    private final StatusCallBudget budget;
+    private final LongUnaryOperator randomBelow;
+    private final TaskMetrics.LatencyRecorder budgetWait;
+    private final AtomicLong pollsDelayed = new AtomicLong();
+    private volatile int pollsWaiting;
+
+    /**
+     * @param randomBelow a random number from 0 (inclusive) to its argument (exclusive), for the restart's spread
+     * @param budgetWait records, for each poll that waited for the budget, how long past its due time it was sent
+     */
+    PollPacer(StatusCallBudget budget, LongUnaryOperator randomBelow, TaskMetrics.LatencyRecorder budgetWait) {
+        this.budget = budget;
+        this.randomBelow = randomBelow;
+        this.budgetWait = budgetWait;
+    }
+
+    /** When a data source whose runs were tracked before the task (re)started is first polled: within an interval. */
+    long firstPollAfterRestartMs(long nowMs, long intervalMs) {
+        return nowMs + randomBelow.applyAsLong(intervalMs);
+    }
+
+    /**
+     * How long the task may wait for the ledger before it has a call to send: until the next poll is due, or later
+     * when no permit will be free by then; until the next free permit when calls of polls under way wait for one. At
+     * most {@code maxWaitMs}.
+     */
+    long untilNextLaunchMs(Collection<PollSchedule> schedules, long nowMs, long maxWaitMs) {
+        long untilPermit = budget.untilPermitFreeMs();
+        long wait = budget.hasWaitingCalls() ? untilPermit
+                : Math.max(PollSchedule.untilNextDue(schedules, nowMs, maxWaitMs), untilPermit);
+        return Math.min(wait, maxWaitMs);
+    }
+
+    /**
+     * Sends the calls of polls under way that wait for a permit, then starts due polls, due longest first, while
+     * permits are free. A data source with no runs tracked any more loses its schedule (a run tracked later starts a
+     * new one); a due one whose previous poll is still in flight (sent before its runs all ended and were tracked
+     * anew) waits for that poll's answer instead.
+     *
+     * @param inFlight the data sources whose poll has not answered yet
+     * @param runsBySource the tracked runs of each data source
+     * @param launch starts the poll of a data source's runs
+     */
+    void launchDue(Map<DataSourceRef, PollSchedule> schedules, Set<DataSourceRef> inFlight,
+                   Map<DataSourceRef, Set<String>> runsBySource, BiConsumer<DataSourceRef, Set<String>> launch,
+                   long nowMs) {
+        budget.sendWaitingCalls();
+        schedules.keySet().retainAll(runsBySource.keySet());
+        List<Map.Entry<DataSourceRef, PollSchedule>> due = schedules.entrySet().stream()
+                .filter(entry -> entry.getValue().due(nowMs))
+                .sorted(Comparator.comparingLong(entry -> entry.getValue().nextPollAtMs()))
+                .collect(Collectors.toList());
+        int heldBack = 0;
+        for (Map.Entry<DataSourceRef, PollSchedule> entry : due) {
+            DataSourceRef dataSource = entry.getKey();
+            PollSchedule schedule = entry.getValue();
+            if (inFlight.contains(dataSource)) {
+                // Not due again until that answer comes, so the task's wait does not stay at zero meanwhile.
+                schedule.sent(nowMs);
+            } else if (budget.permitFree()) {
+                if (schedule.wasHeldByBudget()) {
+                    pollsDelayed.incrementAndGet();
+                    budgetWait.record(nowMs - schedule.nextPollAtMs());
+                }
+                schedule.sent(nowMs);
+                launch.accept(dataSource, runsBySource.get(dataSource));
+            } else {
+                schedule.heldByBudget();
+                heldBack++;
+            }
+        }
+        pollsWaiting = heldBack;
+    }
+
+    /** Polls sent later than due because the budget had no permit free. */
+    long pollsDelayed() {
+        return pollsDelayed.get();
+    }
+
+    /** Data sources due but waiting for the budget, as of the last look. */
+    int pollsWaiting() {
+        return pollsWaiting;
+    }
+}

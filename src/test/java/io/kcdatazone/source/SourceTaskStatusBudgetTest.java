@@ -1,0 +1,136 @@
+package io.kcdatazone.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.metrics.TaskMetrics;
+import io.kcdatazone.simulator.DataZoneSimulator;
+import io.kcdatazone.simulator.ManualClock;
+import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.SimulatorOptions;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real task restarted with the runs of {@value #DATA_SOURCES} data sources in its stored offsets (offset format v1),
+ * over Kafka's {@link MockConsumer} and the real DataZone client pointed at the simulator: how many status polls it
+ * starts at once. The task's clock moves only when the test moves it.
+ */
+class SourceTaskStatusBudgetTest {
+
+    private static final int DATA_SOURCES = 40;
+    private static final long INTERVAL_MS = 60_000;
+    private static final String LEDGER = "ledger";
+    private static final TopicPartition PARTITION = new TopicPartition(LEDGER, 0);
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE);
+    private final Map<String, String> props = new HashMap<>();
+    private DataZoneSimulator simulator;
+    private DataSourceRunSourceTask task;
+
+    @BeforeEach
+    void start() {
+        simulator = DataZoneSimulator.start(SimulatorOptions.builder().clock(clock).seed(Pipeline.seed(DATA_SOURCES))
+                .startsEveryRun().build());
+        props.put("output.topic", "events");
+        props.put("datazone.region", "us-east-1");
+        props.put("datazone.endpoint.override", simulator.endpoint().toString());
+        props.put("aws.access.key.id", "AKIATESTONLY");
+        props.put("aws.secret.access.key", "test-only-secret");
+        props.put("ledger.topic", LEDGER);
+        props.put("ledger.bootstrap.servers", "127.0.0.1:9");
+        props.put("task.ledger.partitions", "0");
+        props.put("status.poll.interval.ms", String.valueOf(INTERVAL_MS));
+        props.put("status.poll.interval.max.ms", String.valueOf(INTERVAL_MS));
+        consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+    }
+
+    @AfterEach
+    void stop() {
+        if (task != null) {
+            task.stop();
+        }
+        simulator.close();
+    }
+
+    @Test
+    void aRestartedTaskPollsTheDataSourcesItTrackedSpreadOverAnIntervalNotAllAtOnce() throws Exception {
+        props.put("name", "restart-spread");
+        props.put("status.requests.per.second", "0");
+        restartTrackingOneRunPerDataSource();
+
+        task.poll();
+        long atOnce = statusCalls();
+        clock.advance(Duration.ofMillis(INTERVAL_MS / 2));
+        task.poll();
+        long inHalfAnInterval = statusCalls();
+        clock.advance(Duration.ofMillis(INTERVAL_MS / 2));
+        task.poll();
+
+        assertThat(atOnce).as("polls at the restart").isLessThanOrEqualTo(2);
+        assertThat(inHalfAnInterval).as("polls within half an interval").isBetween(5L, 35L);
+        assertThat(statusCalls()).as("polls within the interval").isEqualTo(DATA_SOURCES);
+        Awaitility.await("every data source polled once").atMost(Duration.ofSeconds(30))
+                .until(() -> simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS) == DATA_SOURCES);
+    }
+
+    @Test
+    void aTaskWithEveryDataSourceDueSendsOnlyWhatItsShareOfTheBudgetAllowsAndSaysHowManyWait() throws Exception {
+        props.put("name", "budget-share");
+        props.put("status.requests.per.second", "10");
+        // Its share as the connector sets it: a second's worth of permits is far beyond this test's few milliseconds.
+        props.put("task.status.requests.per.second", "0.5");
+        restartTrackingOneRunPerDataSource();
+        clock.advance(Duration.ofMillis(INTERVAL_MS));
+
+        task.poll();
+
+        assertThat(statusCalls()).isEqualTo(1);
+        assertThat(taskMetric("status-polls-waiting")).isEqualTo(DATA_SOURCES - 1.0);
+        assertThat(taskMetric("status-calls-rate-limit")).isEqualTo(0.5);
+    }
+
+    /** Starts a run on each data source in DataZone, then the task with those runs in its stored offset. */
+    private void restartTrackingOneRunPerDataSource() {
+        List<String> runs = new ArrayList<>();
+        try (DataZoneClients clients = SimulatorClients.open(simulator, "restart")) {
+            for (int i = 0; i < DATA_SOURCES; i++) {
+                String dataSource = Pipeline.dataSourceId(i);
+                String runId = clients.sync().startDataSourceRun(b -> b.domainIdentifier(Pipeline.DOMAIN)
+                        .dataSourceIdentifier(dataSource).clientToken("token-" + dataSource)).id();
+                runs.add(String.format("{\"r\":\"%s\",\"d\":\"%s\",\"s\":\"%s\",\"k\":\"token-%s\",\"t\":\"requests\","
+                        + "\"p\":0,\"o\":%d,\"l\":\"REQUESTED\"}", runId, Pipeline.DOMAIN, dataSource, dataSource, i));
+            }
+        }
+        Map<String, Object> offset = Map.of("version", 1, "position", 0L, "runs", "[" + String.join(",", runs) + "]");
+        task = new DataSourceRunSourceTask(ignored -> consumer, clock);
+        task.initialize(new StoredOffsetsContext(Map.of(LedgerPartitionState.sourcePartition(LEDGER, 0), offset)));
+        task.start(props);
+    }
+
+    /** Status calls the task has sent (each one counted as it goes out, before DataZone answers). */
+    private long statusCalls() throws Exception {
+        return (long) taskMetric("status-calls-total");
+    }
+
+    /** A metric of the task, read over JMX: without plugin metrics it publishes through its own reporter. */
+    private double taskMetric(String name) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
+                TaskMetrics.FALLBACK_JMX_PREFIX + ":type=datazone-task-metrics,connector=" + props.get("name")
+                        + ",task=unknown"), name)).doubleValue();
+    }
+}
