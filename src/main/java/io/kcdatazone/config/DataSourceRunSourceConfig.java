@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 
 /** Configuration of the source connector: the DataZone connection, the ledger, and the events it publishes. */
 public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
@@ -60,10 +61,16 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                                 + " change resets it to status.poll.interval.ms. It must not be below that interval;"
                                 + " set it equal to the interval to poll at a fixed rate.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max status poll interval")
-                .define(STATUS_REQUESTS_PER_SECOND, Type.DOUBLE, DEFAULT_STATUS_REQUESTS_PER_SECOND, Importance.MEDIUM,
+                .define(STATUS_REQUESTS_PER_SECOND, Type.DOUBLE, DEFAULT_STATUS_REQUESTS_PER_SECOND,
+                        ConfigDef.LambdaValidator.with((name, value) -> {
+                            double rate = ((Number) value).doubleValue();
+                            if (!Double.isFinite(rate) || rate < 0) {
+                                throw new ConfigException(name, value, "must be a finite number, at least 0");
+                            }
+                        }, () -> "[0,...] (0: no limit)"), Importance.MEDIUM,
                         "Status calls per second for the whole connector: every ListDataSourceRuns page and every"
                                 + " GetDataSourceRun counts. Shared among its tasks in proportion to the ledger"
-                                + " partitions each reads; 0 or less means no limit. DataZone's quota is per account"
+                                + " partitions each reads; 0 means no limit. DataZone's quota is per account"
                                 + " and region and shared with every other client there; when it throttles anyway,"
                                 + " tasks slow down on their own and recover. The default is half of the 20 calls per"
                                 + " second DataZone allows its comparable read APIs (it publishes no limit for these"
@@ -128,7 +135,14 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
     /** This task's status-call budget: its share when the connector set one, else the whole budget. */
     public double taskStatusRequestsPerSecond() {
         Double share = getDouble(TASK_STATUS_REQUESTS_PER_SECOND);
-        return share != null ? share : connectorStatusRequestsPerSecond();
+        if (share != null) {
+            return share;
+        }
+        // A task config without its share (written by a version before the budget, during a rolling upgrade): an
+        // even share, so that the tasks together stay within the connector's budget.
+        Object tasksMax = originals().get("tasks.max");
+        int tasks = tasksMax != null ? Math.max(1, Integer.parseInt(tasksMax.toString().trim())) : 1;
+        return connectorStatusRequestsPerSecond() / tasks;
     }
 
     public boolean includeConfigurationSnapshot() {

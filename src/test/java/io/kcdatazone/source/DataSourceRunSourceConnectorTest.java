@@ -1,6 +1,7 @@
 package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.kcdatazone.config.DataSourceRunSourceConfig;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 /** How the source connector shares its ledger partitions and its status-call budget among its tasks. */
@@ -50,6 +52,29 @@ class DataSourceRunSourceConnectorTest {
                     DataSourceRunSourceConfig.TASK_STATUS_REQUESTS_PER_SECOND);
             assertThat(task.taskStatusRequestsPerSecond()).isZero();
         });
+    }
+
+    @Test
+    void aTaskConfigWithoutItsShareTakesAnEvenShareNotTheWholeBudget() {
+        // Task configs written by a version before the budget, during a rolling upgrade, carry no share.
+        Map<String, String> older = new HashMap<>(PROPS);
+        older.put("tasks.max", "4");
+
+        assertThat(new DataSourceRunSourceConfig(older).taskStatusRequestsPerSecond()).isCloseTo(
+                DataSourceRunSourceConfig.DEFAULT_STATUS_REQUESTS_PER_SECOND / 4, within(1e-9));
+    }
+
+    @Test
+    void aBudgetThatIsNegativeOrNotANumberIsRefusedByName() {
+        for (String rate : List.of("-1", "NaN", "Infinity")) {
+            Map<String, String> props = new HashMap<>(PROPS);
+            props.put(DataSourceRunSourceConfig.STATUS_REQUESTS_PER_SECOND, rate);
+
+            assertThatThrownBy(() -> new DataSourceRunSourceConfig(props)).as(rate)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(DataSourceRunSourceConfig.STATUS_REQUESTS_PER_SECOND)
+                    .hasMessageContaining("must be a finite number, at least 0");
+        }
     }
 
     private static List<DataSourceRunSourceConfig> tasks(List<Map<String, String>> configs) {
