@@ -28,8 +28,11 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
     public static final double DEFAULT_STATUS_REQUESTS_PER_SECOND = 10.0;
     public static final String INCLUDE_CONFIGURATION_SNAPSHOT = "include.configuration.snapshot";
     public static final String MAX_TRACKED_RUNS = "max.tracked.runs";
-    /** DataZone allows 25 runs per data source per day: room for 40 busy data sources per task. */
-    public static final int DEFAULT_MAX_TRACKED_RUNS = 1_000;
+    /**
+     * 10,000 runs in flight on one worker whatever the spread over tasks: a run followed costs under 1 KB of heap, and
+     * the cost of an event does not depend on how many are followed.
+     */
+    public static final int DEFAULT_MAX_TRACKED_RUNS = 10_000;
     public static final String MAX_RUN_TRACKING_MS = "max.run.tracking.ms";
     public static final String PARTITION_CHECK_INTERVAL_MS = "ledger.partition.check.interval.ms";
 
@@ -82,10 +85,12 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                                 + " several KB).",
                         EVENTS_GROUP, ++order, Width.SHORT, "Include configuration snapshot")
                 .define(MAX_TRACKED_RUNS, Type.INT, DEFAULT_MAX_TRACKED_RUNS, Range.atLeast(1), Importance.LOW,
-                        "Runs one task tracks at most; a ledger partition whose next entry would track one more"
-                                + " pauses at that entry until runs finish. This bounds memory and the size of the stored offsets: each"
-                                + " tracked run adds 150 to 550 bytes to its ledger partition's offset, which must"
-                                + " fit in one record of Connect's offsets topic (1 MB by default).",
+                        "Runs one task follows at most; a ledger partition whose next entry would follow one more"
+                                + " pauses at that entry until runs end. It is also the most run slots one ledger"
+                                + " partition keeps in Connect's offsets (each run's state is stored under a slot of"
+                                + " its own, kept after the run ends until the runs read before it have ended too),"
+                                + " and a starting task reads that many slot keys per ledger partition. A run followed"
+                                + " takes under 1 KB of heap; the cost of an event does not depend on this setting.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max tracked runs per task")
                 .define(MAX_RUN_TRACKING_MS, Type.LONG, 86_400_000L, Range.atLeast(1_000), Importance.LOW,
                         "How long a run is followed at most. A run not seen ending by then (a status DataZone added"

@@ -61,11 +61,7 @@ public final class DataSourceRunEvents {
 
     /** RUN_STARTED or RUN_START_FAILED for a ledger entry. */
     public Struct result(LedgerEntry entry, Instant now) {
-        EventType type = entry.outcome() == LedgerEntry.Outcome.RUN_STARTED
-                ? EventType.RUN_STARTED : EventType.RUN_START_FAILED;
-        RequestCoordinates request = entry.request();
-        Struct event = base(eventId(type.name(), request.topic(), Integer.toString(request.partition()),
-                Long.toString(request.offset())), type, now, entry.clientToken(), request)
+        Struct event = base(resultEventId(entry), resultType(entry), now, entry.clientToken(), entry.request())
                 .put(DOMAIN_ID, entry.domainId())
                 .put(DATA_SOURCE_ID, entry.dataSourceId());
         if (entry.run() != null) {
@@ -74,6 +70,18 @@ public final class DataSourceRunEvents {
             putError(event, entry.error());
         }
         return event;
+    }
+
+    /** The {@code eventId} of the result event of a ledger entry, without making the event. */
+    public static String resultEventId(LedgerEntry entry) {
+        RequestCoordinates request = entry.request();
+        return eventId(resultType(entry).name(), request.topic(), Integer.toString(request.partition()),
+                Long.toString(request.offset()));
+    }
+
+    private static EventType resultType(LedgerEntry entry) {
+        return entry.outcome() == LedgerEntry.Outcome.RUN_STARTED ? EventType.RUN_STARTED
+                : EventType.RUN_START_FAILED;
     }
 
     /** RUN_STATUS_CHANGED: the run was seen in {@code run.status()}, after {@code previousStatus}. */

@@ -156,33 +156,52 @@ public class DataSourceRunSourceConnector extends SourceConnector {
     }
 
     /**
-     * Exactly-once holds: the task reads the ledger with {@code read_committed}, and all its state (ledger position,
-     * tracked runs) is in the source offsets that Connect commits in the same transaction as the events.
+     * Exactly-once holds: the task reads the ledger with {@code read_committed}, and all its state (ledger positions,
+     * runs followed and their last status) is in the source offsets that Connect commits in the same transaction as the
+     * events.
      */
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
         return ExactlyOnceSupport.SUPPORTED;
     }
 
-    /** Accepts offsets this connector wrote (or null to reset a partition); refuses anything else, saying why. */
+    /**
+     * Accepts offsets this connector writes, of a ledger partition (format 1 or 2) or of a run slot, or null to reset
+     * one; refuses anything else, saying why.
+     */
     @Override
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
         String ledgerTopic = new DataSourceRunSourceConfig(connectorConfig).ledger().topic();
         for (Map.Entry<Map<String, ?>, Map<String, ?>> entry : offsets.entrySet()) {
             Map<String, ?> partition = entry.getKey();
-            Object topic = partition.get(LedgerPartitionState.LEDGER_TOPIC_KEY);
-            Object number = partition.get(LedgerPartitionState.LEDGER_PARTITION_KEY);
-            if (!ledgerTopic.equals(topic) || !(number instanceof Number) || ((Number) number).intValue() < 0) {
+            boolean slot = partition.containsKey(SlotOffset.SLOT_KEY);
+            if (!ledgerTopic.equals(partition.get(PartitionOffset.LEDGER_TOPIC_KEY))
+                    || !isNumber(partition.get(PartitionOffset.LEDGER_PARTITION_KEY))
+                    || slot && !isNumber(partition.get(SlotOffset.SLOT_KEY))
+                    || partition.size() != (slot ? 3 : 2)) {
                 throw new ConnectException("Source partition " + partition + " is not one of this connector's: it"
-                        + " must be {\"" + LedgerPartitionState.LEDGER_TOPIC_KEY + "\": \"" + ledgerTopic + "\", \""
-                        + LedgerPartitionState.LEDGER_PARTITION_KEY + "\": <partition number>}");
+                        + " must be {\"" + PartitionOffset.LEDGER_TOPIC_KEY + "\": \"" + ledgerTopic + "\", \""
+                        + PartitionOffset.LEDGER_PARTITION_KEY + "\": <partition number>}, or a run slot of one,"
+                        + " with \"" + SlotOffset.SLOT_KEY + "\": <slot number> added");
+            }
+            if (entry.getValue() == null) {
+                continue;
             }
             try {
-                LedgerPartitionState.fromOffset(ledgerTopic, ((Number) number).intValue(), entry.getValue());
+                if (slot) {
+                    SlotOffset.parse(entry.getValue());
+                } else {
+                    PartitionOffset.parse(entry.getValue());
+                }
             } catch (IllegalArgumentException e) {
                 throw new ConnectException("Invalid offset for " + partition + ": " + e.getMessage(), e);
             }
         }
         return true;
+    }
+
+    private static boolean isNumber(Object value) {
+        return value instanceof Number && ((Number) value).longValue() >= 0
+                && ((Number) value).longValue() <= Integer.MAX_VALUE;
     }
 }

@@ -4,28 +4,31 @@ import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
 import io.kcdatazone.datazone.DataZoneClients;
-import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.event.DataSourceRunEventSchema;
 import io.kcdatazone.event.DataSourceRunEvents;
 import io.kcdatazone.event.EventType;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerRecord;
-import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.logging.ThrottledLog;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -34,6 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -50,11 +54,11 @@ import org.slf4j.LoggerFactory;
  * Publishes, for the ledger partitions assigned to it, each request's result and every later status of its run.
  *
  * <p>It reads the ledger like MirrorMaker's source task reads its upstream topic: manual assignment, positions from
- * Connect's own source offsets, committed data only. Each record it emits carries the whole state of its ledger
- * partition ({@link LedgerPartitionState}) as offset, so a restarted task resumes exactly where the last committed
- * record left it: in exactly-once mode ({@code transaction.boundary=poll}) that state commits atomically with the
- * events. Status polls are asynchronous: {@link #poll()} launches those that are due and collects those that are done,
- * so a slow DataZone never stalls the ledger.
+ * Connect's own source offsets, committed data only. What to publish, and the source offset each event carries, is
+ * decided by {@link RunTracker}, which knows neither Kafka's clients nor Connect; this class keeps the consumer, the poll
+ * loop and Connect's API, and reports Connect's acknowledgements ({@link #commitRecord}) back to it. Status polls are
+ * asynchronous: {@link #poll()} launches those that are due and collects those that are done, so a slow DataZone never
+ * stalls the ledger.
  */
 public class DataSourceRunSourceTask extends SourceTask {
 
@@ -65,19 +69,21 @@ public class DataSourceRunSourceTask extends SourceTask {
     private static final Duration LOG_BOUNDS_TIMEOUT = Duration.ofSeconds(5);
 
     private final SourceTaskCounters counters = new SourceTaskCounters();
-    private final Map<Integer, LedgerPartitionState> states = new HashMap<>();
     private final Map<DataSourceRef, PollSchedule> schedules = new HashMap<>();
     private final Map<DataSourceRef, CompletableFuture<Map<String, RunObservation>>> pollsInFlight = new HashMap<>();
     /** Held by {@link #poll()} while it uses the consumer; {@link #stop()} takes it before closing the consumer. */
     private final Semaphore consumerAccess = new Semaphore(1);
-    /** Partitions with no stored offset: read from the log's start, wherever that is now. */
-    private final Set<Integer> newPartitions = new HashSet<>();
+    /** Records handed to Connect, until it acknowledges them; the polling thread alone uses it. */
+    private final Map<SourceRecord, Emission> unacknowledged = new IdentityHashMap<>();
+    /** Records Connect acknowledged: from the producer's thread in at-least-once mode, so a concurrent queue. */
+    private final Queue<SourceRecord> acknowledged = new ConcurrentLinkedQueue<>();
     /** Partitions paused because their next entry would track a run beyond {@code max.tracked.runs}. */
     private final Set<TopicPartition> pausedForRoom = new HashSet<>();
     /** Set when a ledger entry could not be read: the task hands over what it read before it, then fails with this. */
     private ConnectException unreadableEntry;
 
     private DataSourceRunSourceConfig config;
+    private RunTracker tracker;
     private DataZoneClients clients;
     private StatusCallBudget statusCalls;
     private PollPacer pollPacer;
@@ -89,6 +95,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     private ThrottledLog oddities;
     private final Function<Map<String, Object>, Consumer<String, byte[]>> consumers;
     private final Clock clock;
+    /** The run-tracking state's time (when tracking began, the tracking age limit). */
+    private final Time time;
     private volatile boolean stopping;
 
     public DataSourceRunSourceTask() {
@@ -99,6 +107,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     DataSourceRunSourceTask(Function<Map<String, Object>, Consumer<String, byte[]>> consumers, Clock clock) {
         this.consumers = consumers;
         this.clock = clock;
+        this.time = Time.SYSTEM;
     }
 
     @Override
@@ -127,7 +136,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         oddities = new ThrottledLog(LOG, RunStatusPoller.ODDITY_LOG_INTERVAL, clock::millis);
         String ledgerTopic = config.ledger().topic();
         List<Integer> partitions = config.taskLedgerPartitions();
-        restoreStates(ledgerTopic, partitions);
+        restoreState(ledgerTopic, partitions);
         consumer = consumers.apply(config.ledger().consumerProps(
                 ContextThreads.kafkaClientId("ledger-reader", connectorName)));
         List<TopicPartition> assignment = new ArrayList<>();
@@ -136,11 +145,12 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
         consumer.assign(assignment);
         for (TopicPartition tp : assignment) {
-            if (newPartitions.contains(tp.partition())) {
+            OptionalLong position = tracker.seekPosition(tp.partition());
+            if (position.isEmpty()) {
                 // Wherever the log starts now: retention may have removed its first entries before the first start.
                 consumer.seekToBeginning(List.of(tp));
             } else {
-                consumer.seek(tp, states.get(tp.partition()).position());
+                consumer.seek(tp, position.getAsLong());
             }
         }
         int tracked = trackedRunCount();
@@ -148,34 +158,19 @@ public class DataSourceRunSourceTask extends SourceTask {
                 tracked);
     }
 
-    private void restoreStates(String ledgerTopic, List<Integer> partitions) {
-        List<Map<String, Object>> keys = new ArrayList<>();
-        for (int partition : partitions) {
-            keys.add(LedgerPartitionState.sourcePartition(ledgerTopic, partition));
+    private void restoreState(String ledgerTopic, List<Integer> partitions) {
+        try {
+            tracker = RunTracker.restore(ledgerTopic, partitions, config.maxTrackedRuns(), config.maxRunTrackingMs(),
+                    keys -> context.offsetStorageReader().offsets(keys), time);
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("A stored offset of ledger topic '" + ledgerTopic + "' is invalid ("
+                    + e.getMessage() + "); fix or reset it with Connect's offsets REST API", e);
         }
-        Map<Map<String, Object>, Map<String, Object>> stored = context.offsetStorageReader().offsets(keys);
+        // Runs that were in flight at the last stop may have moved meanwhile: polled within an interval, at a random
+        // point of it, so that the data sources of a restart are not all polled at once.
         long now = clock.millis();
-        for (int partition : partitions) {
-            Map<String, Object> offset = stored.get(LedgerPartitionState.sourcePartition(ledgerTopic, partition));
-            LedgerPartitionState state;
-            try {
-                state = LedgerPartitionState.fromOffset(ledgerTopic, partition, offset);
-            } catch (IllegalArgumentException e) {
-                throw new ConnectException("The stored offset of ledger partition " + partition + " is invalid ("
-                        + e.getMessage() + "); fix or reset it with Connect's offsets REST API", e);
-            }
-            states.put(partition, state);
-            if (offset == null) {
-                newPartitions.add(partition);
-            }
-            // Offsets written before the tracking age limit existed: the run's clock starts now.
-            new ArrayList<>(state.runs()).stream().filter(run -> run.trackedSinceMs() == null)
-                    .forEach(run -> state.track(run.trackedSince(now)));
-            // Runs that were in flight at the last stop may have moved meanwhile: polled within an interval, at a
-            // random point of it, so that the data sources of a restart are not all polled at once.
-            state.runs().forEach(run -> schedules.computeIfAbsent(run.dataSource(),
-                    ds -> newSchedule(pollPacer.firstPollAfterRestartMs(now, config.statusPollIntervalMs()))));
-        }
+        tracker.dataSources().forEach(dataSource -> schedules.computeIfAbsent(dataSource,
+                ds -> newSchedule(pollPacer.firstPollAfterRestartMs(now, config.statusPollIntervalMs()))));
     }
 
     private PollSchedule newSchedule(long firstPollAtMs) {
@@ -191,7 +186,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private int trackedRunCount() {
-        return states.values().stream().mapToInt(s -> s.runs().size()).sum();
+        return tracker == null ? 0 : tracker.trackedRunCount();
     }
 
     @Override
@@ -203,6 +198,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             if (unreadableEntry != null) {
                 throw unreadableEntry;
             }
+            takeAcknowledgements();
             List<SourceRecord> records = new ArrayList<>();
             collectFinishedPolls(records);
             stopOverdueRuns(records);
@@ -234,64 +230,63 @@ public class DataSourceRunSourceTask extends SourceTask {
         Set<TopicPartition> heldBack = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : ledgerRecords) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            LedgerPartitionState state = states.get(record.partition());
-            if (state == null || record.offset() < state.position() || heldBack.contains(tp)) {
+            if (heldBack.contains(tp)) {
                 continue;
             }
-            LedgerRecord ledgerRecord = decode(record);
-            if (ledgerRecord == null) {
-                // The entries before it go out with this poll, so Connect stores the position up to it.
-                consumer.seek(tp, record.offset());
-                consumer.pause(List.of(tp));
-                heldBack.add(tp);
+            LedgerRecord ledgerRecord;
+            try {
+                ledgerRecord = LedgerCodec.decodeRecord(record.value());
+            } catch (IllegalArgumentException e) {
+                counters.onUnreadableEntry();
+                if (!tracker.passesOverUnreadable(record.partition(), record.offset())) {
+                    failOnUnreadable(record, e);
+                    // The entries before it go out with this poll, so Connect stores the position up to it.
+                    consumer.seek(tp, record.offset());
+                    consumer.pause(List.of(tp));
+                    heldBack.add(tp);
+                } else {
+                    // Taken before the restart, when it could be read or an operator set the position past it: its
+                    // result is out, and a run it revealed resumes from its slot if it had a status event.
+                    LOG.warn("Cannot read the ledger entry at {}-{}@{} ({}) while replaying the entries taken before"
+                            + " the restart: passing over it", record.topic(), record.partition(), record.offset(),
+                            e.getMessage());
+                }
                 continue;
             }
-            if (ledgerRecord instanceof ProgressMark) {
-                state.advancePast(record.offset());
-                counters.onLedgerEntry();
-                onProgressMark(state, (ProgressMark) ledgerRecord);
-                continue;
-            }
-            LedgerEntry entry = (LedgerEntry) ledgerRecord;
-            if (state.wouldTrack(entry.run()) && trackedRunCount() >= config.maxTrackedRuns()) {
+            String resultEventId = ledgerRecord instanceof LedgerEntry
+                    ? DataSourceRunEvents.resultEventId((LedgerEntry) ledgerRecord) : null;
+            RunTracker.Offer offer = tracker.offer(record.partition(), record.offset(), ledgerRecord, resultEventId);
+            if (offer.heldBack()) {
                 // No room for its run: read this partition again from this entry once runs finish.
                 holdBack(tp, record.offset());
                 heldBack.add(tp);
-                continue;
+            } else if (offer.taken()) {
+                counters.onLedgerEntry();
+                onTaken(offer, ledgerRecord, records);
             }
-            state.advancePast(record.offset());
-            counters.onLedgerEntry();
-            onLedgerEntry(state, entry, records);
         }
     }
 
     /**
-     * The ledger record (an outcome entry or a progress mark) of {@code record}, or null when it cannot be read: then
-     * the task fails on its next poll without moving past it, since skipping it would lose a request's result (and its
-     * run) for good. It fails only then so that Connect first stores the position of the entries read before it:
-     * failing in the middle of a fetch would drop them unpublished while the stored position stays behind them, and an
-     * operator skipping the entry would skip them too.
+     * A ledger entry that cannot be read and was never taken: the task fails on its next poll without moving past it,
+     * since skipping it would lose a request's result (and its run) for good. It fails only then so that Connect first
+     * stores the position of the entries read before it: failing in the middle of a fetch would drop them unpublished
+     * while the stored position stays behind them, and an operator skipping the entry would skip them too.
      */
-    private LedgerRecord decode(ConsumerRecord<String, byte[]> record) {
-        try {
-            return LedgerCodec.decodeRecord(record.value());
-        } catch (IllegalArgumentException e) {
-            counters.onUnreadableEntry();
-            LOG.error("Cannot read the ledger entry at {}-{}@{} ({}): handing over the entries before it, then"
-                    + " failing", record.topic(), record.partition(), record.offset(), e.getMessage());
-            unreadableEntry = new ConnectException("Cannot read the ledger entry at " + record.topic() + "-"
-                    + record.partition() + "@" + record.offset() + " (" + e.getMessage() + "); the task stops before"
-                    + " it, so nothing is lost. If another worker runs a newer version of this plugin (a rolling"
-                    + " upgrade in progress), finish the upgrade: once every worker runs a version that reads this"
-                    + " ledger format, restart the task. If the entry is corrupt, skip it deliberately (its request"
-                    + " gets no result event): stop the connector, set the 'position' of ledger partition "
-                    + record.partition() + " to " + (record.offset() + 1) + " in its offsets (GET, then PATCH"
-                    + " /connectors/<name>/offsets), then resume it. The task handed over every entry before this"
-                    + " one before failing, so a stored position below " + record.offset() + " only means the entries"
-                    + " in between published nothing (progress marks, second outcomes); if the worker died before"
-                    + " storing them, restart the task once first, and it hands them over again", e);
-            return null;
-        }
+    private void failOnUnreadable(ConsumerRecord<String, byte[]> record, IllegalArgumentException e) {
+        LOG.error("Cannot read the ledger entry at {}-{}@{} ({}): handing over the entries before it, then"
+                + " failing", record.topic(), record.partition(), record.offset(), e.getMessage());
+        unreadableEntry = new ConnectException("Cannot read the ledger entry at " + record.topic() + "-"
+                + record.partition() + "@" + record.offset() + " (" + e.getMessage() + "); the task stops before"
+                + " it, so nothing is lost. If another worker runs a newer version of this plugin (a rolling"
+                + " upgrade in progress), finish the upgrade: once every worker runs a version that reads this"
+                + " ledger format, restart the task. If the entry is corrupt, skip it deliberately (its request"
+                + " gets no result event): stop the connector, set the 'position' of ledger partition "
+                + record.partition() + " to " + (record.offset() + 1) + " in its offsets (GET, then PATCH"
+                + " /connectors/<name>/offsets), then resume it. The task handed over every entry before this"
+                + " one before failing, so a stored position below " + record.offset() + " only means the entries"
+                + " in between published nothing (progress marks, second outcomes); if the worker died before"
+                + " storing them, restart the task once first, and it hands them over again", e);
     }
 
     /**
@@ -309,9 +304,12 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private void resumeWhenThereIsRoom() {
-        if (!pausedForRoom.isEmpty() && trackedRunCount() < config.maxTrackedRuns()) {
-            consumer.resume(pausedForRoom);
-            pausedForRoom.clear();
+        for (Iterator<TopicPartition> it = pausedForRoom.iterator(); it.hasNext(); ) {
+            TopicPartition tp = it.next();
+            if (tracker.hasRoom(tp.partition())) {
+                consumer.resume(List.of(tp));
+                it.remove();
+            }
         }
     }
 
@@ -343,12 +341,9 @@ public class DataSourceRunSourceTask extends SourceTask {
             } else {
                 consumer.seek(tp, logStart);
             }
-            LedgerPartitionState state = states.get(tp.partition());
-            if (state != null) {
-                // Up, past a gap: the next record stores it, so the gap is not published again. Down, in a recreated
-                // topic (or from 0 when its start is unknown): its entries are read rather than skipped.
-                state.readFrom(logStart == null ? 0 : logStart);
-            }
+            // Up, past a gap: the next record stores it, so the gap is not published again. Down, in a recreated
+            // topic (or from 0 when its start is unknown): its entries are read rather than skipped.
+            tracker.readFrom(tp.partition(), logStart == null ? 0 : logStart);
         }
     }
 
@@ -372,38 +367,30 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     /**
-     * Publishes the request's result, unless it is already out: then the entry is a second outcome of the request (the
-     * sink redelivered it, or two tasks handled it across a rebalance), and only a run it reveals for the first time is
-     * followed.
+     * Publishes what taking a ledger record decided: the request's result, unless it is already out (then the entry is
+     * a second outcome of the request: the sink redelivered it, or two tasks handled it across a rebalance), and a run
+     * the entry revealed for the first time is followed.
      */
-    private void onLedgerEntry(LedgerPartitionState state, LedgerEntry entry, List<SourceRecord> records) {
-        Struct result = events.result(entry, clock.instant());
-        LedgerPartitionState.EntryVerdict verdict =
-                state.accept(entry, result.getString(DataSourceRunEventSchema.EVENT_ID));
-        verdict.newlyTracked().ifPresent(run -> {
-            // The state keeps no clock: the task stamps when tracking began, for max.run.tracking.ms.
-            state.track(run.trackedSince(clock.millis()));
-            schedules.computeIfAbsent(run.dataSource(),
-                    ds -> newSchedule(clock.millis() + config.statusPollIntervalMs()));
-        });
-        if (verdict.forgotOlderResult()) {
+    private void onTaken(RunTracker.Offer offer, LedgerRecord ledgerRecord, List<SourceRecord> records) {
+        FollowedRun followed = offer.followed();
+        if (followed != null) {
+            // A run resumed from the entries taken before a restart may have moved meanwhile: it is polled at once.
+            long firstPollAt = clock.millis() + (offer.resumed() ? 0 : config.statusPollIntervalMs());
+            schedules.computeIfAbsent(followed.run().dataSource(), ds -> newSchedule(firstPollAt));
+        }
+        if (offer.forgotOlderResult()) {
             oddities.warn("no progress marks", "Remembering more than {} published results of ledger partition {}"
                     + " above the sink's progress marks: forgetting the oldest, so a request redelivered later may get"
                     + " a second result event. Is the sink connector older than this source connector?",
-                    LedgerPartitionState.MAX_RESULTS_ABOVE_MARKS, state.partition());
+                    PublishedResults.MAX_RESULTS_ABOVE_MARKS, offer.result() != null
+                            ? offer.result().state().partition() : "");
         }
-        if (!verdict.publish()) {
+        if (offer.secondOutcome()) {
             counters.onDuplicateEntry();
-            LOG.debug("Dropping a second outcome of a request whose result is out: {}", entry);
-            return;
+            LOG.debug("Dropping a second outcome of a request whose result is out: {}", ledgerRecord);
         }
-        records.add(record(state, entry.clientToken(), result));
-        counters.onEvent(EventType.valueOf(result.getString(DataSourceRunEventSchema.EVENT_TYPE)));
-    }
-
-    private static void onProgressMark(LedgerPartitionState state, ProgressMark mark) {
-        for (ProgressMark.Below below : mark.marks()) {
-            state.markProgress(below);
+        if (offer.result() != null) {
+            records.add(record(offer.result()));
         }
     }
 
@@ -412,22 +399,10 @@ public class DataSourceRunSourceTask extends SourceTask {
      * RUN_TRACKING_STOPPED event: whatever DataZone answers, every run closes in bounded time.
      */
     private void stopOverdueRuns(List<SourceRecord> records) {
-        long now = clock.millis();
-        long limit = config.maxRunTrackingMs();
-        for (LedgerPartitionState state : states.values()) {
-            for (TrackedRun run : new ArrayList<>(state.runs())) {
-                if (now - run.trackedSinceMs() < limit) {
-                    continue;
-                }
-                String reason = "Not seen ending within max.run.tracking.ms (" + limit + " ms) of tracking; last"
-                        + " status published: " + run.lastStatus() + (RunLifecycle.isKnown(run.lastStatus()) ? ""
-                        : " (a status this connector does not know, reported without a stoppedAt)");
-                LOG.warn("Stopped tracking {}: {}; its last event is RUN_TRACKING_STOPPED", run, reason);
-                state.finish(run.runId());
-                records.add(record(state, run.clientToken(), events.trackingStopped(run.clientToken(),
-                        run.request(), run.dataSource(), run.runId(), run.lastStatus(), reason, clock.instant())));
-                counters.onEvent(EventType.RUN_TRACKING_STOPPED);
-            }
+        for (Emission stopped : tracker.stopOverdueRuns()) {
+            LOG.warn("Stopped tracking {}: {}; its last event is RUN_TRACKING_STOPPED", stopped.before(),
+                    stopped.detail());
+            records.add(record(stopped));
         }
     }
 
@@ -442,16 +417,15 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
         pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds) ->
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
-                pollsInFlight.put(dataSource, poller.poll(dataSource, runIds)
+                pollsInFlight.put(dataSource, poller.poll(dataSource, Set.copyOf(runIds))
                         .whenComplete((observations, error) -> wakeFromLedgerWait())), clock.millis());
     }
 
+    /** The runs followed by data source: one entry per data source, each a view of the tracker's own set. */
     private Map<DataSourceRef, Set<String>> trackedRunsBySource() {
         Map<DataSourceRef, Set<String>> runs = new HashMap<>();
-        for (LedgerPartitionState state : states.values()) {
-            for (TrackedRun run : state.runs()) {
-                runs.computeIfAbsent(run.dataSource(), ds -> new HashSet<>()).add(run.runId());
-            }
+        for (DataSourceRef dataSource : tracker.dataSources()) {
+            runs.put(dataSource, tracker.runIdsOf(dataSource));
         }
         return runs;
     }
@@ -487,53 +461,73 @@ public class DataSourceRunSourceTask extends SourceTask {
 
     private boolean publishChanges(DataSourceRef dataSource, Map<String, RunObservation> observations,
                                    List<SourceRecord> records) {
-        boolean changed = false;
-        for (LedgerPartitionState state : states.values()) {
-            for (TrackedRun run : new ArrayList<>(state.runs())) {
-                RunObservation observation = run.dataSource().equals(dataSource) ? observations.get(run.runId()) : null;
-                if (observation == null) {
-                    continue;
-                }
-                if (observation.snapshot().isEmpty()) {
-                    String detail = observation.notFoundDetail();
-                    counters.onVanishedRun();
-                    LOG.warn("DataZone no longer knows {} ({}); it is not tracked any more and its last event is"
-                            + " RUN_VANISHED", run, detail);
-                    state.finish(run.runId());
-                    records.add(record(state, run.clientToken(), events.vanished(run.clientToken(), run.request(),
-                            run.dataSource(), run.runId(), run.lastStatus(), detail, clock.instant())));
-                    counters.onEvent(EventType.RUN_VANISHED);
-                    changed = true;
-                    continue;
-                }
-                RunSnapshot snapshot = observation.snapshot().get();
-                if (snapshot.status() == null || snapshot.status().equals(run.lastStatus())) {
-                    continue;
-                }
-                if (RunLifecycle.isStale(run.lastStatus(), snapshot.status())) {
-                    oddities.info("stale " + dataSource, "Ignored a stale read of {}: DataZone answered {} after"
-                            + " answering {}", run, snapshot.status(), run.lastStatus());
-                    continue;
-                }
-                changed = true;
-                if (RunLifecycle.isTerminal(snapshot)) {
-                    state.finish(run.runId());
-                } else {
-                    state.track(run.withLastStatus(snapshot.status()));
-                }
-                Struct event = events.statusChanged(run.clientToken(), run.request(), snapshot, run.lastStatus(),
-                        clock.instant());
-                records.add(record(state, run.clientToken(), event));
-                counters.onEvent(EventType.RUN_STATUS_CHANGED);
+        RunTracker.Observed observed = tracker.observe(dataSource, observations);
+        observed.staleReads().forEach((run, status) -> oddities.info("stale " + dataSource, "Ignored a stale read of"
+                + " {}: DataZone answered {} after answering {}", run, status, run.lastStatus()));
+        for (Emission emission : observed.emissions()) {
+            if (emission.type() == EventType.RUN_VANISHED) {
+                counters.onVanishedRun();
+                LOG.warn("DataZone no longer knows {} ({}); it is not tracked any more and its last event is"
+                        + " RUN_VANISHED", emission.before(), emission.detail());
             }
+            records.add(record(emission));
         }
-        return changed;
+        return observed.changed();
     }
 
-    private SourceRecord record(LedgerPartitionState state, String clientToken, Struct event) {
-        return new SourceRecord(state.sourcePartition(), state.toOffset(), config.outputTopic(), null,
-                Schema.OPTIONAL_STRING_SCHEMA, clientToken, DataSourceRunEventSchema.SCHEMA, event,
-                clock.millis());
+    private SourceRecord record(Emission emission) {
+        TrackedRun run = emission.before();
+        String clientToken;
+        Struct event;
+        Instant now = clock.instant();
+        switch (emission.type()) {
+            case RUN_STARTED:
+            case RUN_START_FAILED:
+                clientToken = emission.entry().clientToken();
+                event = events.result(emission.entry(), now);
+                break;
+            case RUN_STATUS_CHANGED:
+                clientToken = run.clientToken();
+                event = events.statusChanged(clientToken, run.request(), emission.snapshot(), run.lastStatus(), now);
+                break;
+            case RUN_VANISHED:
+                clientToken = run.clientToken();
+                event = events.vanished(clientToken, run.request(), run.dataSource(), run.runId(), run.lastStatus(),
+                        emission.detail(), now);
+                break;
+            case RUN_TRACKING_STOPPED:
+                clientToken = run.clientToken();
+                event = events.trackingStopped(clientToken, run.request(), run.dataSource(), run.runId(),
+                        run.lastStatus(), emission.detail(), now);
+                break;
+            default:
+                throw new IllegalStateException("no event for " + emission.type());
+        }
+        counters.onEvent(emission.type());
+        SourceRecord record = new SourceRecord(emission.sourcePartition(), emission.sourceOffset(),
+                config.outputTopic(), null, Schema.OPTIONAL_STRING_SCHEMA, clientToken,
+                DataSourceRunEventSchema.SCHEMA, event, clock.millis());
+        unacknowledged.put(record, emission);
+        return record;
+    }
+
+    /**
+     * Connect acknowledged a record: in exactly-once mode its transaction committed (called from the polling thread),
+     * in at-least-once mode the broker has it (called from the producer's thread), or a transform dropped it. The
+     * polling thread takes it in on its next poll ({@link #takeAcknowledgements()}).
+     */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        acknowledged.add(record);
+    }
+
+    private void takeAcknowledgements() {
+        for (SourceRecord record = acknowledged.poll(); record != null; record = acknowledged.poll()) {
+            Emission emission = unacknowledged.remove(record);
+            if (emission != null) {
+                tracker.acknowledged(emission);
+            }
+        }
     }
 
     private void wakeFromLedgerWait() {

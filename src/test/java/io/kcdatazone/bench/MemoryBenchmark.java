@@ -1,16 +1,10 @@
 package io.kcdatazone.bench;
 
-import io.kcdatazone.datazone.RunSnapshot.RunError;
-import io.kcdatazone.ledger.LedgerEntry;
-import io.kcdatazone.ledger.ProgressMark;
-import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.sink.DataSourceRunSinkTask;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.SimulatorOptions;
-import io.kcdatazone.source.LedgerPartitionState;
-import io.kcdatazone.source.TrackedRun;
+import io.kcdatazone.source.RunTrackingFixture;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Memory and offset-store size: heap per request buffered in a real sink task, heap per run tracked in a source
- * partition's state, and the size of a source offset after many runs have come and gone (it must not grow with the
- * number of runs, only with the runs in flight). Run with {@code mvn -B -Pbench test}.
+ * task's state, and the size of one event's source offset after many runs have come and gone and with many in flight
+ * (it must grow with neither). Run with {@code mvn -B -Pbench test}.
  */
 class MemoryBenchmark {
 
@@ -71,42 +65,35 @@ class MemoryBenchmark {
 
     private static void sourceHeapPerTrackedRun(BenchmarkReport report) {
         long before = usedHeap();
-        LedgerPartitionState state = new LedgerPartitionState("ledger", 0);
-        for (int i = 0; i < COUNT; i++) {
-            state.track(run(i));
-        }
+        RunTrackingFixture source = RunTrackingFixture.start(COUNT);
+        source.startRuns(COUNT, 1_000);
         long after = usedHeap();
-        report.add(row("source: run tracked", state.runs().size(), after - before));
+        report.add(row("source: run tracked", source.followed(), after - before));
     }
 
-    /** A partition's offset after 10,000 runs started and finished, against one after 100: it must not grow. */
+    /**
+     * What one event's source offset weighs after 100 and after 10,000 runs came and went (20 in flight), and with
+     * 10,000 in flight: it must not grow with either. Also the run slots (offset keys) used.
+     */
     private static void offsetSizeAfterManyRuns(BenchmarkReport report) {
         for (int runs : new int[] {100, COUNT}) {
-            LedgerPartitionState state = new LedgerPartitionState("ledger", 0);
-            for (int i = 0; i < runs; i++) {
-                state.track(run(i));
-                RequestCoordinates request = new RequestCoordinates("datazone-run-requests", i % 6, i / 6);
-                state.accept(LedgerEntry.failed(request, "request-key-" + i, "dzd_demo", "ds_" + (i % 20),
-                        new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, Instant.EPOCH),
-                        "result-" + i);
-                if (i % 600 == 599) { // the sink's progress marks, at each of its offset commits
-                    for (int partition = 0; partition < 6; partition++) {
-                        state.markProgress(new ProgressMark.Below("datazone-run-requests", partition, i / 6 + 1));
-                    }
-                }
-                state.advancePast(i);
-                if (i >= 20) {
-                    state.finish(run(i - 20).runId()); // 20 runs in flight at any time
-                }
+            RunTrackingFixture source = RunTrackingFixture.start(COUNT);
+            for (int started = 0; started < runs; started += 20) {
+                source.startRuns(20, 20);
+                source.publishStatus(20, "SUCCESS");
             }
-            long bytes = state.toOffset().values().stream().mapToLong(v -> String.valueOf(v).length()).sum();
-            report.add(row("source: offset size after " + runs + " runs (20 in flight)", 1, bytes));
+            offsetRows(report, runs + " runs (20 in flight)", source);
         }
+        RunTrackingFixture source = RunTrackingFixture.start(COUNT);
+        source.startRuns(COUNT, 1_000);
+        source.publishStatus(COUNT, "RUNNING");
+        offsetRows(report, COUNT + " runs in flight", source);
     }
 
-    private static TrackedRun run(int i) {
-        return new TrackedRun(String.format("run%010d", i), "dzd_demo", "ds_" + (i % 20), "request-key-" + i,
-                "datazone-run-requests", i % 6, i, "RUNNING", 1_772_445_600_000L + i);
+    private static void offsetRows(BenchmarkReport report, String after, RunTrackingFixture source) {
+        report.add(row("source: result event's offset after " + after, 1, source.lastResultOffsetBytes()));
+        report.add(row("source: status event's offset after " + after, 1, source.lastStatusOffsetBytes()));
+        report.add(row("source: run slots (offset keys) after " + after, source.slotsUsed(), 0));
     }
 
     private static Map<String, Object> row(String what, int count, long bytes) {

@@ -9,7 +9,7 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.OffsetRange;
 import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.ledger.RequestCoordinates;
-import io.kcdatazone.source.LedgerPartitionState;
+import io.kcdatazone.source.PublishedResults;
 import io.kcdatazone.testkit.CapturedLog;
 import java.time.Clock;
 import java.time.Instant;
@@ -187,9 +187,9 @@ class ProgressMarksTest {
     @Test
     void oneSlowRequestDoesNotHoldBackTheSourcesMemoryOfPublishedResults() {
         // A request retrying a conflict for half an hour while 5,000 later ones of its partition finish.
-        LedgerPartitionState source = new LedgerPartitionState("ledger", 0);
+        PublishedResults source = new PublishedResults();
         ProgressMarks toSource = new ProgressMarks(mark -> {
-            mark.marks().forEach(source::markProgress);
+            mark.marks().forEach(source::mark);
             return CompletableFuture.completedFuture(null);
         }, Runnable::run, CLOCK, SecretRedactor.none());
         int requests = 5_001;
@@ -211,10 +211,11 @@ class ProgressMarksTest {
         assertThat(againWhilePending).as("second results of a redelivery while the slow request waits").isZero();
         assertThat(countPublished(source, 0, requests)).as("second results of a full redelivery").isZero();
         // About 100 results (one commit interval) at most, not the 5,000 the slow request held back before.
-        assertThat(largest).as("largest source offset, in bytes, while the slow request waited").isLessThan(3_000);
+        assertThat(largest).as("largest progress field of the source offset, in bytes, while the slow request waited")
+                .isLessThan(3_000);
     }
 
-    private static int countPublished(LedgerPartitionState source, int from, int to) {
+    private static int countPublished(PublishedResults source, int from, int to) {
         int published = 0;
         for (int offset = from; offset < to; offset++) {
             published += source.accept(outcome(offset), "result-" + offset).publish() ? 1 : 0;
@@ -227,8 +228,8 @@ class ProgressMarksTest {
                 "sales_glue", new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, CLOCK.instant());
     }
 
-    private static int offsetSize(LedgerPartitionState state) {
-        return state.toOffset().values().stream().mapToInt(value -> String.valueOf(value).length()).sum();
+    private static int offsetSize(PublishedResults source) {
+        return source.toJson().length();
     }
 
     private static OffsetTracker.Progress done(long below) {

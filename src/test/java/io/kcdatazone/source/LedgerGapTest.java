@@ -70,13 +70,12 @@ class LedgerGapTest {
         String ledger = "gap-ledger";
         writeLedger(ledger, 0, 5);
         // The task had published entries 0 and 1 when it stopped; then entries 0 to 3 were removed.
-        LedgerPartitionState stored = new LedgerPartitionState(ledger, 0);
-        stored.advancePast(1);
         deleteBefore(ledger, 4);
 
         List<SourceRecord> records = new ArrayList<>();
         try (CapturedLog log = CapturedLog.start(Map.of())) {
-            startTask(ledger, Map.of(stored.sourcePartition(), stored.toOffset()));
+            startTask(ledger, Map.of(PartitionOffset.key(ledger, 0), PartitionOffset.format(1, 2, 2, 0, "[]",
+                    List.of())));
             Awaitility.await("the entry after the gap published").atMost(TIMEOUT)
                     .until(() -> pollInto(records) >= 1);
             writeLedger(ledger, 5, 2);

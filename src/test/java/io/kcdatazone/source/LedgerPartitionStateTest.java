@@ -1,376 +1,361 @@
 package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kcdatazone.config.DataSourceRunSourceConfig;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.event.EventType;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.OffsetRange;
 import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
+/**
+ * One ledger partition's state: which results and run events it publishes, with which source offsets, and what a
+ * restart finds again in them. Connect's part is played by {@link ConnectOffsetCommits} in exactly-once mode.
+ */
 class LedgerPartitionStateTest {
 
     private static final String TOPIC = "ledger";
     private static final String REQUESTS = "requests";
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
+    private static final long NOW_MS = NOW.toEpochMilli();
 
-    private static TrackedRun run(String runId, String status) {
-        return new TrackedRun(runId, "dzd_demo", "sales_glue", "token-" + runId, "requests", 2, 41L, status,
-                1_772_445_600_000L);
+    private final List<Emission> sent = new ArrayList<>();
+    private final ConnectOffsetCommits connect = new ConnectOffsetCommits(ConnectOffsetCommits.Mode.EXACTLY_ONCE,
+            emission -> emission.state().acknowledged(emission));
+    private LedgerPartitionState state = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS);
+    private long nextEntry;
+
+    @Test
+    void aResultCarriesTheLedgerPartitionsOffsetAndAStatusEventTheSlotOfItsRun() {
+        Emission result = take(started(0, "run-a")).result();
+        Emission running = state.statusChanged(followed("run-a"), snapshot("run-a", "RUNNING"), false);
+
+        assertThat(result.sourcePartition()).isEqualTo(Map.of("ledgerTopic", TOPIC, "ledgerPartition", 0));
+        assertThat(result.sourceOffset()).containsEntry("version", 2).containsEntry("position", 1L)
+                .containsEntry("low", 0L).doesNotContainKeys("runs", "recent");
+        assertThat(running.sourcePartition()).isEqualTo(Map.of("ledgerTopic", TOPIC, "ledgerPartition", 0,
+                "slot", 0));
+        assertThat(running.sourceOffset()).containsEntry("runId", "run-a").containsEntry("status", "RUNNING")
+                .containsEntry("entry", 0L).containsEntry("clientToken", "token-0")
+                .containsEntry("requestOffset", 0L).containsEntry("since", NOW_MS).doesNotContainKey("ended");
     }
 
     @Test
-    void anOffsetRestoresPositionTrackedRunsAndRecentIds() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 3);
-        state.advancePast(41);
-        state.track(run("run-a", "REQUESTED"));
-        state.track(run("run-b", "RUNNING"));
-        state.accept(failed(7), "result-7");
-        state.markProgress(mark(0, 5));
-        state.finish("run-c");
+    void theLowPassesAnEntryOnlyOnceItsResultAndTheLastEventOfItsRunAreAcknowledged() {
+        Emission result = take(started(0, "run-a")).result();
+        Emission failure = take(failed(1)).result();
+        assertThat(state.low()).isZero();
 
-        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 3, state.toOffset());
+        state.acknowledged(failure);
+        state.acknowledged(result);
+        assertThat(state.low()).as("run-a is still followed").isZero();
+        Emission running = state.statusChanged(followed("run-a"), snapshot("run-a", "RUNNING"), false);
+        state.acknowledged(running);
+        assertThat(state.low()).isZero();
+        Emission success = state.statusChanged(followed("run-a"), terminal("run-a", "SUCCESS"), true);
+        assertThat(state.low()).as("emitted is not acknowledged").isZero();
+        assertThat(success.sourceOffset()).containsEntry("ended", true).containsEntry("low", 0L);
 
-        assertThat(restored.position()).isEqualTo(42);
-        assertThat(restored.runs()).containsExactly(run("run-a", "REQUESTED"), run("run-b", "RUNNING"));
-        assertThat(restored.run("run-b")).hasValueSatisfying(r -> {
-            assertThat(r.lastStatus()).isEqualTo("RUNNING");
-            assertThat(r.request().topic()).isEqualTo("requests");
-            assertThat(r.request().offset()).isEqualTo(41L);
-        });
-        assertThat(restored.accept(failed(7), "result-7").publish()).as("published above the mark").isFalse();
-        assertThat(restored.accept(failed(4), "result-4").publish()).as("below the mark").isFalse();
-        assertThat(restored.accept(failed(8), "result-8").publish()).isTrue();
-        assertThat(restored.finished("run-c")).isTrue();
-        assertThat(restored.finished("run-a")).isFalse();
-        assertThat(restored.sourcePartition()).isEqualTo(Map.of("ledgerTopic", TOPIC, "ledgerPartition", 3));
+        state.acknowledged(success);
+        assertThat(state.low()).isEqualTo(2);
     }
 
     @Test
-    void anOffsetReadBackFromJsonWithLongNumbersIsAccepted() {
-        // Connect's offset store hands numbers back as Long, whatever was written.
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.advancePast(6);
-        Map<String, Object> offset = new HashMap<>(state.toOffset());
-        offset.put("version", 1L);
+    void aSlotIsReusedOnlyOnceTheLowPassesEveryEntryOfItsRunAndTheNextRunsEventsCarryThatLow() {
+        state = LedgerPartitionState.restore(TOPIC, 0, 1, connect, NOW_MS);
+        acknowledge(take(started(0, "run-a")));
+        acknowledge(take(started(1, "run-b")).result());
+        // run-b is followed too: the limit counts runs followed, and room comes back as runs end.
+        assertThat(state.hasSlotRoom()).isFalse();
+        acknowledge(state.statusChanged(followed("run-b"), terminal("run-b", "FAILED"), true));
+        assertThat(state.hasSlotRoom()).as("run-a still holds the low below run-b's entry").isFalse();
 
-        assertThat(LedgerPartitionState.fromOffset(TOPIC, 0, offset).position()).isEqualTo(7);
+        acknowledge(state.statusChanged(followed("run-a"), terminal("run-a", "SUCCESS"), true));
+        assertThat(state.low()).isEqualTo(2);
+        assertThat(state.hasSlotRoom()).isTrue();
+        Emission running = take(started(2, "run-c")).result();
+        Emission status = state.statusChanged(followed("run-c"), snapshot("run-c", "RUNNING"), false);
+
+        assertThat(running.sourceOffset().get("low")).isEqualTo(2L);
+        assertThat(status.sourcePartition().get("slot")).as("the lowest slot, free again").isEqualTo(0);
+        assertThat(status.sourceOffset().get("low")).as("above both ended runs' entries").isEqualTo(2L);
     }
 
     @Test
-    void aTrackedRunKeepsWhenItsTrackingBeganAndAnOffsetWrittenBeforeThatFieldStillLoads() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.track(run("run-a", "RUNNING"));
-        assertThat(LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset()).run("run-a"))
-                .map(TrackedRun::trackedSinceMs).hasValue(1_772_445_600_000L);
+    void anEventsOffsetWeighsAboutTheSameWithSixHundredOrTwelveThousandRunsFollowed() {
+        // Both just before the sink's next progress mark, with one commit interval of results to remember.
+        RunTrackingFixture few = RunTrackingFixture.start(20_000);
+        few.startRuns(600, 600);
+        few.publishStatus(1, "RUNNING");
+        RunTrackingFixture many = RunTrackingFixture.start(20_000);
+        many.startRuns(12_000, 1_000);
+        many.publishStatus(1, "RUNNING");
 
-        Map<String, Object> older = new HashMap<>(state.toOffset());
-        older.remove("since");
-        older.put("runs", "[{\"r\":\"run-a\",\"d\":\"dzd_demo\",\"s\":\"sales_glue\",\"k\":\"token-a\","
-                + "\"t\":\"requests\",\"p\":2,\"o\":41,\"l\":\"RUNNING\"}]");
-        TrackedRun restored = LedgerPartitionState.fromOffset(TOPIC, 0, older).run("run-a").orElseThrow();
-
-        assertThat(restored.trackedSinceMs()).isNull();
-        assertThat(restored.lastStatus()).isEqualTo("RUNNING");
-        assertThat(restored.trackedSince(5L).trackedSinceMs()).isEqualTo(5L);
-    }
-
-    /**
-     * During a rolling upgrade Connect can move a source task back to a worker with the previous plugin version, whose
-     * reader refuses unknown fields inside {@code runs}: the runs keep exactly the fields that version reads, and
-     * what was added since travels in offset fields of its own, which every version ignores.
-     */
-    @Test
-    void theRunsOfAnOffsetKeepOnlyTheFieldsThePreviousVersionReads() throws Exception {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.track(run("run-a", "RUNNING"));
-        String runs = (String) state.toOffset().get("runs");
-
-        List<Map<String, Object>> decoded = new com.fasterxml.jackson.databind.ObjectMapper().readValue(runs,
-                new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { });
-        assertThat(decoded).singleElement().satisfies(fields ->
-                assertThat(fields.keySet()).containsOnly("r", "d", "s", "k", "t", "p", "o", "l"));
-        assertThat(LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset()).run("run-a"))
-                .map(TrackedRun::trackedSinceMs).hasValue(1_772_445_600_000L);
+        assertThat(many.followed()).isEqualTo(12_000);
+        // Only the numbers (positions, slot counts) are written with more digits.
+        assertThat(many.lastResultOffsetBytes()).isBetween(few.lastResultOffsetBytes(),
+                few.lastResultOffsetBytes() * 101 / 100);
+        assertThat(many.lastStatusOffsetBytes()).isBetween(few.lastStatusOffsetBytes(),
+                few.lastStatusOffsetBytes() + 10).isLessThan(400);
     }
 
     @Test
-    void noStoredOffsetStartsAtTheBeginningWithNothingTracked() {
-        LedgerPartitionState state = LedgerPartitionState.fromOffset(TOPIC, 0, null);
-
-        assertThat(state.position()).isZero();
-        assertThat(state.runs()).isEmpty();
-    }
-
-    @Test
-    void theFinishedRunMemoryKeepsOnlyTheNewestIds() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        int total = LedgerPartitionState.RECENT_CAPACITY + 10;
-        for (int i = 0; i < total; i++) {
-            state.finish("run-" + i);
+    void tenThousandRunsComingAndGoingUseAsManySlotsAsWereFollowedAtOnce() {
+        RunTrackingFixture source = RunTrackingFixture.start(10_000);
+        for (int started = 0; started < 10_000; started += 20) {
+            source.startRuns(20, 20);
+            source.publishStatus(20, "RUNNING");
+            source.publishStatus(20, "SUCCESS");
         }
 
-        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
-
-        assertThat(restored.finished("run-9")).isFalse();
-        assertThat(restored.finished("run-10")).isTrue();
-        assertThat(restored.finished("run-" + (total - 1))).isTrue();
-        assertThat((String) state.toOffset().get("recent")).hasSizeLessThan(LedgerPartitionState.RECENT_CAPACITY * 16);
+        assertThat(source.slotsUsed()).isEqualTo(20);
     }
 
     @Test
-    void theLargestDefaultOffsetFitsInOneRecordOfTheOffsetsTopic() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        String longestTopic = "t".repeat(249);
-        String longestToken = "k".repeat(128);
-        for (int i = 0; i < DataSourceRunSourceConfig.DEFAULT_MAX_TRACKED_RUNS; i++) {
-            String id = String.format("%036d", i);
-            state.track(new TrackedRun(id, "dzd_" + id.substring(4), id, longestToken, longestTopic,
-                    Integer.MAX_VALUE, Long.MAX_VALUE, "PARTIALLY_SUCCEEDED", Long.MAX_VALUE));
+    void aRestartResumesRunsFromTheirSlotsWithTheLastStatusAndRunsWithoutOneFromTheirEntry() {
+        send(take(started(0, "run-a")).result(), take(started(1, "run-b")).result(), take(failed(2)).result());
+        send(state.statusChanged(followed("run-a"), snapshot("run-a", "RUNNING"), false));
+        send(take(started(3, "run-c")).result());
+        send(state.statusChanged(followed("run-c"), terminal("run-c", "PARTIALLY_SUCCEEDED"), true));
+        connect.commit(null, false);
+
+        LedgerPartitionState restored = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS + 60_000);
+
+        assertThat(restored.seekPosition()).as("the low: run-a's entry").hasValue(0);
+        assertThat(restored.runs()).extracting(run -> run.runId() + " " + run.run().lastStatus())
+                .containsExactly("run-a RUNNING");
+        // The ledger again from the low: its entries publish nothing again; run-b, which never had a status event,
+        // resumes from its entry, tracked since the sink recorded it.
+        for (long offset = 0; offset < 4; offset++) {
+            LedgerEntry entry = offset == 2 ? failed(2) : started(offset, "run-" + (char) ('a' + offset - (offset > 2
+                    ? 1 : 0)));
+            LedgerPartitionState.EntryOutcome outcome = restored.take(offset, entry, "result-" + offset,
+                    NOW_MS + 60_000);
+            assertThat(outcome.result()).as("entry " + offset).isNull();
+            if (offset == 1) {
+                assertThat(outcome.resumed()).isTrue();
+                assertThat(outcome.followed().run().trackedSinceMs()).isEqualTo(NOW_MS);
+            }
         }
-        for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
-            state.finish(UUID.randomUUID().toString());
-        }
-        // A sink that writes no progress marks: the most published results the state remembers, each with a run.
-        for (int i = 0; i < LedgerPartitionState.MAX_RESULTS_ABOVE_MARKS; i++) {
-            state.accept(started(longestTopic, Integer.MAX_VALUE, Long.MAX_VALUE - i,
-                    UUID.randomUUID().toString(), "SUCCESS"), "result-" + i);
-        }
-
-        int size = state.toOffset().values().stream().mapToInt(value -> String.valueOf(value).length()).sum();
-
-        assertThat(size).isLessThan(1_000_000);
+        assertThat(restored.runs()).extracting(run -> run.runId() + " " + run.run().lastStatus())
+                .containsExactlyInAnyOrder("run-a RUNNING", "run-b REQUESTED");
+        assertThat(restored.take(4, failed(4), "result-4", NOW_MS).result()).as("a new entry").isNotNull();
     }
 
     @Test
-    void finishingARunAgainMakesItTheNewest() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.finish("first");
-        for (int i = 1; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
-            state.finish("run-" + i);
-        }
-        state.finish("first");
-        state.finish("newest");
+    void aFormatOneOffsetKeepsItsRunsInTheLedgerPartitionsOffsetUntilEachEndsEvenThroughACrash() {
+        Map<String, Object> formatOne = new HashMap<>();
+        formatOne.put("version", 1L);
+        formatOne.put("position", 12L);
+        formatOne.put("runs", "[{\"r\":\"run-a\",\"d\":\"dzd_demo\",\"s\":\"sales_glue\",\"k\":\"token-a\","
+                + "\"t\":\"requests\",\"p\":2,\"o\":41,\"l\":\"RUNNING\"},{\"r\":\"run-b\",\"d\":\"dzd_demo\","
+                + "\"s\":\"sales_glue\",\"k\":\"token-b\",\"t\":\"requests\",\"p\":2,\"o\":42,\"l\":\"REQUESTED\"}]");
+        formatOne.put("since", "{\"run-a\":1772445000000}");
+        formatOne.put("recent", "[\"result-7\",\"run:run-z\"]");
+        formatOne.put("progress", "[{\"t\":\"requests\",\"p\":0,\"b\":41}]");
+        connect.stored().put(PartitionOffset.key(TOPIC, 0), formatOne);
 
-        assertThat(state.finished("first")).isTrue();
-        assertThat(state.finished("run-1")).isFalse();
+        state = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS);
+        assertThat(state.seekPosition()).hasValue(12);
+        assertThat(state.runs()).extracting(run -> run.runId() + " " + run.run().lastStatus() + " since "
+                + run.run().trackedSinceMs()).containsExactlyInAnyOrder("run-a RUNNING since 1772445000000",
+                "run-b REQUESTED since " + NOW_MS);
+        Emission bRunning = state.statusChanged(followed("run-b"), snapshot("run-b", "RUNNING"), false);
+        assertThat(bRunning.sourcePartition()).as("no slot: the ledger partition's offset holds it")
+                .doesNotContainKey("slot");
+        assertThat((String) bRunning.sourceOffset().get("runs")).contains("\"l\":\"RUNNING\"", "run-a");
+        assertThat(bRunning.sourceOffset()).containsEntry("version", 2).containsEntry("position", 12L);
+        send(bRunning);
+        connect.commit(null, false);
+
+        // A crash, and a restart from the format 2 offset that carries both runs.
+        state = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS);
+        assertThat(state.runs()).extracting(run -> run.runId() + " " + run.run().lastStatus())
+                .containsExactlyInAnyOrder("run-a RUNNING", "run-b RUNNING");
+        assertThat(take(failed(40), 12, "result-40").result()).as("below the mark it kept").isNull();
+        Emission aEnds = state.statusChanged(followed("run-a"), terminal("run-a", "SUCCESS"), true);
+        Emission bEnds = state.ended(EventType.RUN_VANISHED, followed("run-b"), "gone");
+        assertThat((String) aEnds.sourceOffset().get("runs")).doesNotContain("run-a").contains("run-b");
+        assertThat(bEnds.sourceOffset()).as("the format 1 runs have drained").doesNotContainKeys("runs", "since");
+        send(aEnds, bEnds);
+        connect.commit(null, false);
+
+        assertThat(LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS).runs()).isEmpty();
     }
 
     @Test
-    void finishingARunStopsTrackingIt() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.track(run("run-a", "RUNNING"));
+    void aFormatOneOffsetsRecentResultIdsAndEndedRunsStillCountWhileTheTaskRuns() {
+        Map<String, Object> formatOne = new HashMap<>();
+        formatOne.put("version", 1);
+        formatOne.put("position", 12);
+        formatOne.put("runs", "[]");
+        formatOne.put("recent", "[\"result-40\",\"run:run-a\"]");
+        connect.stored().put(PartitionOffset.key(TOPIC, 0), formatOne);
+        state = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS);
 
-        state.finish("run-a");
+        LedgerPartitionState.EntryOutcome again = take(started(40, "run-a"), 12, "result-40");
 
-        assertThat(state.runs()).isEmpty();
-        assertThat(state.finished("run-a")).isTrue();
+        assertThat(again.result()).isNull();
+        assertThat(again.followed()).as("the run it revealed had ended").isNull();
+        assertThat(take(failed(41), 13, "result-41").result()).isNotNull();
     }
 
     @Test
-    void thePositionNeverMovesBack() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.advancePast(10);
-        state.advancePast(3);
+    void slotsOfAnOlderGenerationAreNotReusedUntilTheNewGenerationsOffsetIsStored() {
+        send(take(started(0, "run-a")).result());
+        send(state.statusChanged(followed("run-a"), snapshot("run-a", "RUNNING"), false));
+        connect.commit(null, false);
+        // An operator replays the partition from its start with a format 1 offset; run-a's slot stays behind.
+        connect.stored().put(PartitionOffset.key(TOPIC, 0), Map.of("version", 1, "position", 0));
+        state = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS + 1);
 
-        assertThat(state.position()).isEqualTo(11);
+        take(started(5, "run-x"), 0, "result-5");
+        Emission xRunning = state.statusChanged(followed("run-x"), snapshot("run-x", "RUNNING"), false);
+        assertThat(xRunning.sourcePartition().get("slot")).as("slot 0 may still be needed by the stored offset")
+                .isEqualTo(1);
+        assertThat(xRunning.sourceOffset().get("generation")).isEqualTo(NOW_MS + 1);
+        assertThat(state.runs()).extracting(FollowedRun::runId).containsExactly("run-x");
     }
 
     @Test
-    void invalidOffsetsAreRefusedNamingTheField() {
-        Map<String, Object> valid = new LedgerPartitionState(TOPIC, 0).toOffset();
+    void aSecondOutcomeOfARequestWhoseResultIsOutIsNotPublishedAndFollowsNothingNew() {
+        assertThat(take(started(40, "run-a")).result()).isNotNull();
+        LedgerPartitionState.EntryOutcome again = take(started(40, "run-a"));
 
-        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "version", 7)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("offset field 'version' must be 1, got 7");
-        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "position", -1)))
-                .hasMessage("offset field 'position' must be a non-negative ledger offset, got -1");
-        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "position", "12")))
-                .hasMessage("offset field 'position' must be a non-negative ledger offset, got 12");
-        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "runs", 5)))
-                .hasMessage("offset field 'runs' must be a JSON string");
-        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "runs", "[{\"d\":\"x\"}]")))
-                .hasMessageStartingWith("offset field 'runs' is not valid: ");
-        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "recent", "{")))
-                .hasMessageStartingWith("offset field 'recent' is not valid: ");
-        assertThatThrownBy(() -> LedgerPartitionState.fromOffset(TOPIC, 0, with(valid, "progress", "[{\"p\":1}]")))
-                .hasMessageStartingWith("offset field 'progress' is not valid: ");
+        assertThat(again.result()).isNull();
+        assertThat(again.secondOutcome()).isTrue();
+        assertThat(again.followed()).isNull();
+        assertThat(state.runs()).extracting(FollowedRun::runId).containsExactly("run-a");
     }
 
-    private static Map<String, Object> with(Map<String, Object> offset, String field, Object value) {
-        Map<String, Object> changed = new HashMap<>(offset);
-        changed.put(field, value);
-        return changed;
-    }
     @Test
-    void aSecondOutcomeOfARequestWhoseResultIsOutIsNotPublished() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+    void aSecondOutcomeThatRevealsARunTheFirstDidNotFollowsItWithoutASecondResult() {
+        // Across a rebalance the revoked task gave up on a conflict while the new owner started the run.
+        assertThat(take(failed(40)).result()).isNotNull();
+        LedgerPartitionState.EntryOutcome started = take(started(40, "run-a"));
 
-        assertThat(state.accept(started(REQUESTS, 1, 40, "run-a", "REQUESTED"), "result-40").publish()).isTrue();
-        LedgerPartitionState.EntryVerdict again = state.accept(started(REQUESTS, 1, 40, "run-a", "REQUESTED"),
-                "result-40");
+        assertThat(started.result()).isNull();
+        assertThat(started.followed()).isNotNull();
+        assertThat(started.followed().run().clientToken()).isEqualTo("token-40");
+        assertThat(started.followed().run().request()).isEqualTo(new RequestCoordinates(REQUESTS, 0, 40));
+        // The same below a progress mark, where the state no longer remembers the first result.
+        state.takeMark(nextEntry++, ProgressMark.of(List.of(new ProgressMark.Below(REQUESTS, 0, 100)), NOW));
+        assertThat(take(started(41, "run-b")).followed()).isNotNull();
+        assertThat(take(started(42, "run-c", "SUCCESS")).followed()).as("a run already ended").isNull();
+    }
 
-        assertThat(again.publish()).isFalse();
-        assertThat(again.newlyTracked()).isEmpty();
-        assertThat(state.runs()).extracting(TrackedRun::runId).containsExactly("run-a");
-        assertThat(state.accept(started(REQUESTS, 2, 40, "run-b", "REQUESTED"), "result-2-40").publish())
-                .as("the same offset of another request partition").isTrue();
+    @Test
+    void aSecondOutcomeRevealingARunThatEndedFollowsItNeitherNowNorAfterARestartThatReplaysIt() {
+        send(take(started(40, "run-a")).result());
+        state.takeMark(nextEntry++, ProgressMark.of(List.of(new ProgressMark.Below(REQUESTS, 0, 41)), NOW));
+        send(take(started(50, "run-hold")).result());
+        send(state.statusChanged(followed("run-a"), terminal("run-a", "SUCCESS"), true));
+        connect.commit(null, false);
+        // Written before run-a ended, read after: it shows run-a still RUNNING.
+        assertThat(take(started(40, "run-a", "RUNNING")).followed()).isNull();
+        send(state.statusChanged(followed("run-hold"), snapshot("run-hold", "RUNNING"), false));
+        connect.commit(null, false);
+
+        LedgerPartitionState restored = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS);
+        assertThat(restored.seekPosition()).hasValue(2);
+        restored.take(2, started(50, "run-hold"), "result-50", NOW_MS);
+        restored.take(3, started(40, "run-a", "RUNNING"), "result-40", NOW_MS);
+
+        assertThat(restored.runs()).extracting(FollowedRun::runId).containsExactly("run-hold");
     }
 
     @Test
     void requestsBelowAProgressMarkAreKnownWithoutRememberingEachOne() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        PublishedResults results = new PublishedResults();
         for (int offset = 0; offset < 10; offset++) {
-            state.accept(failed(offset), "result-" + offset);
+            results.accept(failed(offset), "result-" + offset);
         }
-        int remembered = offsetSize(state);
+        int remembered = results.toJson().length();
 
-        state.markProgress(mark(0, 10));
+        results.mark(new ProgressMark.Below(REQUESTS, 0, 10));
 
-        assertThat(offsetSize(state)).isLessThan(remembered)
-                .isEqualTo(offsetSizeAfter(new LedgerPartitionState(TOPIC, 0), mark(0, 10)));
+        assertThat(results.toJson().length()).isLessThan(remembered);
         for (int offset = 0; offset < 10; offset++) {
-            assertThat(state.accept(failed(offset), "result-" + offset).publish()).as("offset " + offset).isFalse();
+            assertThat(results.accept(failed(offset), "result-" + offset).publish()).as("offset " + offset).isFalse();
         }
-        assertThat(state.accept(failed(10), "result-10").publish()).isTrue();
+        assertThat(results.accept(failed(10), "result-10").publish()).isTrue();
     }
 
     @Test
     void aProgressMarkNeverMovesBackAndCoversOnlyItsOwnRequestPartition() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.markProgress(mark(0, 100));
+        PublishedResults results = new PublishedResults();
+        results.mark(new ProgressMark.Below(REQUESTS, 0, 100));
         // A late mark of a task that lost the partition in a rebalance.
-        state.markProgress(mark(0, 50));
+        results.mark(new ProgressMark.Below(REQUESTS, 0, 50));
 
-        assertThat(state.accept(failed(70), "result-70").publish()).isFalse();
-        assertThat(acceptFailure(state, new RequestCoordinates(REQUESTS, 1, 70)).publish()).isTrue();
-        assertThat(acceptFailure(state, new RequestCoordinates("other", 0, 70)).publish()).isTrue();
+        assertThat(results.accept(failed(70), "result-70").publish()).isFalse();
+        assertThat(results.accept(failure(new RequestCoordinates(REQUESTS, 1, 70)), "r").publish()).isTrue();
+        assertThat(results.accept(failure(new RequestCoordinates("other", 0, 70)), "r").publish()).isTrue();
     }
 
     @Test
-    void aSecondOutcomeThatRevealsARunTheFirstDidNotTracksItWithoutASecondResult() {
-        // Across a rebalance the revoked task gave up on a conflict while the new owner started the run.
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        assertThat(state.accept(failed(40), "failed-40").publish()).isTrue();
-
-        LedgerPartitionState.EntryVerdict started = state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"),
-                "started-40");
-
-        assertThat(started.publish()).isFalse();
-        assertThat(started.newlyTracked()).hasValueSatisfying(run -> {
-            assertThat(run.runId()).isEqualTo("run-a");
-            assertThat(run.clientToken()).isEqualTo("token-40");
-            assertThat(run.request()).isEqualTo(new RequestCoordinates(REQUESTS, 0, 40));
-        });
-        assertThat(state.runs()).extracting(TrackedRun::runId).containsExactly("run-a");
-
-        // The same below a progress mark, where the state no longer remembers the first result.
-        state.markProgress(mark(0, 100));
-        assertThat(state.accept(started(REQUESTS, 0, 41, "run-b", "REQUESTED"), "started-41").newlyTracked())
-                .hasValueSatisfying(run -> assertThat(run.runId()).isEqualTo("run-b"));
-        assertThat(state.accept(started(REQUESTS, 0, 42, "run-c", "SUCCESS"), "started-42").newlyTracked())
-                .as("a run already ended").isEmpty();
-        assertThat(state.finished("run-c")).isTrue();
-    }
-
-    @Test
-    void aSecondOutcomeRevealingTheSameRunNeverTracksItAgainEvenLongAfterItFinished() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "started-40");
-        state.finish("run-a");
-        for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
-            state.finish("other-" + i);
-        }
-        assertThat(state.finished("run-a")).isFalse();
-
-        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
-        LedgerPartitionState.EntryVerdict replay = restored.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"),
-                "started-40");
-
-        assertThat(replay.publish()).isFalse();
-        assertThat(replay.newlyTracked()).isEmpty();
-        assertThat(restored.runs()).isEmpty();
-    }
-
-    @Test
-    void anHourOfRedeliveredOutcomesPublishesNothingAgainAndTheOffsetStaysSmall() {
+    void anHourOfRedeliveredOutcomesPublishesNothingAgainAndTheProgressStaysSmall() {
         // 10 requests/s over 6 request partitions for an hour, a mark from the sink every 60 s (its offset commits).
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        PublishedResults results = new PublishedResults();
         int requests = 36_000;
-        int largestOffset = 0;
+        int largest = 0;
         for (int i = 0; i < requests; i++) {
-            RequestCoordinates request = new RequestCoordinates(REQUESTS, i % 6, i / 6);
-            assertThat(acceptFailure(state, request).publish()).isTrue();
+            assertThat(results.accept(failure(new RequestCoordinates(REQUESTS, i % 6, i / 6)), "r").publish())
+                    .isTrue();
             if (i % 600 == 599) {
                 for (int partition = 0; partition < 6; partition++) {
-                    state.markProgress(mark(partition, i / 6 + 1));
+                    results.mark(new ProgressMark.Below(REQUESTS, partition, i / 6 + 1));
                 }
             }
-            largestOffset = Math.max(largestOffset, offsetSize(state));
+            largest = Math.max(largest, results.toJson().length());
         }
 
         for (int i = 0; i < requests; i++) {
-            assertThat(acceptFailure(state, new RequestCoordinates(REQUESTS, i % 6, i / 6)).publish())
+            assertThat(results.accept(failure(new RequestCoordinates(REQUESTS, i % 6, i / 6)), "r").publish())
                     .as("request " + i).isFalse();
         }
         // The results of one commit interval (600), a dozen bytes each, at most; not the hour's 36,000.
-        assertThat(largestOffset).as("offset bytes").isLessThan(10_000);
+        assertThat(largest).as("progress bytes").isLessThan(10_000);
     }
 
     @Test
     void withoutProgressMarksTheOldestPublishedResultsAreForgottenBeyondTheLimit() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        for (int offset = 0; offset < LedgerPartitionState.MAX_RESULTS_ABOVE_MARKS; offset++) {
-            assertThat(state.accept(failed(offset), "result-" + offset).forgotOlderResult()).isFalse();
+        PublishedResults results = new PublishedResults();
+        for (int offset = 0; offset < PublishedResults.MAX_RESULTS_ABOVE_MARKS; offset++) {
+            assertThat(results.accept(failed(offset), "result-" + offset).forgotOlderResult()).isFalse();
         }
-        assertThat(acceptFailure(state, new RequestCoordinates("other", 0, 0)).forgotOlderResult()).isTrue();
+        assertThat(results.accept(failure(new RequestCoordinates("other", 0, 0)), "r").forgotOlderResult())
+                .isTrue();
 
-        assertThat(acceptFailure(state, new RequestCoordinates("other", 0, 0)).publish()).isFalse();
-        assertThat(state.accept(failed(1), "result-1").publish()).isFalse();
-        assertThat(state.accept(failed(0), "result-0").publish()).as("forgotten, from the largest partition").isTrue();
-    }
-
-    @Test
-    void anOffsetWrittenBeforeProgressMarksKeepsHonouringTheResultIdsItRemembers() {
-        Map<String, Object> offset = new HashMap<>();
-        offset.put("version", 1L);
-        offset.put("position", 12L);
-        offset.put("runs", "[]");
-        offset.put("recent", "[\"result-40\",\"run:run-a\"]");
-
-        LedgerPartitionState state = LedgerPartitionState.fromOffset(TOPIC, 0, offset);
-
-        assertThat(state.position()).isEqualTo(12);
-        assertThat(state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "result-40").publish()).isFalse();
-        assertThat(state.runs()).as("the run it revealed had finished").isEmpty();
-        assertThat(state.accept(failed(41), "result-41").publish()).isTrue();
-        assertThat(state.toOffset().get("recent")).isEqualTo("[\"result-40\",\"run:run-a\"]");
+        assertThat(results.accept(failure(new RequestCoordinates("other", 0, 0)), "r").publish()).isFalse();
+        assertThat(results.accept(failed(1), "result-1").publish()).isFalse();
+        assertThat(results.accept(failed(0), "result-0").publish()).as("forgotten, from the largest partition")
+                .isTrue();
     }
 
     @Test
     void marksCoverTheRequestsAboveASlowOneExceptThoseStillPendingAndWhatTheyCoverOnlyGrows() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
+        PublishedResults results = new PublishedResults();
         for (long offset : new long[] {11, 12, 14}) {
-            assertThat(state.accept(failed(offset), "result-" + offset).publish()).isTrue();
+            assertThat(results.accept(failed(offset), "result-" + offset).publish()).isTrue();
         }
         // 10 and 13 still wait for their outcome; 15 and 16 were never delivered (transaction markers).
-        state.markProgress(mark(0, 10, 17, new OffsetRange(10, 11), new OffsetRange(13, 14)));
-        assertThat(offsetSize(state)).as("nothing published is left to remember").isEqualTo(offsetSizeAfter(
-                new LedgerPartitionState(TOPIC, 0), mark(0, 10, 17, new OffsetRange(10, 11), new OffsetRange(13, 14))));
+        results.mark(mark(10, 17, new OffsetRange(10, 11), new OffsetRange(13, 14)));
         // A late mark of the partition's previous owner, which had 12 pending: 12 stays covered.
-        state.markProgress(mark(0, 12, 13, new OffsetRange(12, 13)));
+        results.mark(mark(12, 13, new OffsetRange(12, 13)));
 
-        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
-        for (LedgerPartitionState candidate : List.of(state, restored)) {
+        PublishedResults restored = roundTrip(results);
+        for (PublishedResults candidate : List.of(results, restored)) {
             assertThat(candidate.accept(failed(12), "result-12").publish()).isFalse();
             assertThat(candidate.accept(failed(16), "result-16").publish()).isFalse();
         }
@@ -378,7 +363,7 @@ class LedgerPartitionStateTest {
         assertThat(restored.accept(failed(13), "result-13").publish()).as("pending in every mark").isTrue();
         assertThat(restored.accept(failed(13), "result-13").publish()).isFalse();
         // 10 becomes covered by a mark that no longer lists it: its outcome was in the ledger before that mark.
-        restored.markProgress(mark(0, 13, 18, new OffsetRange(13, 14)));
+        restored.mark(mark(13, 18, new OffsetRange(13, 14)));
         assertThat(restored.accept(failed(10), "result-10").publish()).isFalse();
         assertThat(restored.accept(failed(13), "result-13").publish()).as("published, still pending").isFalse();
     }
@@ -386,70 +371,125 @@ class LedgerPartitionStateTest {
     @Test
     void anOutcomeThatReachesTheLedgerBeforeTheMarkListingItPendingIsStillPublishedOnce() {
         // The sink computed the mark while 7 was in flight; 7's outcome was acknowledged before the mark was written.
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        assertThat(state.accept(failed(7), "result-7").publish()).isTrue();
-        state.markProgress(mark(0, 7, 10, new OffsetRange(7, 8)));
+        PublishedResults results = new PublishedResults();
+        assertThat(results.accept(failed(7), "result-7").publish()).isTrue();
+        results.mark(mark(7, 10, new OffsetRange(7, 8)));
 
-        assertThat(state.accept(failed(7), "result-7").publish()).as("published, though the mark lists it pending")
+        assertThat(results.accept(failed(7), "result-7").publish()).as("published, though the mark lists it pending")
                 .isFalse();
-        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
+        PublishedResults restored = roundTrip(results);
         assertThat(restored.accept(failed(7), "result-7").publish()).isFalse();
-        restored.markProgress(mark(0, 10, 10));
+        restored.mark(mark(10, 10));
         assertThat(restored.accept(failed(7), "result-7").publish()).as("covered by the later mark").isFalse();
-        assertThat((String) restored.toOffset().get("progress")).doesNotContain("7");
+        assertThat(restored.toJson()).doesNotContain("7");
     }
 
     @Test
-    void aSecondOutcomeRevealingTheRunOfAPublishedResultIsNotTrackedAgainAndTheOffsetKeepsNoRunIds() {
-        LedgerPartitionState state = new LedgerPartitionState(TOPIC, 0);
-        state.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "started-40");
-        state.accept(failed(41), "failed-41");
-
-        assertThat((String) state.toOffset().get("progress")).doesNotContain("run-a");
-        LedgerPartitionState restored = LedgerPartitionState.fromOffset(TOPIC, 0, state.toOffset());
-        restored.finish("run-a");
-        for (int i = 0; i < LedgerPartitionState.RECENT_CAPACITY; i++) {
-            restored.finish("other-" + i);
+    void storedOffsetsReadBackAsConnectsJsonConverterHandsThemOverAreAccepted() throws Exception {
+        send(take(started(0, "run-a")).result());
+        send(state.statusChanged(followed("run-a"), snapshot("run-a", "RUNNING"), false));
+        connect.commit(null, false);
+        ObjectMapper json = new ObjectMapper();
+        TypeReference<Map<String, Object>> map = new TypeReference<Map<String, Object>>() { };
+        for (Map.Entry<Map<String, Object>, Map<String, Object>> stored : connect.stored().entrySet()) {
+            stored.setValue(json.readValue(json.writeValueAsString(stored.getValue()), map));
         }
-        assertThat(restored.accept(started(REQUESTS, 0, 40, "run-a", "REQUESTED"), "started-40").newlyTracked())
-                .isEmpty();
-        assertThat(restored.accept(started(REQUESTS, 0, 41, "run-b", "REQUESTED"), "started-41").newlyTracked())
-                .as("the first outcome revealed no run").isPresent();
+
+        LedgerPartitionState restored = LedgerPartitionState.restore(TOPIC, 0, 100, connect, NOW_MS);
+
+        assertThat(restored.runs()).extracting(run -> run.run().lastStatus() + " since " + run.run().trackedSinceMs())
+                .containsExactly("RUNNING since " + NOW_MS);
     }
 
-    private static ProgressMark.Below mark(int requestPartition, long below) {
-        return new ProgressMark.Below(REQUESTS, requestPartition, below);
+    @Test
+    void aGapBelowWhatWasReadStartsANewGenerationWhoseOffsetCarriesTheRunsFollowed() {
+        send(take(started(0, "run-a")).result());
+        send(state.statusChanged(followed("run-a"), snapshot("run-a", "RUNNING"), false));
+        take(failed(1));
+
+        state.readFrom(0, NOW_MS + 5);
+        Emission recreated = take(failed(9), 0, "result-9").result();
+
+        assertThat(recreated.sourceOffset()).containsEntry("generation", NOW_MS + 5).containsEntry("position", 1L)
+                .containsEntry("low", 0L);
+        assertThat((String) recreated.sourceOffset().get("runs")).contains("run-a", "RUNNING");
+        Emission ends = state.statusChanged(followed("run-a"), terminal("run-a", "SUCCESS"), true);
+        assertThat(ends.sourcePartition()).doesNotContainKey("slot");
     }
 
-    private static ProgressMark.Below mark(int requestPartition, long below, long until, OffsetRange... pending) {
-        return new ProgressMark.Below(REQUESTS, requestPartition, below, until, List.of(pending));
+    @Test
+    void aGapAboveWhatWasReadMovesThePositionPastIt() {
+        take(failed(0));
+
+        state.readFrom(7, NOW_MS);
+
+        assertThat(state.seekPosition()).hasValue(7);
+        assertThat(take(failed(7), 7, "result-7").result().sourceOffset()).containsEntry("position", 8L)
+                .containsEntry("generation", NOW_MS);
     }
 
-    private static int offsetSizeAfter(LedgerPartitionState state, ProgressMark.Below mark) {
-        state.markProgress(mark);
-        return offsetSize(state);
+    private LedgerPartitionState.EntryOutcome take(LedgerEntry entry) {
+        return take(entry, nextEntry, "result-" + entry.requestOffset() + "-" + entry.outcome());
+    }
+
+    private LedgerPartitionState.EntryOutcome take(LedgerEntry entry, long ledgerOffset, String resultId) {
+        nextEntry = ledgerOffset + 1;
+        return state.take(ledgerOffset, entry, resultId, NOW_MS);
+    }
+
+    private FollowedRun followed(String runId) {
+        return state.runs().stream().filter(run -> run.runId().equals(runId)).findFirst().orElseThrow();
+    }
+
+    private void acknowledge(LedgerPartitionState.EntryOutcome outcome) {
+        acknowledge(outcome.result());
+    }
+
+    private void acknowledge(Emission emission) {
+        state.acknowledged(emission);
+    }
+
+    /** Hands the events to Connect's open transaction. */
+    private void send(Emission... emissions) {
+        connect.send(List.of(emissions));
+    }
+
+    private static PublishedResults roundTrip(PublishedResults results) {
+        Map<String, Object> offset = PartitionOffset.format(1, 0, 0, 0, results.toJson(), List.of());
+        return new PublishedResults(PartitionOffset.parse(offset).progress(), List.of());
+    }
+
+    private static ProgressMark.Below mark(long below, long until, OffsetRange... pending) {
+        return new ProgressMark.Below(REQUESTS, 0, below, until, List.of(pending));
     }
 
     private static LedgerEntry failed(long offset) {
-        return LedgerEntry.failed(new RequestCoordinates(REQUESTS, 0, offset), "token-" + offset, "dzd_demo",
-                "sales_glue", new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, NOW);
+        return failure(new RequestCoordinates(REQUESTS, 0, offset));
     }
 
-    private static LedgerEntry started(String topic, int partition, long offset, String runId, String status) {
+    private static LedgerEntry failure(RequestCoordinates request) {
+        return LedgerEntry.failed(request, "token-" + request.offset(), "dzd_demo", "sales_glue",
+                new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, NOW);
+    }
+
+    private static LedgerEntry started(long offset, String runId) {
+        return started(offset, runId, "REQUESTED");
+    }
+
+    private static LedgerEntry started(long offset, String runId, String status) {
         RunSnapshot run = new RunSnapshot(runId, "dzd_demo", "sales_glue", "project", status, "PRIORITIZED", NOW,
-                null, null, NOW, null, null, null);
-        return LedgerEntry.started(new RequestCoordinates(topic, partition, offset), "token-" + offset, run, null,
-                NOW);
+                null, RunLifecycle.isKnown(status) && !"REQUESTED".equals(status) && !"RUNNING".equals(status) ? NOW
+                : null, NOW, null, null, null);
+        return LedgerEntry.started(new RequestCoordinates(REQUESTS, 0, offset), "token-" + offset, run, null, NOW);
     }
 
-    private static LedgerPartitionState.EntryVerdict acceptFailure(LedgerPartitionState state,
-                                                                  RequestCoordinates request) {
-        LedgerEntry entry = LedgerEntry.failed(request, "token", "dzd_demo", "sales_glue",
-                new RunError("THROTTLING_EXCEPTION", "slow down"), null, NOW);
-        return state.accept(entry, "result-" + request);
+    private static RunSnapshot snapshot(String runId, String status) {
+        return new RunSnapshot(runId, "dzd_demo", "sales_glue", "project", status, "PRIORITIZED", NOW, NOW, null,
+                NOW, null, null, null);
     }
 
-    private static int offsetSize(LedgerPartitionState state) {
-        return state.toOffset().values().stream().mapToInt(value -> String.valueOf(value).length()).sum();
+    private static RunSnapshot terminal(String runId, String status) {
+        return new RunSnapshot(runId, "dzd_demo", "sales_glue", "project", status, "PRIORITIZED", NOW, NOW, NOW,
+                NOW, null, null, null);
     }
 }

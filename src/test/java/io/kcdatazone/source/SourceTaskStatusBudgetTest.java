@@ -118,7 +118,7 @@ class SourceTaskStatusBudgetTest {
         }
         Map<String, Object> offset = Map.of("version", 1, "position", 0L, "runs", "[" + String.join(",", runs) + "]");
         task = new DataSourceRunSourceTask(ignored -> consumer, clock);
-        task.initialize(new StoredOffsetsContext(Map.of(LedgerPartitionState.sourcePartition(LEDGER, 0), offset)));
+        task.initialize(new StoredOffsetsContext(Map.of(PartitionOffset.key(LEDGER, 0), offset)));
         task.start(props);
     }
 
