@@ -2,7 +2,11 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
+import io.kcdatazone.ledger.LedgerCodec;
+import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Faults;
 import io.kcdatazone.simulator.Introspection;
@@ -16,12 +20,17 @@ import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.SimulatorService;
 import io.kcdatazone.testkit.OutputTopicReader;
+import io.kcdatazone.testkit.TopicDump;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import jakarta.ws.rs.core.Response;
 import org.apache.logging.log4j.Level;
 import org.awaitility.Awaitility;
@@ -156,7 +165,7 @@ class SourceConnectorEndToEndTest {
         // Neither the run that stopped in a status the connector does not know nor the vanished one is tracked (and
         // polled) forever.
         Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
-                assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
+                assertOffsetsFollowNoRun(pipeline.sourceName(), 1, 3));
     }
 
     @Test
@@ -194,7 +203,7 @@ class SourceConnectorEndToEndTest {
             });
         }
         Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
-                assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
+                assertOffsetsFollowNoRun(pipeline.sourceName(), 1, 3));
     }
 
     @Test
@@ -257,7 +266,7 @@ class SourceConnectorEndToEndTest {
         });
         assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
         Awaitility.await("no run tracked").atMost(TIMEOUT).untilAsserted(() ->
-                assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 1));
+                assertOffsetsFollowNoRun(pipeline.sourceName(), 1, 3));
     }
 
     @Test
@@ -311,7 +320,147 @@ class SourceConnectorEndToEndTest {
         // connector to 10, its three tasks to a third each, one call every 300 ms.
         long budget = (long) (DataSourceRunSourceConfig.DEFAULT_STATUS_REQUESTS_PER_SECOND * elapsedMs / 1_000);
         assertThat(lists + gets).as("status calls within the connector's budget").isLessThanOrEqualTo(budget + 3);
-        assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(pipeline.sourceName(), 6);
+        // All 500 runs were in flight at once: one slot each, none more.
+        assertOffsetsFollowNoRun(pipeline.sourceName(), 6, requests);
+    }
+
+    /**
+     * The worker stops (a clean stop: Connect commits what was acknowledged) while runs are RUNNING and two newer ones
+     * are still REQUESTED; its replacement resumes each from the status last published: the RUNNING ones from their
+     * slots, the REQUESTED ones (no status event yet, so no slot) by replaying their ledger entries.
+     */
+    @Test
+    void aRestartedWorkerResumesEveryRunFromTheStatusLastPublished() {
+        pipeline = new Pipeline(STACK, "restart");
+        pipeline.start(2, 1, 1, 1);
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
+            for (int i = 12; i < 16; i++) {
+                pipeline.request("restart-" + i, Pipeline.dataSourceId(i));
+            }
+            reader.awaitEvents("4 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 4, TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents("4 runs RUNNING", all -> statusCount(all, "RUNNING") == 4, TIMEOUT);
+            pipeline.request("restart-16", Pipeline.dataSourceId(16));
+            pipeline.request("restart-17", Pipeline.dataSourceId(17));
+            reader.awaitEvents("6 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 6, TIMEOUT);
+
+            for (WorkerHandle worker : List.copyOf(STACK.workers())) {
+                STACK.stopWorker(worker);
+            }
+            // While no worker runs, the first four runs end and the last two start running.
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            STACK.startWorker(TIMEOUT);
+            STACK.awaitConnectorRunning(pipeline.sourceName(), 1, TIMEOUT);
+            reader.awaitEvents("4 runs ended, 2 RUNNING", all -> statusCount(all, "RUNNING") == 6
+                    && ObservedEvent.count(all, e -> e.isStatusChange() && !"RUNNING".equals(e.status())) == 4,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            List<ObservedEvent> events = reader.awaitEvents("6 runs ended", all -> ObservedEvent.count(all,
+                    e -> e.isStatusChange() && !"RUNNING".equals(e.status())) == 6, TIMEOUT);
+            events = reader.readFor(Duration.ofSeconds(2));
+
+            assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
+            Map<String, List<ObservedEvent>> byToken = events.stream()
+                    .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+            assertThat(byToken).hasSize(6);
+            byToken.forEach((token, runEvents) -> assertThat(sequence(runEvents)).as(token).containsExactly(
+                    "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
+                    "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(Integer.parseInt(token.substring(8)))));
+        }
+        Awaitility.await("no run followed").atMost(TIMEOUT).untilAsserted(() ->
+                assertOffsetsFollowNoRun(pipeline.sourceName(), 2, 6));
+    }
+
+    /**
+     * A connector upgraded from the previous version: its offsets are what that version stored (format 1: every
+     * tracked run with its last status in the one offset of the ledger partition, no run slots), written with
+     * Connect's offsets REST API while the connector is stopped. Resumed, it follows those runs from their stored
+     * statuses and new ones as usual: no event lost, none repeated, and the format 1 runs drain from the offset.
+     */
+    @Test
+    void aConnectorResumingFromThePreviousVersionsOffsetsLosesAndRepeatsNoEvent() {
+        pipeline = new Pipeline(STACK, "upgrade");
+        pipeline.start(1, 1, 1, 1);
+        String source = pipeline.sourceName();
+        try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
+            for (int i = 3; i < 6; i++) {
+                pipeline.request("upgrade-" + i, Pipeline.dataSourceId(i));
+            }
+            reader.awaitEvents("3 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 3, TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            reader.awaitEvents("3 runs RUNNING", all -> statusCount(all, "RUNNING") == 3, TIMEOUT);
+
+            STACK.connect().stopConnector(source);
+            Awaitility.await("connector stopped").atMost(TIMEOUT).ignoreExceptions().until(() ->
+                    "STOPPED".equals(STACK.connect().connectorStatus(source).connector().state()));
+            Response patch = STACK.connect().requestPatch(STACK.connect().endpointForResource("connectors/" + source
+                    + "/offsets"), formatOneOffsets(source));
+            assertThat(patch.getStatus()).as(String.valueOf(patch.getEntity())).isEqualTo(200);
+            assertThat(STACK.connect().connectorOffsets(source).offsets()).singleElement()
+                    .satisfies(offset -> assertThat(offset.offset()).containsKey("runs").doesNotContainKey("low"));
+
+            STACK.connect().resumeConnector(source);
+            STACK.awaitConnectorRunning(source, 1, TIMEOUT);
+            pipeline.request("upgrade-6", Pipeline.dataSourceId(6));
+            reader.awaitEvents("the new request's result", all -> ObservedEvent.count(all,
+                    ObservedEvent::isResult) == 4, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            reader.awaitEvents("the new run RUNNING", all -> statusCount(all, "RUNNING") == 4, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            List<ObservedEvent> events = reader.awaitEvents("4 runs ended", all -> ObservedEvent.count(all,
+                    e -> e.isStatusChange() && !"RUNNING".equals(e.status())) == 4, TIMEOUT);
+            events = reader.readFor(Duration.ofSeconds(2));
+
+            assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
+            Map<String, List<ObservedEvent>> byToken = events.stream()
+                    .collect(Collectors.groupingBy(ObservedEvent::clientToken));
+            assertThat(byToken).hasSize(4);
+            byToken.forEach((token, runEvents) -> assertThat(sequence(runEvents)).as(token).containsExactly(
+                    "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
+                    "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(Integer.parseInt(token.substring(8)))));
+        }
+        Awaitility.await("the format 1 runs drained").atMost(TIMEOUT).untilAsserted(() ->
+                assertOffsetsFollowNoRun(source, 1, 1));
+    }
+
+    /**
+     * The offsets the previous version would hold now: the ledger partition's position and progress, and the runs
+     * followed with their last status (taken from the run slots, which that version did not have: they are removed).
+     */
+    private static String formatOneOffsets(String connector) {
+        List<ConnectorOffset> offsets = STACK.connect().connectorOffsets(connector).offsets();
+        StringBuilder body = new StringBuilder("{\"offsets\": [");
+        StringBuilder runs = new StringBuilder();
+        Map<String, ?> ledgerPartition = null;
+        Map<String, ?> stored = null;
+        for (ConnectorOffset offset : offsets) {
+            if (!offset.partition().containsKey("slot")) {
+                ledgerPartition = offset.partition();
+                stored = offset.offset();
+                continue;
+            }
+            body.append("{\"partition\": ").append(json(offset.partition())).append(", \"offset\": null}, ");
+            Map<String, ?> slot = offset.offset();
+            if (!Boolean.TRUE.equals(slot.get("ended"))) {
+                runs.append(runs.length() == 0 ? "" : ",").append(json(Map.of("r", slot.get("runId"),
+                        "d", slot.get("domainId"), "s", slot.get("dataSourceId"), "k", slot.get("clientToken"),
+                        "t", slot.get("requestTopic"), "p", slot.get("requestPartition"),
+                        "o", slot.get("requestOffset"), "l", slot.get("status"))));
+            }
+        }
+        assertThat(stored).isNotNull();
+        Map<String, Object> formatOne = Map.of("version", 1, "position", stored.get("position"),
+                "runs", "[" + runs + "]", "recent", "[]", "progress", stored.get("progress"));
+        return body.append("{\"partition\": ").append(json(ledgerPartition)).append(", \"offset\": ")
+                .append(json(formatOne)).append("}]}").toString();
+    }
+
+    private static String json(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -329,10 +478,10 @@ class SourceConnectorEndToEndTest {
                     all -> ObservedEvent.count(all, e -> e.isStatusChange() && !"RUNNING".equals(e.status())) == 3,
                     TIMEOUT);
             String source = pipeline.sourceName();
-            assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
+            assertOffsetsFollowNoRun(source, 1, 3);
             // Past the three outcome entries, and past the sink's progress marks read before the last event.
-            assertThat(STACK.connect().connectorOffsets(source).offsets()).singleElement()
-                    .satisfies(offset -> assertThat(((Number) offset.offset().get("position")).longValue())
+            assertThat(ledgerPartitionOffsets(source)).singleElement()
+                    .satisfies(offset -> assertThat(((Number) offset.get("position")).longValue())
                             .isGreaterThanOrEqualTo(3L));
 
             STACK.connect().stopConnector(source);
@@ -351,10 +500,16 @@ class SourceConnectorEndToEndTest {
             assertThat(foreign.getStatus()).isEqualTo(500);
             assertThat(foreign.getEntity().toString()).contains("is not one of this connector's");
 
-            // Back to the third ledger entry, forgetting what was published: a replay of that entry's run only. The
-            // fields are in another order than the task writes them: Connect must still match the partition.
+            // Back to the last outcome entry (the sink's progress marks may come between the outcomes), forgetting
+            // what was published: a replay of that entry's run only. The fields are in another order than the task
+            // writes them: Connect must still match the partition.
+            ConsumerRecord<byte[], byte[]> lastOutcome = new TopicDump(STACK.bootstrapServers(), Map.of())
+                    .records(pipeline.ledgerTopic()).stream()
+                    .filter(record -> !ProgressMark.LEDGER_KEY.equals(new String(record.key(), StandardCharsets.UTF_8)))
+                    .reduce((first, second) -> second).orElseThrow();
+            String replayed = LedgerCodec.decode(lastOutcome.value()).clientToken();
             Response reset = patchOffsets(source, "{\"ledgerTopic\": \"offsets-ledger\", \"ledgerPartition\": 0}",
-                    "{\"version\": 1, \"position\": 2}");
+                    "{\"version\": 1, \"position\": " + lastOutcome.offset() + "}");
             assertThat(reset.getStatus()).as(String.valueOf(reset.getEntity())).isEqualTo(200);
             STACK.connect().resumeConnector(source);
 
@@ -366,10 +521,10 @@ class SourceConnectorEndToEndTest {
                     .extracting(ObservedEvent::eventId)
                     .hasSize(2)
                     .isSubsetOf(before.stream().map(ObservedEvent::eventId).collect(Collectors.toList()));
-            List<ObservedEvent> resultsBefore = before.stream().filter(ObservedEvent::isResult)
-                    .collect(Collectors.toList());
-            assertThat(after.get(before.size()).eventId()).isEqualTo(resultsBefore.get(2).eventId());
-            assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(source, 1);
+            assertThat(after.subList(before.size(), after.size())).extracting(ObservedEvent::clientToken)
+                    .containsOnly(replayed);
+            assertThat(after.get(before.size()).isResult()).isTrue();
+            assertOffsetsFollowNoRun(source, 1, 4);
         }
     }
 
@@ -378,12 +533,26 @@ class SourceConnectorEndToEndTest {
                 "{\"offsets\": [{\"partition\": " + partition + ", \"offset\": " + offset + "}]}");
     }
 
-    private static void assertOffsetsHoldOneKeyPerLedgerPartitionAndNoRun(String connector, int ledgerPartitions) {
+    /**
+     * The source's offsets follow no run any more: one key per ledger partition, whose offset carries no run, and run
+     * slots whose last run has ended, no more than {@code runsAtOnce} (the most runs followed at once).
+     */
+    private static void assertOffsetsFollowNoRun(String connector, int ledgerPartitions, int runsAtOnce) {
         List<ConnectorOffset> offsets = STACK.connect().connectorOffsets(connector).offsets();
-        assertThat(offsets).hasSizeLessThanOrEqualTo(ledgerPartitions);
-        assertThat(offsets).extracting(offset -> offset.partition().keySet())
-                .allSatisfy(keys -> assertThat(keys).containsExactlyInAnyOrder("ledgerTopic", "ledgerPartition"));
-        assertThat(offsets).extracting(offset -> (Object) offset.offset().get("runs")).containsOnly("[]");
+        List<Map<String, ?>> partitionOffsets = ledgerPartitionOffsets(connector);
+        assertThat(partitionOffsets).hasSizeLessThanOrEqualTo(ledgerPartitions)
+                .allSatisfy(offset -> assertThat(offset).containsKey("low").doesNotContainKey("runs"));
+        List<ConnectorOffset> slots = offsets.stream().filter(offset -> offset.partition().containsKey("slot"))
+                .collect(Collectors.toList());
+        assertThat(slots).hasSize(offsets.size() - partitionOffsets.size()).hasSizeLessThanOrEqualTo(runsAtOnce)
+                .allSatisfy(slot -> assertThat(slot.offset().get("ended")).as(slot.offset().toString())
+                        .isEqualTo(true));
+    }
+
+    private static List<Map<String, ?>> ledgerPartitionOffsets(String connector) {
+        return STACK.connect().connectorOffsets(connector).offsets().stream()
+                .filter(offset -> offset.partition().keySet().equals(Set.of("ledgerTopic", "ledgerPartition")))
+                .map(ConnectorOffset::offset).collect(Collectors.toList());
     }
 
     private static long statusCount(List<ObservedEvent> events, String status) {
