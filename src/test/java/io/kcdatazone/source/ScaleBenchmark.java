@@ -14,6 +14,8 @@ import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.OutputTopicReader;
 import io.kcdatazone.testkit.SimulatorService;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,9 +57,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * measured. After an idle baseline (no runs) and an untimed warm-up, each step:
  * <ol>
  *   <li>starts its runs and, once every data source has been polled, measures the source's heap: used heap after GC
- *       with its tasks paused (for longer than a DataZone call may take: the SDK keeps a call's state until its timeout
- *       would have fired) minus with them stopped, so the rest of the process (the simulator's runs too) cancels out.
- *       Heap per tracked run is that minus the same after the step's runs ended, per run;
+ *       with its tasks (restarted from their offsets one poll interval before, so earlier traffic's buffers do not
+ *       count) paused for longer than a DataZone call may take (the SDK keeps a call's state until its timeout would
+ *       have fired) minus with them stopped, so the rest of the process (the simulator's runs too) cancels out. Heap
+ *       per tracked run is its growth from the first step, per run more;
  *   <li>while every run waits: the source's CPU (its task, SDK and producer threads) per task above idle, and status
  *       calls per second from the simulator's call record, over {@value #WINDOWS} windows of one poll interval;
  *   <li>sends {@code scale.batch} (2,000) requests for a data source that does not exist: each makes one
@@ -222,8 +225,8 @@ class ScaleBenchmark {
         Thread.sleep(POLL_INTERVAL_MS + SETTLE.toMillis());
         step.trackedByJmx = JmxTaskMetrics.read(pipeline.sourceName(), "runs-tracked", "");
 
-        progress("step " + step.runs + ": " + step.trackedByJmx + " runs tracked (JMX); heap (stopping and resuming"
-                + " the source)");
+        progress("step " + step.runs + ": " + step.trackedByJmx + " runs tracked (JMX); heap (pausing, stopping and"
+                + " resuming the source)");
         step.heapTracked = sourceHeap("measuring the heap with " + step.runs + " runs tracked");
         // The resumed tasks poll every run at once, then at their interval.
         Thread.sleep(POLL_INTERVAL_MS + SETTLE.toMillis());
@@ -244,7 +247,6 @@ class ScaleBenchmark {
 
         progress("step " + step.runs + ": worker restart, every run ends meanwhile");
         restart(step, prefix);
-        step.heapEnded = sourceHeap("measuring the heap after every run ended");
 
         readOffsets();
         long wallNanos = System.nanoTime() - start;
@@ -321,45 +323,50 @@ class ScaleBenchmark {
         step.restartToLastEventMs = (firstAndLast[1] - start) / 1e6;
         // At least one poll interval: a restart's polls may be spread over it.
         long until = Math.max(System.nanoTime(), start + Duration.ofMillis(POLL_INTERVAL_MS).plus(SETTLE).toNanos());
-        Thread.sleep((until - System.nanoTime()) / 1_000_000);
+        Thread.sleep(Math.max(0, (until - System.nanoTime()) / 1_000_000));
         step.callsPeakAfterRestart = calls.peak(start, until, PEAK_WINDOW);
     }
 
     /**
-     * The source's heap: used heap after GC with the source's tasks paused minus with them stopped (the rest of the
-     * process, the simulator's runs included, is there both times). Paused for longer than a DataZone call may take,
-     * since the SDK keeps each call's state until its timeout would have fired: the heap that polling holds, the heap
-     * running minus paused, is reported apart.
+     * The heap the source's tasks hold: used heap after GC with them paused minus with them stopped, a few seconds
+     * apart, so the rest of the process (the simulator's runs too) cancels out. The tasks are restarted from their
+     * stored offsets one poll interval before, so what earlier traffic left in their clients' buffers does not count
+     * and every step measures tasks with the same history; and paused for longer than a DataZone call may take, since
+     * the SDK keeps each call's state until its timeout would have fired.
      */
-    private SourceHeap sourceHeap(String phase) throws InterruptedException {
+    private long sourceHeap(String phase) throws InterruptedException {
         String source = pipeline.sourceName();
-        long running = Heap.usedAfterGc();
+        stopSource(phase);
+        resumeSource(phase);
+        // The restored runs' first polls are answered and taken in before the pause.
+        Thread.sleep(POLL_INTERVAL_MS + SETTLE.toMillis());
         STACK.connect().pauseConnector(source);
         awaitSource(phase + ": pausing the source", status -> "PAUSED".equals(status.connector().state())
                 && status.tasks().stream().allMatch(task -> "PAUSED".equals(task.state())));
         Thread.sleep(callTimeoutMs() + SETTLE.toMillis());
         long paused = Heap.usedAfterGc();
-        STACK.connect().stopConnector(source);
+        stopSource(phase);
+        long stopped = Heap.usedAfterGc();
+        resumeSource(phase);
+        return paused - stopped;
+    }
+
+    private void stopSource(String phase) {
+        STACK.connect().stopConnector(pipeline.sourceName());
         awaitSource(phase + ": stopping the source", status -> "STOPPED".equals(status.connector().state())
                 && status.tasks().isEmpty());
-        long stopped = Heap.usedAfterGc();
-        STACK.connect().resumeConnector(source);
+    }
+
+    private void resumeSource(String phase) {
+        STACK.connect().resumeConnector(pipeline.sourceName());
         awaitSource(phase + ": resuming the source", status -> "RUNNING".equals(status.connector().state())
                 && status.tasks().size() == TASKS
                 && status.tasks().stream().allMatch(task -> "RUNNING".equals(task.state())));
-        return new SourceHeap(paused - stopped, running - paused);
     }
 
     private static long callTimeoutMs() {
         return Long.parseLong(sourceSettings().getOrDefault(DataZoneConnectionConfig.API_CALL_TIMEOUT_MS,
                 String.valueOf(DataZoneConnectionConfig.DEFAULT_API_CALL_TIMEOUT_MS)));
-    }
-
-    /**
-     * @param tasks what the source's tasks hold apart from calls: tracked runs, schedules, clients, buffers
-     * @param polling what status calls of the last {@code datazone.api.call.timeout.ms} hold
-     */
-    private record SourceHeap(long tasks, long polling) {
     }
 
     /** What the source wrote to the offsets topic since the last read, counted for the step being measured. */
@@ -449,12 +456,19 @@ class ScaleBenchmark {
                 || status.tasks().stream().anyMatch(task -> "FAILED".equals(task.state()));
     }
 
-    /** The runs tracked, the largest offset record written so far and each task's state, with a failure's cause. */
+    /**
+     * The runs tracked, the largest offset record written so far, the JVM's heap and GC time (a heap too small for
+     * the source's state shows as GC time) and each task's state, with a failure's cause.
+     */
     private String sourceState() {
         readOffsets();
+        long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         StringBuilder state = new StringBuilder(String.format("runs tracked (JMX): %.0f; largest offset record "
-                + "written so far: %,d bytes", JmxTaskMetrics.read(pipeline.sourceName(), "runs-tracked", ""),
-                offsets.total().largestRecord()));
+                + "written so far: %,d bytes; JVM heap used %,d of %,d MB, %,d s in GC so far",
+                JmxTaskMetrics.read(pipeline.sourceName(), "runs-tracked", ""), offsets.total().largestRecord(),
+                Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory() >> 20,
+                Runtime.getRuntime().maxMemory() >> 20, gcMillis / 1000));
         ConnectorStateInfo status = sourceStatus();
         if (status == null) {
             return state.append("; no worker answers").toString();
@@ -589,7 +603,8 @@ class ScaleBenchmark {
                 ratio -> ratio <= TARGET_RATIO, ratio -> format(ratio, "%.2fx") + " ("
                         + format(last.offsetBytesPerStatusEvent, "%,.0f") + " vs "
                         + format(first.offsetBytesPerStatusEvent, "%,.0f") + " B)"));
-        rows.add(target("heap per tracked run" + at + " < 1 KB", last.heapPerTrackedRun(), last,
+        rows.add(target("heap per tracked run" + at + " < 1 KB (growth from " + first.runs + ", per run)",
+                last.heapPerTrackedRun(first), last,
                 bytes -> bytes < TARGET_HEAP_BYTES_PER_RUN, bytes -> format(bytes, "%,.0f B")));
         rows.add(target("source CPU while every run waits" + at + " < " + TARGET_WAITING_CORES_PER_TASK
                 + " cores per task above idle", last.waitingCoresAbovePerTask(idle), last,
@@ -661,8 +676,7 @@ class ScaleBenchmark {
         Windows waiting;
         Double callsMean;
         Double callsPeak;
-        SourceHeap heapTracked;
-        SourceHeap heapEnded;
+        Long heapTracked;
         Double cpuMicrosPerEvent;
         Double processCpuMicrosPerEvent;
         Double offsetBytesPerEvent;
@@ -682,10 +696,13 @@ class ScaleBenchmark {
             this.dataSources = Math.min(runs, DATA_SOURCES);
         }
 
-        /** The tasks' heap with the runs tracked minus after they all ended, in the same step, per run. */
-        Double heapPerTrackedRun() {
-            return heapTracked == null || heapEnded == null ? null
-                    : (double) (heapTracked.tasks() - heapEnded.tasks()) / runs;
+        /**
+         * The tasks' heap per tracked run: its growth from the first step, per run more. Not the heap over that with no
+         * run: with none, a task never builds its DataZone client.
+         */
+        Double heapPerTrackedRun(Step first) {
+            return heapTracked == null || first.heapTracked == null || runs == first.runs ? null
+                    : (double) (heapTracked - first.heapTracked) / (runs - first.runs);
         }
 
         Double waitingCoresAbovePerTask(Windows idle) {
@@ -705,7 +722,7 @@ class ScaleBenchmark {
                     "%.2f"));
             row.put("largest offset record B", written.records() == 0 ? "-"
                     : String.format("%,d", written.largestRecord()));
-            row.put("heap B/tracked run", format(heapPerTrackedRun(), "%,.0f"));
+            row.put("heap B/tracked run", format(heapPerTrackedRun(first), "%,.0f"));
             row.put("source cores above idle per task", format(waitingCoresAbovePerTask(idle), "%.4f"));
             row.put("status calls/s mean (peak 5 s)", callsMean == null ? "-"
                     : format(callsMean, "%.1f") + " (" + format(callsPeak, "%.1f") + ")");
@@ -726,8 +743,7 @@ class ScaleBenchmark {
             row.put("restart to last status event ms", restartToLastEventMs);
             row.put("status calls/s peak after restart", callsPeakAfterRestart);
             row.put("events/hour", eventsPerHour);
-            row.put("source heap bytes with the runs tracked", heapTracked);
-            row.put("source heap bytes after they ended", heapEnded);
+            row.put("source tasks' heap bytes", heapTracked);
             row.put("cores by thread group while waiting", waiting == null ? null : waiting.byGroup());
             return row;
         }
