@@ -50,10 +50,10 @@ class MemoryBenchmark {
                     records.add(new SinkRecord(REQUESTS.topic(), 0, null, String.format("memory-%06d", i), null,
                             "{\"domainIdentifier\":\"dzd_demo\",\"dataSourceIdentifier\":\"sales_glue\"}", i));
                 }
-                long before = usedHeap();
+                long before = Heap.usedAfterGc();
                 task.put(records);
                 records = null;
-                long after = usedHeap();
+                long after = Heap.usedAfterGc();
                 report.add(row("sink: request buffered (waiting for a call slot)", COUNT, after - before));
             } finally {
                 task.stop();
@@ -64,10 +64,10 @@ class MemoryBenchmark {
     }
 
     private static void sourceHeapPerTrackedRun(BenchmarkReport report) {
-        long before = usedHeap();
+        long before = Heap.usedAfterGc();
         RunTrackingFixture source = RunTrackingFixture.start(COUNT);
         source.startRuns(COUNT, 1_000);
-        long after = usedHeap();
+        long after = Heap.usedAfterGc();
         report.add(row("source: run tracked", source.followed(), after - before));
     }
 
@@ -103,13 +103,5 @@ class MemoryBenchmark {
         row.put("bytes per item", count == 0 ? "-" : Long.toString(bytes / count));
         row.put("total KB", bytes / 1024);
         return row;
-    }
-
-    private static long usedHeap() {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.kafka.connect.storage.StringConverter;
 
 /**
@@ -85,10 +86,15 @@ final class Pipeline {
 
     /** As {@link #seed(int)}, with runs that stay REQUESTED and RUNNING as long as given. */
     static Seed seed(int dataSources, Duration requestedFor, Duration runningFor) {
+        return seed(dataSources, index -> requestedFor, runningFor);
+    }
+
+    /** As {@link #seed(int)}, with runs that stay REQUESTED as long as their data source's index says. */
+    static Seed seed(int dataSources, IntFunction<Duration> requestedFor, Duration runningFor) {
         List<Seed.DataSource> sources = new ArrayList<>();
         for (int i = 0; i < dataSources; i++) {
             sources.add(new Seed.DataSource(dataSourceId(i), "Data source " + i, "GLUE", "db_" + i,
-                    List.of(outcomeOf(i)), requestedFor, runningFor, 10, "ACCESS_DENIED_EXCEPTION",
+                    List.of(outcomeOf(i)), requestedFor.apply(i), runningFor, 10, "ACCESS_DENIED_EXCEPTION",
                     "Insufficient Lake Formation permissions"));
         }
         return new Seed("123456789012", "us-east-1", List.of(new Seed.Domain(DOMAIN, "End-to-end domain",
@@ -203,8 +209,12 @@ final class Pipeline {
 
     /** A run request for a data source of the seed's domain (or any id, for one that does not exist). */
     void request(String key, String dataSourceId) {
-        stack.produce(requestTopic(), key, "{\"domainIdentifier\": \"" + DOMAIN + "\", \"dataSourceIdentifier\": \""
-                + dataSourceId + "\"}");
+        stack.produce(requestTopic(), key, requestValue(dataSourceId));
+    }
+
+    /** The value of a run request record for a data source of the seed's domain. */
+    static String requestValue(String dataSourceId) {
+        return "{\"domainIdentifier\": \"" + DOMAIN + "\", \"dataSourceIdentifier\": \"" + dataSourceId + "\"}";
     }
 
     OutputTopicReader<ObservedEvent> reader(int outputPartitions) {
