@@ -1,6 +1,5 @@
 package io.kcdatazone.config;
 
-import io.kcdatazone.sink.RunStartDispatcher.ConflictPolicy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +33,12 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
     public static final ConfigDef CONFIG_DEF = configDef();
+
+    /** What to do when DataZone says a run of the data source is already in progress ({@value #ON_CONFLICT}). */
+    public enum ConflictPolicy {
+        RETRY,
+        FAIL
+    }
 
     public DataSourceRunSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);

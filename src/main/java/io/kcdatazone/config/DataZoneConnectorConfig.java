@@ -1,5 +1,6 @@
 package io.kcdatazone.config;
 
+import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.ledger.LedgerConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,8 +57,9 @@ public abstract class DataZoneConnectorConfig extends AbstractConfig {
         problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
     }
 
+    /** The DataZone connection, whose redactor masks the ledger clients' secrets too. */
     public DataZoneConnectionConfig connection() {
-        return DataZoneConnectionConfig.from(this);
+        return DataZoneConnectionConfig.from(this, ledger().clientSecretValues());
     }
 
     public LedgerConfig ledger() {

@@ -1,14 +1,12 @@
 package io.kcdatazone.datazone;
 
+import io.kcdatazone.datazone.DataZoneFailure.Category;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-
-import io.kcdatazone.config.SecretRedactor;
-import io.kcdatazone.datazone.DataZoneFailure.Category;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;

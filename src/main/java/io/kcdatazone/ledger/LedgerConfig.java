@@ -1,6 +1,6 @@
 package io.kcdatazone.ledger;
 
-import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.SecretRedactor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -169,9 +169,14 @@ public final class LedgerConfig {
         return secrets;
     }
 
+    /** The ledger clients' secret values ({@link #secretValues(Map)}), for redactors of texts beyond the ledger's. */
+    public List<String> clientSecretValues() {
+        return secretValues(clientOverrides);
+    }
+
     /** Masks the ledger clients' secrets in texts the connectors did not write, such as Kafka client errors. */
     public SecretRedactor secretRedactor() {
-        return SecretRedactor.of(secretValues(clientOverrides));
+        return SecretRedactor.of(clientSecretValues());
     }
 
     /**

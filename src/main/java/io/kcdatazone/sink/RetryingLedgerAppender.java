@@ -1,8 +1,8 @@
 package io.kcdatazone.sink;
 
 import io.kcdatazone.config.DataSourceRunSinkConfig;
-import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.config.DataSourceRunSinkConfig.ConflictPolicy;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.DataZoneFailure;
@@ -49,12 +50,6 @@ public final class RunStartDispatcher {
     private static final int OFF_WIRE = 0;
     private static final int ON_WIRE = 1;
     private static final int ABANDONED_ON_WIRE = 2;
-
-    /** What to do when DataZone says a run of the data source is already in progress. */
-    public enum ConflictPolicy {
-        RETRY,
-        FAIL
-    }
 
     private final StartRunCall call;
     private final DataZoneErrorClassifier classifier;

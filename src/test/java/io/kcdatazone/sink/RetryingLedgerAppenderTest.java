@@ -3,8 +3,8 @@ package io.kcdatazone.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;

@@ -1,14 +1,14 @@
 package io.kcdatazone.sink;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.config.DataSourceRunSinkConfig.ConflictPolicy;
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
-import io.kcdatazone.sink.RunStartDispatcher.ConflictPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.kcdatazone.source;
 
-import io.kcdatazone.config.DataZoneConnectionConfig;
 import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.SimulatorOptions;

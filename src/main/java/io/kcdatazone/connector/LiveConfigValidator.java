@@ -1,6 +1,9 @@
-package io.kcdatazone.config;
+package io.kcdatazone.connector;
 
+import io.kcdatazone.config.DataZoneConnectorConfig;
+import io.kcdatazone.config.InconsistentConfigException;
 import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.ledger.LedgerConfig;
 import java.time.Duration;

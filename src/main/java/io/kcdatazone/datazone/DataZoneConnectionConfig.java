@@ -1,4 +1,4 @@
-package io.kcdatazone.config;
+package io.kcdatazone.datazone;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,14 +7,13 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
-import io.kcdatazone.ledger.LedgerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -22,7 +21,6 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
@@ -84,10 +82,10 @@ public final class DataZoneConnectionConfig {
     private final Password roleExternalId;
     private final String roleSessionName;
     private final URI stsEndpointOverride;
-    /** Secrets of settings beyond our own: the custom provider's and the ledger clients'. */
+    /** Secrets of settings beyond our own: the custom provider's and those the caller passed (the ledger clients'). */
     private final List<String> otherSecrets;
 
-    private DataZoneConnectionConfig(AbstractConfig cfg) {
+    private DataZoneConnectionConfig(AbstractConfig cfg, Collection<String> callerSecrets) {
         this.region = blankToNull(cfg.getString(REGION));
         this.endpointOverride = toUri(cfg.getString(ENDPOINT_OVERRIDE));
         this.apiCallTimeout = Duration.ofMillis(cfg.getLong(API_CALL_TIMEOUT_MS));
@@ -108,8 +106,7 @@ public final class DataZoneConnectionConfig {
         this.roleExternalId = blankToNull(cfg.getPassword(ROLE_EXTERNAL_ID));
         this.roleSessionName = cfg.getString(ROLE_SESSION_NAME);
         this.stsEndpointOverride = toUri(cfg.getString(STS_ENDPOINT_OVERRIDE));
-        List<String> secrets = new ArrayList<>(LedgerConfig.secretValues(cfg.originalsWithPrefix(
-                LedgerConfig.KAFKA_PREFIX)));
+        List<String> secrets = new ArrayList<>(callerSecrets);
         credentialsProviderConfigs.forEach((name, value) -> {
             if (SecretRedactor.looksSecret(name, value)) {
                 secrets.add(value instanceof Password ? ((Password) value).value() : String.valueOf(value));
@@ -198,7 +195,15 @@ public final class DataZoneConnectionConfig {
 
     /** Reads the shared settings from a config whose definition went through {@link #define(ConfigDef)}. */
     public static DataZoneConnectionConfig from(AbstractConfig cfg) {
-        return new DataZoneConnectionConfig(cfg);
+        return from(cfg, List.of());
+    }
+
+    /**
+     * Like {@link #from(AbstractConfig)}, with {@link #secretRedactor()} masking {@code otherSecrets} too: secret
+     * values of settings of the same connector that this class does not declare (the ledger clients' passwords).
+     */
+    public static DataZoneConnectionConfig from(AbstractConfig cfg, Collection<String> otherSecrets) {
+        return new DataZoneConnectionConfig(cfg, otherSecrets);
     }
 
     /**
@@ -254,7 +259,7 @@ public final class DataZoneConnectionConfig {
     /**
      * Masks the connector's secret values in texts it did not write itself: keys, token, external id, the custom
      * credentials provider's settings whose name says they are secret (password, secret, token, passphrase), and
-     * the ledger clients' passwords ({@link LedgerConfig#secretValues}).
+     * the other secrets given to {@link #from(AbstractConfig, Collection)}.
      */
     public SecretRedactor secretRedactor() {
         List<String> secrets = new ArrayList<>(otherSecrets);

@@ -1,4 +1,4 @@
-package io.kcdatazone.config;
+package io.kcdatazone.datazone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,13 +9,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
-
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
 class DataZoneConnectionConfigTest {
@@ -224,21 +222,20 @@ class DataZoneConnectionConfigTest {
     }
 
     @Test
-    void redactorAlsoMasksTheCustomProvidersSecretsAndTheLedgerClientsPasswords() {
+    void redactorAlsoMasksTheCustomProvidersSecretsAndTheOtherSecretsItIsGiven() {
         Map<String, String> props = new HashMap<>();
         props.put("aws.credentials.provider.class", AnonymousCredentialsProvider.class.getName());
         props.put("aws.credentials.provider.password", "provider-password-9d2c");
         props.put("aws.credentials.provider.client.secret", "provider-client-secret-47ab");
         props.put("aws.credentials.provider.vault.token", "provider-vault-token-e3f0");
         props.put("aws.credentials.provider.endpoint", "https://vault.example.com");
-        props.put("ledger.kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                + " username=\"ledger\" password=\"ledger-password-13be\";");
-        props.put("ledger.kafka.ssl.key.password", "ledger-key-password-6a90");
 
-        String redacted = config(props).secretRedactor().redact("provider-password-9d2c provider-client-secret-47ab"
-                + " provider-vault-token-e3f0 https://vault.example.com ledger-password-13be ledger-key-password-6a90");
+        DataZoneConnectionConfig config =
+                DataZoneConnectionConfig.from(new AbstractConfig(DEF, props), List.of("ledger-password-13be"));
+        String redacted = config.secretRedactor().redact("provider-password-9d2c provider-client-secret-47ab"
+                + " provider-vault-token-e3f0 https://vault.example.com ledger-password-13be");
 
-        assertThat(redacted).isEqualTo("[hidden] [hidden] [hidden] https://vault.example.com [hidden] [hidden]");
+        assertThat(redacted).isEqualTo("[hidden] [hidden] [hidden] https://vault.example.com [hidden]");
     }
 
     private static void assertInvalid(String key, String value, String reason) {
