@@ -89,11 +89,12 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     }
 
     @Override
-    protected void addConnectorProblems(Map<String, List<String>> problems) {
+    protected Map<String, List<String>> connectorProblems() {
         if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
-            addProblem(problems, RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MAX_MS + " must not be below "
-                    + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ").");
+            return Map.of(RETRY_BACKOFF_MAX_MS, List.of(RETRY_BACKOFF_MAX_MS + " must not be below "
+                    + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ")."));
         }
+        return Map.of();
     }
 
     public String defaultDomainId() {

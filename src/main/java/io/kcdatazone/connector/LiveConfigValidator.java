@@ -73,7 +73,7 @@ public final class LiveConfigValidator {
 
     private void checkDataZone(List<ConfigValue> values, DataZoneConnectionConfig connection, String domainId,
                                String connectorName) {
-        String credentialsKey = credentialsKey(connection);
+        String credentialsKey = connection.credentials().keyToCheck();
         try (DataZoneClients clients = DataZoneClients.open(connection, connectorName)) {
             clients.verifyCredentials();
             if (domainId == null) {
@@ -141,20 +141,6 @@ public final class LiveConfigValidator {
                 admin.close(ADMIN_CLOSE_TIMEOUT);
             }
         }
-    }
-
-    /** The setting that chose the credentials, where a credentials problem is reported. */
-    private static String credentialsKey(DataZoneConnectionConfig connection) {
-        if (connection.roleArn().isPresent()) {
-            return DataZoneConnectionConfig.ROLE_ARN;
-        }
-        if (connection.credentialsProviderClass().isPresent()) {
-            return DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS;
-        }
-        if (connection.profile().isPresent()) {
-            return DataZoneConnectionConfig.PROFILE;
-        }
-        return DataZoneConnectionConfig.ACCESS_KEY_ID;
     }
 
     private static void addError(List<ConfigValue> values, String key, String message) {

@@ -183,15 +183,15 @@ public final class LedgerConfig {
      * The {@value #KAFKA_PREFIX}{@code *} settings that would break the ledger's guarantees, keyed by the setting as
      * the user wrote it, each with a message that says why it is refused. Settings equal to the fixed value pass.
      */
-    public Map<String, String> problems() {
-        Map<String, String> problems = new LinkedHashMap<>();
+    public Map<String, List<String>> problems() {
+        Map<String, List<String>> problems = new LinkedHashMap<>();
         clientOverrides.forEach((name, value) -> {
             FixedSetting fixed = FIXED_CLIENT_SETTINGS.get(name);
             if (fixed != null && !sameValue(name, fixed.value, value)) {
-                problems.put(KAFKA_PREFIX + name, (fixed.value == null
+                problems.put(KAFKA_PREFIX + name, List.of((fixed.value == null
                         ? "Remove this setting: the connector does not allow it"
                         : "Remove this setting or set it to " + fixed.value + ": the connector fixes it")
-                        + ", because " + fixed.reason + ".");
+                        + ", because " + fixed.reason + "."));
             }
         });
         return problems;
