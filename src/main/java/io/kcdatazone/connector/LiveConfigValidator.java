@@ -91,33 +91,30 @@ public final class LiveConfigValidator {
     }
 
     private String keyFor(DataZoneFailure failure, String credentialsKey, DataZoneConnectionConfig connection) {
-        switch (failure.errorType()) {
-            case "RESOURCE_NOT_FOUND_EXCEPTION":
-            case "VALIDATION_EXCEPTION":
-                return domainKey;
-            case "ACCESS_DENIED_EXCEPTION":
-                return credentialsKey;
-            default:
-                return connection.endpointOverride().isPresent()
-                        ? DataZoneConnectionConfig.ENDPOINT_OVERRIDE : DataZoneConnectionConfig.REGION;
+        if (failure.isNotFound() || failure.isValidationError()) {
+            return domainKey;
         }
+        if (failure.isAccessDenied()) {
+            return credentialsKey;
+        }
+        return connection.endpointOverride().isPresent()
+                ? DataZoneConnectionConfig.ENDPOINT_OVERRIDE : DataZoneConnectionConfig.REGION;
     }
 
     private static String describe(DataZoneFailure failure, String domainId) {
-        switch (failure.errorType()) {
-            case "RESOURCE_NOT_FOUND_EXCEPTION":
-                return "DataZone has no domain '" + domainId + "' in this region (GetDomain: " + failure.detail()
-                        + "). Check the domain id and " + DataZoneConnectionConfig.REGION + ".";
-            case "ACCESS_DENIED_EXCEPTION":
-                return "The credentials may not call DataZone (GetDomain on '" + domainId + "': " + failure.detail()
-                        + "). Grant datazone:GetDomain, datazone:StartDataSourceRun, datazone:GetDataSourceRun and"
-                        + " datazone:ListDataSourceRuns.";
-            default:
-                return "DataZone did not answer GetDomain for '" + domainId + "': " + failure.errorType() + " "
-                        + failure.detail() + ". Check " + DataZoneConnectionConfig.REGION + " and "
-                        + DataZoneConnectionConfig.ENDPOINT_OVERRIDE + ", or set "
-                        + DataZoneConnectionConfig.VALIDATE_LIVE + "=false where DataZone is not reachable from here.";
+        if (failure.isNotFound()) {
+            return "DataZone has no domain '" + domainId + "' in this region (GetDomain: " + failure.detail()
+                    + "). Check the domain id and " + DataZoneConnectionConfig.REGION + ".";
         }
+        if (failure.isAccessDenied()) {
+            return "The credentials may not call DataZone (GetDomain on '" + domainId + "': " + failure.detail()
+                    + "). Grant datazone:GetDomain, datazone:StartDataSourceRun, datazone:GetDataSourceRun and"
+                    + " datazone:ListDataSourceRuns.";
+        }
+        return "DataZone did not answer GetDomain for '" + domainId + "': " + failure.errorTypeName() + " "
+                + failure.detail() + ". Check " + DataZoneConnectionConfig.REGION + " and "
+                + DataZoneConnectionConfig.ENDPOINT_OVERRIDE + ", or set "
+                + DataZoneConnectionConfig.VALIDATE_LIVE + "=false where DataZone is not reachable from here.";
     }
 
     private static void checkLedger(List<ConfigValue> values, LedgerConfig ledger, String connectorName) {

@@ -46,6 +46,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
 
 /**
  * Starts one DataZone run per request record and writes each outcome to the ledger.
@@ -246,7 +247,7 @@ public class DataSourceRunSinkTask extends SinkTask {
             counters.onDeadLettered();
         }
         return LedgerEntry.failed(coordinates, parsed.clientToken(), parsed.domainId(), parsed.dataSourceId(),
-                new RunError("VALIDATION_EXCEPTION", problem), null, Clock.systemUTC().instant());
+                new RunError(DataSourceErrorType.VALIDATION_EXCEPTION.toString(), problem), null, Clock.systemUTC().instant());
     }
 
     private void applyBackpressure() {

@@ -306,7 +306,7 @@ public final class RunStartDispatcher {
         long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(attempt.attempts - 1)), leftNanos);
         LOG.debug("Retrying start of {} for request {} in {} ms after {} (DataZone request id {})",
                 attempt.request, attempt.coordinates, TimeUnit.NANOSECONDS.toMillis(delayNanos),
-                failure.errorType(), failure.requestId().orElse("none"));
+                failure.errorTypeName(), failure.requestId().orElse("none"));
         scheduler.schedule(() -> {
             if (attempt.outcome.isDone()) {
                 endProbe(attempt);
@@ -392,13 +392,13 @@ public final class RunStartDispatcher {
                         + " request for the same data source)"
                 : failure.detail() + " (gave up after " + attempt.attempts + " attempts within retry.timeout.ms)";
         String requestId = ownAnswer ? failure.requestId().orElse(null) : null;
-        counters.onStartFailed(failure.errorType());
+        counters.onStartFailed(failure.errorTypeName());
         LOG.warn("Could not start a run of {} for request {} (clientToken {}): {} {} (DataZone request id {})",
-                attempt.request, attempt.coordinates, attempt.clientToken, failure.errorType(), detail,
+                attempt.request, attempt.coordinates, attempt.clientToken, failure.errorTypeName(), detail,
                 requestId == null ? "none" : requestId);
         attempt.outcome.complete(LedgerEntry.failed(attempt.coordinates, attempt.clientToken,
                 attempt.request.domainId(), attempt.request.dataSourceId(),
-                new RunError(failure.errorType(), detail), requestId, clock.instant()));
+                new RunError(failure.errorTypeName(), detail), requestId, clock.instant()));
         endProbe(attempt);
     }
 

@@ -44,8 +44,6 @@ public final class RunStatusPoller {
     /** How far DataZone's clock may run ahead of this worker's before the poller says so. */
     static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(1);
     static final Duration ODDITY_LOG_INTERVAL = Duration.ofHours(1);
-    /** ListDataSourceRuns errors after which the runs are read one by one: a deleted data source, a denied list. */
-    private static final Set<String> LIST_REFUSALS = Set.of("RESOURCE_NOT_FOUND_EXCEPTION", "ACCESS_DENIED_EXCEPTION");
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStatusPoller.class);
 
@@ -85,15 +83,16 @@ public final class RunStatusPoller {
             if (error == null) {
                 return false;
             }
-            String errorType = classifier.classify(error).errorType();
-            if (!LIST_REFUSALS.contains(errorType)) {
+            DataZoneFailure failure = classifier.classify(error);
+            // After these the runs are read one by one: a deleted data source, a denied list.
+            if (!failure.isNotFound() && !failure.isAccessDenied()) {
                 throw error instanceof CompletionException ? (CompletionException) error
                         : new CompletionException(error);
             }
             // A deleted data source answers 404 (and so do its runs: they end RUN_VANISHED); a role allowed to read
             // runs but not to list them answers 403. Either way only GetDataSourceRun can still say how runs end.
             oddities.warn("list-refused " + dataSource, "ListDataSourceRuns answered {} for {}; reading its tracked"
-                    + " runs with GetDataSourceRun instead", errorType, dataSource);
+                    + " runs with GetDataSourceRun instead", failure.errorType(), dataSource);
             return true;
         }).thenCompose(listRefused -> {
             Set<String> missing = new HashSet<>(runIds);
@@ -163,7 +162,7 @@ public final class RunStatusPoller {
                         return observe(dataSource, RunSnapshot.of(response));
                     }
                     DataZoneFailure failure = classifier.classify(error);
-                    if ("RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType())) {
+                    if (failure.isNotFound()) {
                         return RunObservation.gone(failure);
                     }
                     failures.add(error);
