@@ -1,5 +1,6 @@
 package io.kcdatazone.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /** Configuration of the sink connector: the DataZone connection, the ledger, and how requests become calls. */
 public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
@@ -125,6 +127,17 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
 
     public long retryBackoffMaxMs() {
         return getLong(RETRY_BACKOFF_MAX_MS);
+    }
+
+    /**
+     * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"), the AWS SDK's
+     * own: the retry before attempt n (n &gt;= 2, as the SDK counts attempts) waits a uniformly random time below
+     * {@code min(retry.backoff.max.ms, retry.backoff.ms * 2^(n-2))}, so retries of many requests spread out instead of
+     * arriving at DataZone in waves.
+     */
+    public BackoffStrategy retryBackoff() {
+        return BackoffStrategy.exponentialDelay(Duration.ofMillis(retryBackoffMs()),
+                Duration.ofMillis(retryBackoffMaxMs()));
     }
 
     public long retryTimeoutMs() {

@@ -5,10 +5,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -65,8 +65,18 @@ public final class AwsCredentialsProviderFactory {
         try {
             return built(() -> assumeRole(config, region, baseProvider), config);
         } catch (RuntimeException e) {
-            Closeables.closeQuietly(baseProvider);
+            closeQuietly(baseProvider);
             throw e;
+        }
+    }
+
+    /**
+     * Closes a provider that holds resources (an {@link SdkAutoCloseable}, or a custom provider that is
+     * {@link AutoCloseable}); a failure is logged, not thrown, as the paths that close one must carry on.
+     */
+    static void closeQuietly(AwsCredentialsProvider provider) {
+        if (provider instanceof AutoCloseable) {
+            Utils.closeQuietly((AutoCloseable) provider, "AWS credentials provider");
         }
     }
 
@@ -233,12 +243,14 @@ public final class AwsCredentialsProviderFactory {
      */
     private static final class AssumedRoleCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
         private final StsAssumeRoleCredentialsProvider delegate;
-        private final List<Object> resources;
+        private final StsClient stsClient;
+        private final AwsCredentialsProvider baseProvider;
 
         AssumedRoleCredentialsProvider(
                 StsAssumeRoleCredentialsProvider delegate, StsClient stsClient, AwsCredentialsProvider baseProvider) {
             this.delegate = delegate;
-            this.resources = List.of(delegate, stsClient, baseProvider);
+            this.stsClient = stsClient;
+            this.baseProvider = baseProvider;
         }
 
         @Override
@@ -248,7 +260,9 @@ public final class AwsCredentialsProviderFactory {
 
         @Override
         public void close() {
-            resources.forEach(Closeables::closeQuietly);
+            Utils.closeQuietly(delegate, "STS assume-role credentials provider");
+            Utils.closeQuietly(stsClient, "STS client");
+            closeQuietly(baseProvider);
         }
 
         @Override

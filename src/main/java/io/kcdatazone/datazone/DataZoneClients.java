@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -177,7 +178,7 @@ public final class DataZoneClients implements AutoCloseable {
             return;
         }
         closed = true;
-        Closeables.closeQuietly(asyncClient);
+        Utils.closeQuietly(asyncClient, "DataZone asynchronous client");
         if (eventLoopGroup != null) {
             // a short quiet period lets the closing connection pools finish their last callbacks
             eventLoopGroup.eventLoopGroup()
@@ -185,14 +186,14 @@ public final class DataZoneClients implements AutoCloseable {
                             TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis());
         }
-        Closeables.closeQuietly(syncClient);
+        Utils.closeQuietly(syncClient, "DataZone synchronous client");
         // The SDK never shuts down executors it was given.
         if (callbacks != null) {
             callbacks.shutdown();
         }
         timers.shutdownNow();
         // The SDK clients never close a credentials provider they were given.
-        Closeables.closeQuietly(credentials);
+        AwsCredentialsProviderFactory.closeQuietly(credentials);
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {

@@ -1,10 +1,12 @@
 package io.kcdatazone.metrics;
 
+import io.kcdatazone.logging.ContextThreads;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
@@ -20,8 +22,6 @@ import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.kcdatazone.logging.ContextThreads;
 
 /**
  * A task's metrics, published through Connect's plugin metrics (KIP-877, Kafka 4.1+) where the worker has them, so they
@@ -134,6 +134,12 @@ public final class TaskMetrics implements AutoCloseable {
     @FunctionalInterface
     public interface LatencyRecorder {
         void record(double millis);
+
+        /** Makes the call and records its duration once it completes, successfully or not. */
+        default <T> CompletableFuture<T> timed(Supplier<CompletableFuture<T>> call) {
+            long start = System.nanoTime();
+            return call.get().whenComplete((result, error) -> record((System.nanoTime() - start) / 1e6));
+        }
     }
 
     private static Object pluginMetricsOf(Object taskContext) {

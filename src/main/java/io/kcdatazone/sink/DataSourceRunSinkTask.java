@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -46,6 +45,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
 
 /**
@@ -122,8 +122,7 @@ public class DataSourceRunSinkTask extends SinkTask {
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
-        RetryBackoff backoff = new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
-                bound -> ThreadLocalRandom.current().nextLong(bound));
+        BackoffStrategy backoff = config.retryBackoff();
         ScheduledThreadPoolExecutor ledgerSender = new ScheduledThreadPoolExecutor(1,
                 ContextThreads.named("datazone-sink-ledger-" + connectorName));
         // At a stop, queued sends still go out, retries waiting for their backoff do not.

@@ -1,12 +1,13 @@
 package io.kcdatazone.sink;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneIds;
+import io.kcdatazone.logging.PrintableText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -103,7 +104,7 @@ public final class RunRequestParser {
             tree = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("the request value (" + carrier + ") is not valid JSON: "
-                    + printable(e.getOriginalMessage(), MAX_PARSER_MESSAGE));
+                    + PrintableText.of(e.getOriginalMessage(), MAX_PARSER_MESSAGE));
         }
         if (tree == null || tree.isMissingNode()) {
             throw new InvalidRequestException("the request value (" + carrier + ") is empty; expected a JSON object");
@@ -154,14 +155,6 @@ public final class RunRequestParser {
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("the request value (bytes) is not UTF-8 text");
         }
-    }
-
-    /** Escapes control characters (line breaks included) and shortens the text, as it quotes untrusted input. */
-    private static String printable(String text, int maxLength) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(maxLength).forEach(cp ->
-                out.append(Character.isISOControl(cp) ? String.format("\\u%04x", cp) : Character.toString(cp)));
-        return text.codePointCount(0, text.length()) > maxLength ? out.append("...").toString() : out.toString();
     }
 
     /** Looks up one field of the request value as text. */

@@ -124,7 +124,7 @@ public final class RunStatusPoller {
     private CompletableFuture<Void> listPage(DataSourceRef dataSource, Set<String> runIds, String nextToken, int page,
                                              Map<String, RunObservation> seen) {
         calls.incrementAndGet();
-        return timed(listLatency, client.listDataSourceRuns(b -> b.domainIdentifier(dataSource.domainId())
+        return listLatency.timed(() -> client.listDataSourceRuns(b -> b.domainIdentifier(dataSource.domainId())
                         .dataSourceIdentifier(dataSource.dataSourceId())
                         .maxResults(PAGE_SIZE)
                         .nextToken(nextToken)))
@@ -155,7 +155,7 @@ public final class RunStatusPoller {
      */
     private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId, List<Throwable> failures) {
         calls.incrementAndGet();
-        return timed(getLatency, client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId())
+        return getLatency.timed(() -> client.getDataSourceRun(b -> b.domainIdentifier(dataSource.domainId())
                         .identifier(runId)))
                 .handle((response, error) -> {
                     if (error == null) {
@@ -184,11 +184,5 @@ public final class RunStatusPoller {
                         + " published in the order observed, with DataZone's timestamps as given", run, latest,
                         Duration.between(now, latest), now));
         return RunObservation.of(run);
-    }
-
-    /** The call, with its duration recorded when it completes, successfully or not. */
-    private static <T> CompletableFuture<T> timed(TaskMetrics.LatencyRecorder latency, CompletableFuture<T> call) {
-        long start = System.nanoTime();
-        return call.whenComplete((result, error) -> latency.record((System.nanoTime() - start) / 1e6));
     }
 }
