@@ -58,7 +58,8 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                         EVENTS_GROUP, ++order, Width.SHORT, "Include configuration snapshot")
                 .define(MAX_TRACKED_RUNS, Type.INT, DEFAULT_MAX_TRACKED_RUNS, Range.atLeast(1), Importance.LOW,
                         "Runs one task tracks at most; a ledger partition whose next entry would track one more"
-                                + " pauses at that entry until runs finish. This bounds memory and the size of the stored offsets: each"
+                                + " pauses at that entry until runs finish. This bounds memory and the size of the"
+                                + " stored offsets: each"
                                 + " tracked run adds 150 to 550 bytes to its ledger partition's offset, which must"
                                 + " fit in one record of Connect's offsets topic (1 MB by default).",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max tracked runs per task")

@@ -40,7 +40,8 @@ public final class LiveConfigValidator {
      * @param parse builds the connector's config from the submitted settings
      * @param domainKey the key naming a domain that must exist, or null when the connector has none
      */
-    public LiveConfigValidator(Function<Map<String, String>, ? extends DataZoneConnectorConfig> parse, String domainKey) {
+    public LiveConfigValidator(Function<Map<String, String>, ? extends DataZoneConnectorConfig> parse,
+                               String domainKey) {
         this.parse = parse;
         this.domainKey = domainKey;
     }

@@ -43,7 +43,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public final class AwsCredentialsProviderFactory {
 
-    private static final Logger log = LoggerFactory.getLogger(AwsCredentialsProviderFactory.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AwsCredentialsProviderFactory.class);
 
     private AwsCredentialsProviderFactory() {
     }
@@ -58,7 +58,7 @@ public final class AwsCredentialsProviderFactory {
         config.ensureConsistent();
         AwsCredentialsConfig credentials = config.credentials();
         AwsCredentialsProvider baseProvider = built(() -> buildBase(credentials, config.secretRedactor()), config);
-        log.info("Using AWS credentials from {}", describe(credentials));
+        LOG.info("Using AWS credentials from {}", describe(credentials));
         if (credentials.roleArn().isEmpty()) {
             return baseProvider;
         }
@@ -124,7 +124,8 @@ public final class AwsCredentialsProviderFactory {
             case PROFILE:
                 return "profile '" + credentials.profile().orElse("default") + "'"
                         + credentials.credentialsFile().map(file -> " in " + file).orElse("")
-                        + " (check " + AwsCredentialsConfig.PROFILE + ", " + AwsCredentialsConfig.CREDENTIALS_FILE + ")";
+                        + " (check " + AwsCredentialsConfig.PROFILE + ", " + AwsCredentialsConfig.CREDENTIALS_FILE
+                        + ")";
             case CUSTOM_PROVIDER:
                 return "custom provider " + credentials.credentialsProviderClass().get().getName() + " (check "
                         + AwsCredentialsConfig.CREDENTIALS_PROVIDER_CLASS + ", "

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigException;
@@ -46,7 +45,7 @@ import software.amazon.awssdk.services.datazone.DataZoneClient;
  */
 public final class DataZoneClients implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(DataZoneClients.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DataZoneClients.class);
 
     static final String USER_AGENT_PRODUCT = "kafka-connect-datazone";
     private static final Duration EVENT_LOOP_QUIET_PERIOD = Duration.ofMillis(100);
@@ -110,7 +109,7 @@ public final class DataZoneClients implements AutoCloseable {
         config.ensureConsistent();
         Region region = resolveRegion(config);
         AwsCredentialsProvider credentials = AwsCredentialsProviderFactory.create(config, region);
-        log.info("DataZone clients for connector {} use region {}{}", connectorName, region,
+        LOG.info("DataZone clients for connector {} use region {}{}", connectorName, region,
                 config.endpointOverride().map(uri -> " and endpoint " + uri).orElse(""));
         return new DataZoneClients(config, region, credentials, connectorName, asyncMaxConcurrency);
     }

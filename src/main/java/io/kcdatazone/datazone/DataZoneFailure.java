@@ -85,7 +85,7 @@ public final class DataZoneFailure {
         return errorType == DataSourceErrorType.VALIDATION_EXCEPTION;
     }
 
-    /** True when the call never left because the credentials could not be loaded ({@value #CREDENTIALS_UNAVAILABLE}). */
+    /** True when the call never went out: the credentials could not be loaded ({@value #CREDENTIALS_UNAVAILABLE}). */
     public boolean isCredentialsUnavailable() {
         return credentialsUnavailable;
     }

@@ -94,8 +94,8 @@ public final class DataSourceRunEvents {
      */
     public Struct vanished(String clientToken, RequestCoordinates request, DataSourceRef dataSource, String runId,
                            String lastStatus, String detail, Instant now) {
-        return closing(EventType.RUN_VANISHED, DataSourceErrorType.RESOURCE_NOT_FOUND_EXCEPTION.toString(), clientToken, request, dataSource, runId,
-                lastStatus, detail, now);
+        return closing(EventType.RUN_VANISHED, DataSourceErrorType.RESOURCE_NOT_FOUND_EXCEPTION.toString(), clientToken,
+                request, dataSource, runId, lastStatus, detail, now);
     }
 
     /**

@@ -246,7 +246,8 @@ public class DataSourceRunSinkTask extends SinkTask {
             counters.onDeadLettered();
         }
         return LedgerEntry.failed(coordinates, parsed.clientToken(), parsed.domainId(), parsed.dataSourceId(),
-                new RunError(DataSourceErrorType.VALIDATION_EXCEPTION.toString(), problem), null, Clock.systemUTC().instant());
+                new RunError(DataSourceErrorType.VALIDATION_EXCEPTION.toString(), problem), null,
+                Clock.systemUTC().instant());
     }
 
     private void applyBackpressure() {

@@ -22,8 +22,8 @@ import org.apache.kafka.connect.data.Struct;
  * schema'd converter (Avro, JSON Schema, Protobuf), a schemaless {@link Map}, a JSON string, or JSON bytes (UTF-8).
  *
  * <p>The value names {@value #DOMAIN_FIELD} (optional when the connector has a default domain) and
- * {@value #DATA_SOURCE_FIELD}. Other fields are ignored, so producers may carry their own metadata. Both ids are checked
- * against DataZone's patterns here, so a malformed id fails fast with a message instead of a round trip.
+ * {@value #DATA_SOURCE_FIELD}. Other fields are ignored, so producers may carry their own metadata. Both ids are
+ * checked against DataZone's patterns here, so a malformed id fails fast with a message instead of a round trip.
  */
 public final class RunRequestParser {
 
@@ -145,7 +145,8 @@ public final class RunRequestParser {
     }
 
     private static String utf8(Object bytes) {
-        ByteBuffer buffer = bytes instanceof byte[] ? ByteBuffer.wrap((byte[]) bytes) : ((ByteBuffer) bytes).duplicate();
+        ByteBuffer buffer = bytes instanceof byte[]
+                ? ByteBuffer.wrap((byte[]) bytes) : ((ByteBuffer) bytes).duplicate();
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

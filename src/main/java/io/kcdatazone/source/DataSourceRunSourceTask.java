@@ -1,8 +1,8 @@
 package io.kcdatazone.source;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.event.DataSourceRunEventSchema;

@@ -17,8 +17,8 @@ final class SourceTaskMetrics {
         metrics.gauge("ledger-entries-read-total", "Ledger entries read", counters::ledgerEntries);
         metrics.gauge("duplicate-ledger-entries-total", "Ledger entries dropped as repeats of a published result",
                 counters::duplicateEntries);
-        metrics.gauge("unreadable-ledger-entries-total", "Ledger entries the task could not read (it fails before them)",
-                counters::unreadableEntries);
+        metrics.gauge("unreadable-ledger-entries-total",
+                "Ledger entries the task could not read (it fails before them)", counters::unreadableEntries);
         metrics.gauge("ledger-gaps-total", "Times a ledger partition no longer held the entries the task was to read"
                 + " next, so it read on from the log's start", counters::ledgerGaps);
         for (EventType type : EventType.values()) {
