@@ -3,7 +3,6 @@ package io.kcdatazone;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,7 @@ public final class Version {
     static final String RESOURCE = "/kafka-connect-datazone-version.properties";
     static final String UNKNOWN = "unknown";
 
-    private static final Logger log = LoggerFactory.getLogger(Version.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Version.class);
     private static final String VERSION = load();
 
     private Version() {
@@ -31,14 +30,14 @@ public final class Version {
     private static String load() {
         try (InputStream in = Version.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                log.warn("{} is missing; reporting version {}", RESOURCE, UNKNOWN);
+                LOG.warn("{} is missing; reporting version {}", RESOURCE, UNKNOWN);
                 return UNKNOWN;
             }
             Properties properties = new Properties();
             properties.load(in);
             return properties.getProperty("version", UNKNOWN).trim();
         } catch (IOException e) {
-            log.warn("Cannot read {}; reporting version {}", RESOURCE, UNKNOWN, e);
+            LOG.warn("Cannot read {}; reporting version {}", RESOURCE, UNKNOWN, e);
             return UNKNOWN;
         }
     }

@@ -1,6 +1,6 @@
 package io.kcdatazone.config;
 
-import io.kcdatazone.sink.RunStartDispatcher.ConflictPolicy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /** Configuration of the sink connector: the DataZone connection, the ledger, and how requests become calls. */
 public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
@@ -34,6 +35,12 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
     public static final ConfigDef CONFIG_DEF = configDef();
+
+    /** What to do when DataZone says a run of the data source is already in progress ({@value #ON_CONFLICT}). */
+    public enum ConflictPolicy {
+        RETRY,
+        FAIL
+    }
 
     public DataSourceRunSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -84,11 +91,12 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     }
 
     @Override
-    protected void addConnectorProblems(Map<String, List<String>> problems) {
+    protected Map<String, List<String>> connectorProblems() {
         if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
-            addProblem(problems, RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MAX_MS + " must not be below "
-                    + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ").");
+            return Map.of(RETRY_BACKOFF_MAX_MS, List.of(RETRY_BACKOFF_MAX_MS + " must not be below "
+                    + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ")."));
         }
+        return Map.of();
     }
 
     public String defaultDomainId() {
@@ -119,6 +127,17 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
 
     public long retryBackoffMaxMs() {
         return getLong(RETRY_BACKOFF_MAX_MS);
+    }
+
+    /**
+     * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"), the AWS SDK's
+     * own: the retry before attempt n (n &gt;= 2, as the SDK counts attempts) waits a uniformly random time below
+     * {@code min(retry.backoff.max.ms, retry.backoff.ms * 2^(n-2))}, so retries of many requests spread out instead of
+     * arriving at DataZone in waves.
+     */
+    public BackoffStrategy retryBackoff() {
+        return BackoffStrategy.exponentialDelay(Duration.ofMillis(retryBackoffMs()),
+                Duration.ofMillis(retryBackoffMaxMs()));
     }
 
     public long retryTimeoutMs() {

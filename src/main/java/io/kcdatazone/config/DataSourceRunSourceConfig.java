@@ -1,6 +1,7 @@
 package io.kcdatazone.config;
 
 import io.kcdatazone.ledger.LedgerConfig;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -108,17 +109,19 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
     }
 
     @Override
-    protected void addConnectorProblems(Map<String, List<String>> problems) {
+    protected Map<String, List<String>> connectorProblems() {
+        Map<String, List<String>> problems = new LinkedHashMap<>();
         if (getLong(STATUS_POLL_INTERVAL_MAX_MS) < getLong(STATUS_POLL_INTERVAL_MS)) {
-            addProblem(problems, STATUS_POLL_INTERVAL_MAX_MS, STATUS_POLL_INTERVAL_MAX_MS + " must not be below "
+            problems.put(STATUS_POLL_INTERVAL_MAX_MS, List.of(STATUS_POLL_INTERVAL_MAX_MS + " must not be below "
                     + STATUS_POLL_INTERVAL_MS + " (" + getLong(STATUS_POLL_INTERVAL_MS) + "); set them equal to"
-                    + " poll at a fixed rate.");
+                    + " poll at a fixed rate."));
         }
         if (getLong(MAX_RUN_TRACKING_MS) < getLong(STATUS_POLL_INTERVAL_MAX_MS)) {
-            addProblem(problems, MAX_RUN_TRACKING_MS, MAX_RUN_TRACKING_MS + " must not be below "
+            problems.put(MAX_RUN_TRACKING_MS, List.of(MAX_RUN_TRACKING_MS + " must not be below "
                     + STATUS_POLL_INTERVAL_MAX_MS + " (" + getLong(STATUS_POLL_INTERVAL_MAX_MS) + "): a run would be"
-                    + " stopped before the task polled its status.");
+                    + " stopped before the task polled its status."));
         }
+        return problems;
     }
 
     public String outputTopic() {

@@ -1,5 +1,6 @@
 package io.kcdatazone.config;
 
+import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.ledger.LedgerConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,24 +41,23 @@ public abstract class DataZoneConnectorConfig extends AbstractConfig {
      * connector's own), as messages per key to fix. Empty when the settings are consistent.
      */
     public final Map<String, List<String>> problems() {
-        Map<String, List<String>> problems = new LinkedHashMap<>(connection().problems());
-        ledger().problems().forEach((key, message) -> addProblem(problems, key, message));
-        addConnectorProblems(problems);
+        Map<String, List<String>> problems = new LinkedHashMap<>();
+        for (Map<String, List<String>> part : List.of(connection().problems(), ledger().problems(),
+                connectorProblems())) {
+            part.forEach((key, messages) -> problems.computeIfAbsent(key, k -> new ArrayList<>()).addAll(messages));
+        }
         return Collections.unmodifiableMap(problems);
     }
 
     /**
-     * Adds the connector's own cross-field problems with {@link #addProblem}. Runs inside the constructor, so it may
-     * read settings only through the {@link AbstractConfig} getters, not fields of the subclass.
+     * The connector's own cross-field problems, in the shape of {@link #problems()}. Runs inside the constructor, so it
+     * may read settings only through the {@link AbstractConfig} getters, not fields of the subclass.
      */
-    protected abstract void addConnectorProblems(Map<String, List<String>> problems);
+    protected abstract Map<String, List<String>> connectorProblems();
 
-    protected static void addProblem(Map<String, List<String>> problems, String key, String message) {
-        problems.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
-    }
-
+    /** The DataZone connection, whose redactor masks the ledger clients' secrets too. */
     public DataZoneConnectionConfig connection() {
-        return DataZoneConnectionConfig.from(this);
+        return DataZoneConnectionConfig.from(this, ledger().clientSecretValues());
     }
 
     public LedgerConfig ledger() {

@@ -5,16 +5,12 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Supplier;
-
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.kcdatazone.config.DataZoneConnectionConfig;
-import io.kcdatazone.config.SecretRedactor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -47,7 +43,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public final class AwsCredentialsProviderFactory {
 
-    private static final Logger log = LoggerFactory.getLogger(AwsCredentialsProviderFactory.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AwsCredentialsProviderFactory.class);
 
     private AwsCredentialsProviderFactory() {
     }
@@ -60,16 +56,27 @@ public final class AwsCredentialsProviderFactory {
      */
     public static AwsCredentialsProvider create(DataZoneConnectionConfig config, Region region) {
         config.ensureConsistent();
-        AwsCredentialsProvider baseProvider = built(() -> BaseCredentials.of(config).build(config), config);
-        log.info("Using AWS credentials from {}", describe(config));
-        if (config.roleArn().isEmpty()) {
+        AwsCredentialsConfig credentials = config.credentials();
+        AwsCredentialsProvider baseProvider = built(() -> buildBase(credentials, config.secretRedactor()), config);
+        LOG.info("Using AWS credentials from {}", describe(credentials));
+        if (credentials.roleArn().isEmpty()) {
             return baseProvider;
         }
         try {
             return built(() -> assumeRole(config, region, baseProvider), config);
         } catch (RuntimeException e) {
-            Closeables.closeQuietly(baseProvider);
+            closeQuietly(baseProvider);
             throw e;
+        }
+    }
+
+    /**
+     * Closes a provider that holds resources (an {@link SdkAutoCloseable}, or a custom provider that is
+     * {@link AutoCloseable}); a failure is logged, not thrown, as the paths that close one must carry on.
+     */
+    static void closeQuietly(AwsCredentialsProvider provider) {
+        if (provider instanceof AutoCloseable) {
+            Utils.closeQuietly((AutoCloseable) provider, "AWS credentials provider");
         }
     }
 
@@ -81,7 +88,7 @@ public final class AwsCredentialsProviderFactory {
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ConfigException("Could not set up AWS credentials from " + describe(config) + ": "
+            throw new ConfigException("Could not set up AWS credentials from " + describe(config.credentials()) + ": "
                     + config.secretRedactor().redact(reason(e)));
         }
     }
@@ -95,18 +102,67 @@ public final class AwsCredentialsProviderFactory {
         try {
             provider.resolveCredentials();
         } catch (RuntimeException e) {
-            throw new ConfigException("Could not resolve AWS credentials from " + describe(config) + ": "
+            throw new ConfigException("Could not resolve AWS credentials from " + describe(config.credentials()) + ": "
                     + config.secretRedactor().redact(reason(e)));
         }
     }
 
     /** Where the credentials come from, with the keys to check. */
-    private static String describe(DataZoneConnectionConfig config) {
-        String base = BaseCredentials.of(config).describe(config);
-        return config.roleArn().map(role -> "assume-role of " + role + " (check " + DataZoneConnectionConfig.ROLE_ARN
-                + ", " + DataZoneConnectionConfig.ROLE_EXTERNAL_ID + ", " + DataZoneConnectionConfig.ROLE_SESSION_NAME
-                + ", " + DataZoneConnectionConfig.STS_ENDPOINT_OVERRIDE + ") with base credentials from " + base)
+    private static String describe(AwsCredentialsConfig credentials) {
+        String base = describeBase(credentials);
+        return credentials.roleArn().map(role -> "assume-role of " + role + " (check " + AwsCredentialsConfig.ROLE_ARN
+                + ", " + AwsCredentialsConfig.ROLE_EXTERNAL_ID + ", " + AwsCredentialsConfig.ROLE_SESSION_NAME + ", "
+                + AwsCredentialsConfig.STS_ENDPOINT_OVERRIDE + ") with base credentials from " + base)
                 .orElse(base);
+    }
+
+    private static String describeBase(AwsCredentialsConfig credentials) {
+        switch (credentials.source()) {
+            case STATIC_KEYS:
+                return "static keys (check " + AwsCredentialsConfig.ACCESS_KEY_ID + ", "
+                        + AwsCredentialsConfig.SECRET_ACCESS_KEY + ", " + AwsCredentialsConfig.SESSION_TOKEN + ")";
+            case PROFILE:
+                return "profile '" + credentials.profile().orElse("default") + "'"
+                        + credentials.credentialsFile().map(file -> " in " + file).orElse("")
+                        + " (check " + AwsCredentialsConfig.PROFILE + ", " + AwsCredentialsConfig.CREDENTIALS_FILE
+                        + ")";
+            case CUSTOM_PROVIDER:
+                return "custom provider " + credentials.credentialsProviderClass().get().getName() + " (check "
+                        + AwsCredentialsConfig.CREDENTIALS_PROVIDER_CLASS + ", "
+                        + AwsCredentialsConfig.CREDENTIALS_PROVIDER_PREFIX + "*)";
+            default:
+                return "the AWS default credentials chain (no credentials are configured: set "
+                        + AwsCredentialsConfig.ACCESS_KEY_ID + " and " + AwsCredentialsConfig.SECRET_ACCESS_KEY + ", "
+                        + AwsCredentialsConfig.PROFILE + ", or " + AwsCredentialsConfig.CREDENTIALS_PROVIDER_CLASS
+                        + ", or give the worker credentials through its environment)";
+        }
+    }
+
+    /** The credentials (with a role, the base credentials to assume it) from where {@code source()} says. */
+    private static AwsCredentialsProvider buildBase(AwsCredentialsConfig credentials, SecretRedactor redactor) {
+        switch (credentials.source()) {
+            case STATIC_KEYS:
+                String accessKeyId = credentials.accessKeyId().get().value();
+                String secretAccessKey = credentials.secretAccessKey().get().value();
+                return StaticCredentialsProvider.create(credentials.sessionToken()
+                        .<AwsCredentials>map(token -> AwsSessionCredentials.create(
+                                accessKeyId, secretAccessKey, token.value()))
+                        .orElseGet(() -> AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
+            case PROFILE:
+                ProfileCredentialsProvider.Builder profile = ProfileCredentialsProvider.builder();
+                credentials.profile().ifPresent(profile::profileName);
+                credentials.credentialsFile().ifPresent(file -> profile.profileFile(credentialsFile(file)));
+                return profile.build();
+            case CUSTOM_PROVIDER:
+                AwsCredentialsProvider provider = instantiate(credentials.credentialsProviderClass().get(), redactor);
+                if (provider instanceof Configurable) {
+                    ((Configurable) provider).configure(credentials.credentialsProviderConfigs());
+                }
+                return provider;
+            default:
+                // a provider of our own, not the shared instance create() returns, so closing it harms no one
+                return DefaultCredentialsProvider.builder().build();
+        }
     }
 
     private static AssumedRoleCredentialsProvider assumeRole(
@@ -120,12 +176,12 @@ public final class AwsCredentialsProviderFactory {
                                 .toBuilder().maxAttempts(config.sdkMaxAttempts()).build())
                         .apiCallTimeout(config.apiCallTimeout())
                         .apiCallAttemptTimeout(config.apiCallAttemptTimeout()));
-        config.stsEndpointOverride().ifPresent(sts::endpointOverride);
+        config.credentials().stsEndpointOverride().ifPresent(sts::endpointOverride);
         StsClient stsClient = sts.build();
         AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
-                .roleArn(config.roleArn().get())
-                .roleSessionName(config.roleSessionName());
-        config.roleExternalId().ifPresent(externalId -> request.externalId(externalId.value()));
+                .roleArn(config.credentials().roleArn().get())
+                .roleSessionName(config.credentials().roleSessionName());
+        config.credentials().roleExternalId().ifPresent(externalId -> request.externalId(externalId.value()));
         StsAssumeRoleCredentialsProvider roleProvider = StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(stsClient)
                 .refreshRequest(request.build())
@@ -140,106 +196,16 @@ public final class AwsCredentialsProviderFactory {
         return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
-    /** Where the credentials (or, with a role, the base credentials to assume it) come from. */
-    private enum BaseCredentials {
-        STATIC_KEYS {
-            @Override
-            String describe(DataZoneConnectionConfig config) {
-                return "static keys (check " + DataZoneConnectionConfig.ACCESS_KEY_ID + ", "
-                        + DataZoneConnectionConfig.SECRET_ACCESS_KEY + ", " + DataZoneConnectionConfig.SESSION_TOKEN
-                        + ")";
-            }
-
-            @Override
-            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
-                String accessKeyId = config.accessKeyId().get().value();
-                String secretAccessKey = config.secretAccessKey().get().value();
-                AwsCredentials credentials = config.sessionToken()
-                        .<AwsCredentials>map(token -> AwsSessionCredentials.create(
-                                accessKeyId, secretAccessKey, token.value()))
-                        .orElseGet(() -> AwsBasicCredentials.create(accessKeyId, secretAccessKey));
-                return StaticCredentialsProvider.create(credentials);
-            }
-        },
-        PROFILE {
-            @Override
-            String describe(DataZoneConnectionConfig config) {
-                return "profile '" + config.profile().orElse("default") + "'"
-                        + config.credentialsFile().map(file -> " in " + file).orElse("")
-                        + " (check " + DataZoneConnectionConfig.PROFILE + ", "
-                        + DataZoneConnectionConfig.CREDENTIALS_FILE + ")";
-            }
-
-            @Override
-            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
-                ProfileCredentialsProvider.Builder builder = ProfileCredentialsProvider.builder();
-                config.profile().ifPresent(builder::profileName);
-                config.credentialsFile().ifPresent(file -> builder.profileFile(credentialsFile(file)));
-                return builder.build();
-            }
-        },
-        CUSTOM_PROVIDER {
-            @Override
-            String describe(DataZoneConnectionConfig config) {
-                return "custom provider " + config.credentialsProviderClass().get().getName() + " (check "
-                        + DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS + ", "
-                        + DataZoneConnectionConfig.CREDENTIALS_PROVIDER_PREFIX + "*)";
-            }
-
-            @Override
-            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
-                AwsCredentialsProvider provider = instantiate(config.credentialsProviderClass().get(), config);
-                if (provider instanceof Configurable) {
-                    ((Configurable) provider).configure(config.credentialsProviderConfigs());
-                }
-                return provider;
-            }
-        },
-        DEFAULT_CHAIN {
-            @Override
-            String describe(DataZoneConnectionConfig config) {
-                return "the AWS default credentials chain (no credentials are configured: set "
-                        + DataZoneConnectionConfig.ACCESS_KEY_ID + " and " + DataZoneConnectionConfig.SECRET_ACCESS_KEY
-                        + ", " + DataZoneConnectionConfig.PROFILE + ", or "
-                        + DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS
-                        + ", or give the worker credentials through its environment)";
-            }
-
-            @Override
-            AwsCredentialsProvider build(DataZoneConnectionConfig config) {
-                // a provider of our own, not the shared instance create() returns, so closing it harms no one
-                return DefaultCredentialsProvider.builder().build();
-            }
-        };
-
-        abstract String describe(DataZoneConnectionConfig config);
-
-        abstract AwsCredentialsProvider build(DataZoneConnectionConfig config);
-
-        static BaseCredentials of(DataZoneConnectionConfig config) {
-            if (config.accessKeyId().isPresent()) {
-                return STATIC_KEYS;
-            }
-            if (config.profile().isPresent() || config.credentialsFile().isPresent()) {
-                return PROFILE;
-            }
-            if (config.credentialsProviderClass().isPresent()) {
-                return CUSTOM_PROVIDER;
-            }
-            return DEFAULT_CHAIN;
-        }
-    }
-
     private static ProfileFile credentialsFile(Path file) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new ConfigException(DataZoneConnectionConfig.CREDENTIALS_FILE + ": cannot read the file " + file);
+            throw new ConfigException(AwsCredentialsConfig.CREDENTIALS_FILE + ": cannot read the file " + file);
         }
         return ProfileFile.builder().content(file).type(ProfileFile.Type.CREDENTIALS).build();
     }
 
     /** A public no-argument constructor first (a fresh instance we own), else a public static create(). */
-    private static AwsCredentialsProvider instantiate(Class<?> type, DataZoneConnectionConfig config) {
-        String key = DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS;
+    private static AwsCredentialsProvider instantiate(Class<?> type, SecretRedactor redactor) {
+        String key = AwsCredentialsConfig.CREDENTIALS_PROVIDER_CLASS;
         try {
             Object instance;
             try {
@@ -255,7 +221,7 @@ public final class AwsCredentialsProviderFactory {
             return (AwsCredentialsProvider) instance;
         } catch (InvocationTargetException e) {
             throw new ConfigException(key + ": creating " + type.getName() + " failed: "
-                    + config.secretRedactor().redact(reason(e.getCause())));
+                    + redactor.redact(reason(e.getCause())));
         } catch (ReflectiveOperationException e) {
             throw new ConfigException(key + ": cannot create " + type.getName() + ": " + e);
         }
@@ -278,12 +244,14 @@ public final class AwsCredentialsProviderFactory {
      */
     private static final class AssumedRoleCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
         private final StsAssumeRoleCredentialsProvider delegate;
-        private final List<Object> resources;
+        private final StsClient stsClient;
+        private final AwsCredentialsProvider baseProvider;
 
         AssumedRoleCredentialsProvider(
                 StsAssumeRoleCredentialsProvider delegate, StsClient stsClient, AwsCredentialsProvider baseProvider) {
             this.delegate = delegate;
-            this.resources = List.of(delegate, stsClient, baseProvider);
+            this.stsClient = stsClient;
+            this.baseProvider = baseProvider;
         }
 
         @Override
@@ -293,7 +261,9 @@ public final class AwsCredentialsProviderFactory {
 
         @Override
         public void close() {
-            resources.forEach(Closeables::closeQuietly);
+            Utils.closeQuietly(delegate, "STS assume-role credentials provider");
+            Utils.closeQuietly(stsClient, "STS client");
+            closeQuietly(baseProvider);
         }
 
         @Override

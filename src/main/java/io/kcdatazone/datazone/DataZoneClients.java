@@ -1,20 +1,17 @@
 package io.kcdatazone.datazone;
 
+import io.kcdatazone.Version;
+import io.kcdatazone.logging.ContextThreads;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.kcdatazone.Version;
-import io.kcdatazone.config.DataZoneConnectionConfig;
-import io.kcdatazone.logging.ContextThreads;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -48,7 +45,7 @@ import software.amazon.awssdk.services.datazone.DataZoneClient;
  */
 public final class DataZoneClients implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(DataZoneClients.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DataZoneClients.class);
 
     static final String USER_AGENT_PRODUCT = "kafka-connect-datazone";
     private static final Duration EVENT_LOOP_QUIET_PERIOD = Duration.ofMillis(100);
@@ -112,7 +109,7 @@ public final class DataZoneClients implements AutoCloseable {
         config.ensureConsistent();
         Region region = resolveRegion(config);
         AwsCredentialsProvider credentials = AwsCredentialsProviderFactory.create(config, region);
-        log.info("DataZone clients for connector {} use region {}{}", connectorName, region,
+        LOG.info("DataZone clients for connector {} use region {}{}", connectorName, region,
                 config.endpointOverride().map(uri -> " and endpoint " + uri).orElse(""));
         return new DataZoneClients(config, region, credentials, connectorName, asyncMaxConcurrency);
     }
@@ -180,7 +177,7 @@ public final class DataZoneClients implements AutoCloseable {
             return;
         }
         closed = true;
-        Closeables.closeQuietly(asyncClient);
+        Utils.closeQuietly(asyncClient, "DataZone asynchronous client");
         if (eventLoopGroup != null) {
             // a short quiet period lets the closing connection pools finish their last callbacks
             eventLoopGroup.eventLoopGroup()
@@ -188,14 +185,14 @@ public final class DataZoneClients implements AutoCloseable {
                             TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis());
         }
-        Closeables.closeQuietly(syncClient);
+        Utils.closeQuietly(syncClient, "DataZone synchronous client");
         // The SDK never shuts down executors it was given.
         if (callbacks != null) {
             callbacks.shutdown();
         }
         timers.shutdownNow();
         // The SDK clients never close a credentials provider they were given.
-        Closeables.closeQuietly(credentials);
+        AwsCredentialsProviderFactory.closeQuietly(credentials);
     }
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {

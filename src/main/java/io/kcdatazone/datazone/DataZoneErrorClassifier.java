@@ -1,14 +1,12 @@
 package io.kcdatazone.datazone;
 
+import io.kcdatazone.datazone.DataZoneFailure.Category;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-
-import io.kcdatazone.config.SecretRedactor;
-import io.kcdatazone.datazone.DataZoneFailure.Category;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -42,7 +40,8 @@ import software.amazon.awssdk.services.datazone.model.ValidationException;
  *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
  *   <tr><td>the credentials could not be loaded (an {@link SdkClientException} of the SDK's credentials providers:
  *       "Unable to load credentials ...", "Failed to load credentials ...", "Unable to fetch credentials ...")</td>
- *       <td>RETRIABLE</td><td>{@value #CREDENTIALS_UNAVAILABLE} (ours, not a DataZone type)</td></tr>
+ *       <td>RETRIABLE</td><td>INTERNAL_SERVER_EXCEPTION, named {@value DataZoneFailure#CREDENTIALS_UNAVAILABLE} (ours,
+ *       not a DataZone type) on the wire</td></tr>
  *   <tr><td>any other client-side SDK error ({@link SdkClientException}, e.g. the credentials chain failing for a
  *       moment), but an unreadable answer and {@link NonRetryableException}</td><td>RETRIABLE</td>
  *       <td>INTERNAL_SERVER_EXCEPTION</td></tr>
@@ -65,12 +64,6 @@ import software.amazon.awssdk.services.datazone.model.ValidationException;
  * masked.
  */
 public final class DataZoneErrorClassifier {
-
-    /**
-     * The error type of a call that failed because the credentials could not be loaded: retried like any client-side
-     * error, but a request that gives up says what was missing rather than blaming DataZone.
-     */
-    public static final String CREDENTIALS_UNAVAILABLE = "CREDENTIALS_UNAVAILABLE";
 
     private static final Pattern SDK_NOISE =
             Pattern.compile("\\s*\\((Service: [^)]*|SDK Attempt Count: \\d+)\\)");
@@ -96,20 +89,19 @@ public final class DataZoneErrorClassifier {
         }
         if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException
                 || causedBy(cause, TimeoutException.class)) {
-            return failure(Category.RETRIABLE, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
+            return failure(Category.RETRIABLE, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, false, null, null, null,
                     "timed out: " + message(cause));
         }
         if (causedBy(cause, IOException.class) || causedBy(cause, UncheckedIOException.class)) {
-            return failure(Category.RETRIABLE, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
+            return failure(Category.RETRIABLE, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, false, null, null, null,
                     "I/O error: " + message(cause));
         }
         if (isRetriableClientError(cause)) {
-            String type = NO_CREDENTIALS.matcher(String.valueOf(cause.getMessage())).find() ? CREDENTIALS_UNAVAILABLE
-                    : DataSourceErrorType.INTERNAL_SERVER_EXCEPTION.toString();
-            return failure(Category.RETRIABLE, false, type, null, null, null,
-                    cause.getClass().getSimpleName() + ": " + message(cause));
+            boolean noCredentials = NO_CREDENTIALS.matcher(String.valueOf(cause.getMessage())).find();
+            return failure(Category.RETRIABLE, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, noCredentials, null, null,
+                    null, cause.getClass().getSimpleName() + ": " + message(cause));
         }
-        return failure(Category.PERMANENT, false, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, null, null, null,
+        return failure(Category.PERMANENT, DataSourceErrorType.INTERNAL_SERVER_EXCEPTION, false, null, null, null,
                 cause.getClass().getSimpleName() + ": " + message(cause));
     }
 
@@ -133,11 +125,9 @@ public final class DataZoneErrorClassifier {
                 : "DataZone answered HTTP " + status + (errorCode == null ? "" : " with error code " + errorCode);
 
         Category category;
-        boolean throttled = false;
         DataSourceErrorType type;
         if (e instanceof ThrottlingException || e.isThrottlingException()) {
             category = Category.RETRIABLE;
-            throttled = true;
             type = DataSourceErrorType.THROTTLING_EXCEPTION;
         } else if (e instanceof InternalServerException) {
             category = Category.RETRIABLE;
@@ -167,7 +157,7 @@ public final class DataZoneErrorClassifier {
             category = Category.PERMANENT;
             type = typeOfClientStatus(status);
         }
-        return failure(category, throttled, type, status > 0 ? status : null, e.requestId(), errorCode, detail);
+        return failure(category, type, false, status > 0 ? status : null, e.requestId(), errorCode, detail);
     }
 
     private static DataSourceErrorType typeOfClientStatus(int status) {
@@ -185,14 +175,10 @@ public final class DataZoneErrorClassifier {
         }
     }
 
-    private DataZoneFailure failure(Category category, boolean throttled, DataSourceErrorType type, Integer status,
-                                    String requestId, String errorCode, String detail) {
-        return failure(category, throttled, type.toString(), status, requestId, errorCode, detail);
-    }
-
-    private DataZoneFailure failure(Category category, boolean throttled, String type, Integer status,
-                                    String requestId, String errorCode, String detail) {
-        return new DataZoneFailure(category, throttled, type, status, requestId, errorCode, redactor.redact(detail));
+    private DataZoneFailure failure(Category category, DataSourceErrorType type, boolean credentialsUnavailable,
+                                    Integer status, String requestId, String errorCode, String detail) {
+        return new DataZoneFailure(category, type, credentialsUnavailable, status, requestId, errorCode,
+                redactor.redact(detail));
     }
 
     /** The failure inside the wrappers that asynchronous code adds ({@link CompletionException} and the like). */

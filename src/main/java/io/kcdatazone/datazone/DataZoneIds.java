@@ -1,5 +1,6 @@
 package io.kcdatazone.datazone;
 
+import io.kcdatazone.logging.PrintableText;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -27,20 +28,9 @@ public final class DataZoneIds {
         if (pattern.matcher(id).matches()) {
             return Optional.empty();
         }
-        String quoted = id.length() > MAX_SHOWN ? id.substring(0, MAX_SHOWN) + "... (" + id.length() + " chars)" : id;
-        return Optional.of("'" + printable(quoted) + "' does not match DataZone's pattern " + shown);
-    }
-
-    /** Keeps control characters and the like out of log lines and error headers. */
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(cp -> {
-            if (!Character.isISOControl(cp)) {
-                out.appendCodePoint(cp);
-            } else {
-                out.append(String.format("\\u%04x", cp));
-            }
-        });
-        return out.toString();
+        // Quoted in log lines and error headers: no control characters, and a long one cut short.
+        String quoted = PrintableText.of(id, MAX_SHOWN)
+                + (PrintableText.isLonger(id, MAX_SHOWN) ? " (" + id.length() + " chars)" : "");
+        return Optional.of("'" + quoted + "' does not match DataZone's pattern " + shown);
     }
 }

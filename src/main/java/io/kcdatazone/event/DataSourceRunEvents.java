@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 import org.apache.kafka.connect.data.Struct;
+import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
 
 /**
  * Builds {@code DataSourceRunEvent} values.
@@ -49,7 +50,6 @@ import org.apache.kafka.connect.data.Struct;
  */
 public final class DataSourceRunEvents {
 
-    private static final String RESOURCE_NOT_FOUND = "RESOURCE_NOT_FOUND_EXCEPTION";
     /** The errorType of RUN_TRACKING_STOPPED. */
     public static final String TRACKING_TIME_LIMIT_REACHED = "TRACKING_TIME_LIMIT_REACHED";
 
@@ -102,8 +102,8 @@ public final class DataSourceRunEvents {
      */
     public Struct vanished(String clientToken, RequestCoordinates request, DataSourceRef dataSource, String runId,
                            String lastStatus, String detail, Instant now) {
-        return closing(EventType.RUN_VANISHED, RESOURCE_NOT_FOUND, clientToken, request, dataSource, runId,
-                lastStatus, detail, now);
+        return closing(EventType.RUN_VANISHED, DataSourceErrorType.RESOURCE_NOT_FOUND_EXCEPTION.toString(), clientToken,
+                request, dataSource, runId, lastStatus, detail, now);
     }
 
     /**

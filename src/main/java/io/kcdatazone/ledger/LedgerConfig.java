@@ -1,6 +1,6 @@
 package io.kcdatazone.ledger;
 
-import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.SecretRedactor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -169,24 +169,29 @@ public final class LedgerConfig {
         return secrets;
     }
 
+    /** The ledger clients' secret values ({@link #secretValues(Map)}), for redactors of texts beyond the ledger's. */
+    public List<String> clientSecretValues() {
+        return secretValues(clientOverrides);
+    }
+
     /** Masks the ledger clients' secrets in texts the connectors did not write, such as Kafka client errors. */
     public SecretRedactor secretRedactor() {
-        return SecretRedactor.of(secretValues(clientOverrides));
+        return SecretRedactor.of(clientSecretValues());
     }
 
     /**
      * The {@value #KAFKA_PREFIX}{@code *} settings that would break the ledger's guarantees, keyed by the setting as
      * the user wrote it, each with a message that says why it is refused. Settings equal to the fixed value pass.
      */
-    public Map<String, String> problems() {
-        Map<String, String> problems = new LinkedHashMap<>();
+    public Map<String, List<String>> problems() {
+        Map<String, List<String>> problems = new LinkedHashMap<>();
         clientOverrides.forEach((name, value) -> {
             FixedSetting fixed = FIXED_CLIENT_SETTINGS.get(name);
             if (fixed != null && !sameValue(name, fixed.value, value)) {
-                problems.put(KAFKA_PREFIX + name, (fixed.value == null
+                problems.put(KAFKA_PREFIX + name, List.of((fixed.value == null
                         ? "Remove this setting: the connector does not allow it"
                         : "Remove this setting or set it to " + fixed.value + ": the connector fixes it")
-                        + ", because " + fixed.reason + ".");
+                        + ", because " + fixed.reason + "."));
             }
         });
         return problems;

@@ -11,7 +11,8 @@ import org.apache.kafka.common.PartitionInfo;
 
 /**
  * Appends ledger entries with the sink's own idempotent producer ({@code acks=all}). A write completes only when the
- * entry is durable; the sink releases a request's offset after that, never before (invariant 3).
+ * entry is durable; the sink releases a request's offset after that, never before, so no committed offset passes a
+ * request whose outcome is not in the ledger (docs/sink.md, "Offsets and durability").
  */
 public class LedgerWriter implements LedgerAppender, AutoCloseable {
 

@@ -1,28 +1,33 @@
 package io.kcdatazone.metrics;
 
+import io.kcdatazone.logging.ContextThreads;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
-import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.MetricValueProvider;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.Max;
-import org.apache.kafka.common.metrics.stats.Rate;
+import org.apache.kafka.common.metrics.stats.Meter;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.kcdatazone.logging.ContextThreads;
 
 /**
  * A task's metrics, published through Connect's plugin metrics (KIP-877, Kafka 4.1+) where the worker has them, so they
@@ -40,8 +45,13 @@ public final class TaskMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskMetrics.class);
 
     private final Registry registry;
-    /** Gauges whose names a previous instance of this task still holds; registered once it lets go. */
-    private final Map<MetricName, MetricValueProvider<?>> pending = new LinkedHashMap<>();
+    /**
+     * Starts the names of this instance's sensors. Sensor names are worker-wide (unlike metric names, which carry the
+     * task's tags), so each task instance needs names of its own, or tasks would record into each other's sensors.
+     */
+    private final String sensorPrefix = "kcdatazone-" + UUID.randomUUID() + "-";
+    /** Registrations whose metric names a previous instance of this task still holds; done once it lets go. */
+    private final List<BooleanSupplier> pending = new ArrayList<>();
 
     private TaskMetrics(Registry registry) {
         this.registry = registry;
@@ -71,65 +81,102 @@ public final class TaskMetrics implements AutoCloseable {
     /** A gauge told apart from others of its name by tags, e.g. {@code error-type}. */
     public void gauge(String name, String description, Map<String, String> tags, Supplier<? extends Number> value) {
         MetricValueProvider<Object> provider = (Gauge<Object>) (config, now) -> value.get();
-        try {
+        register(name, () -> {
             MetricName metricName = registry.metricName(name, description, tags);
-            if (!tryAdd(metricName, provider)) {
-                pending.put(metricName, provider);
-            }
-        } catch (RuntimeException e) {
-            unavailable(name, e);
-        }
+            return () -> registry.addMetric(metricName, provider);
+        });
     }
 
     /**
-     * Registers the gauges a previous instance of this task still held when this one started (a restart that did not
-     * wait for the old instance to stop). Cheap when there are none; tasks call it as they work.
+     * Publishes {@code events} as {@code <name>-total} and {@code <name>-rate} (per second, over Kafka's default
+     * sample window), through a sensor with a {@link Meter}, as MirrorMaker's metrics do.
+     *
+     * @param description what one event is
      */
-    public void registerPending() {
-        if (!pending.isEmpty()) {
-            pending.entrySet().removeIf(entry -> tryAdd(entry.getKey(), entry.getValue()));
-        }
+    public void meter(String name, String description, EventCounter events) {
+        meter(name, description, Collections.emptyMap(), events);
     }
 
-    private boolean tryAdd(MetricName metricName, MetricValueProvider<?> provider) {
-        try {
-            registry.addMetric(metricName, provider);
-            return true;
-        } catch (IllegalArgumentException stillHeldByThePreviousInstance) {
-            return false;
-        }
+    /** Like {@link #meter(String, String, EventCounter)}, told apart from others of its name by tags. */
+    public void meter(String name, String description, Map<String, String> tags, EventCounter events) {
+        String sensorName = sensorPrefix + name + tags;
+        register(name, () -> {
+            MetricName rate = registry.metricName(name + "-rate", description + ", per second", tags);
+            MetricName total = registry.metricName(name + "-total", description, tags);
+            return () -> events.publishTo(addSensor(sensorName, sensor -> sensor.add(new Meter(rate, total))));
+        });
     }
 
     /** A recorder of durations, published as {@code <name>-avg} and {@code <name>-max} in milliseconds. */
     public LatencyRecorder latency(String name, String description) {
+        String sensorName = sensorPrefix + name;
+        AtomicReference<Sensor> published = new AtomicReference<>();
+        register(name, () -> {
+            MetricName avg = registry.metricName(name + "-avg", "Average " + description + " in ms", Map.of());
+            MetricName max = registry.metricName(name + "-max", "Maximum " + description + " in ms", Map.of());
+            return () -> published.set(addSensor(sensorName, sensor -> {
+                sensor.add(avg, new Avg());
+                sensor.add(max, new Max());
+            }));
+        });
+        return millis -> {
+            Sensor sensor = published.get();
+            if (sensor != null) {
+                sensor.record(millis);
+            }
+        };
+    }
+
+    /**
+     * A sensor of this instance with the stats {@code addStats} adds. When a previous instance of this task still
+     * holds one of their names, the sensor is removed again and the {@link IllegalArgumentException} thrown.
+     */
+    private Sensor addSensor(String sensorName, Consumer<Sensor> addStats) {
+        Sensor sensor = registry.addSensor(sensorName);
         try {
-            Sensor sensor = registry.addSensor(name);
-            addStat(sensor, name + "-avg", "Average " + description + " in ms", new Avg());
-            addStat(sensor, name + "-max", "Maximum " + description + " in ms", new Max());
-            return millis -> sensor.record(millis);
-        } catch (RuntimeException e) {
-            unavailable(name, e);
-            return millis -> { };
+            addStats.accept(sensor);
+            return sensor;
+        } catch (IllegalArgumentException stillHeldByThePreviousInstance) {
+            registry.removeSensor(sensorName);
+            throw stillHeldByThePreviousInstance;
         }
     }
 
-    /** A recorder of events, published as {@code <name>-rate}: events per second over the recent sample windows. */
-    public EventRecorder rate(String name, String description) {
+    /**
+     * Prepares a registration ({@code prepare} names the metrics) and does it, now or, while a previous instance of
+     * this task still holds the names, at a later {@link #registerPending()}.
+     */
+    private void register(String name, Supplier<Runnable> prepare) {
+        Runnable registration;
         try {
-            Sensor sensor = registry.addSensor(name);
-            addStat(sensor, name + "-rate", description + " per second", new Rate());
-            return sensor::record;
+            registration = prepare.get();
         } catch (RuntimeException e) {
             unavailable(name, e);
-            return () -> { };
+            return;
+        }
+        BooleanSupplier attempt = () -> {
+            try {
+                registration.run();
+                return true;
+            } catch (IllegalArgumentException stillHeldByThePreviousInstance) {
+                return false;
+            } catch (RuntimeException e) {
+                unavailable(name, e);
+                return true;
+            }
+        };
+        if (!attempt.getAsBoolean()) {
+            pending.add(attempt);
         }
     }
 
-    private void addStat(Sensor sensor, String name, String description, MeasurableStat stat) {
-        try {
-            sensor.add(registry.metricName(name, description, Collections.emptyMap()), stat);
-        } catch (IllegalArgumentException alreadyThere) {
-            // The sensor is shared with a previous instance of this task, which registered the stat already.
+    /**
+     * Registers the metrics a previous instance of this task still held when this one started (a restart that did
+     * not wait for the old instance to stop). Cheap when there are none; tasks call it as they work.
+     */
+    public void registerPending() {
+        if (!pending.isEmpty()) {
+            pending.removeIf(BooleanSupplier::getAsBoolean);
         }
     }
 
@@ -147,12 +194,12 @@ public final class TaskMetrics implements AutoCloseable {
     @FunctionalInterface
     public interface LatencyRecorder {
         void record(double millis);
-    }
 
-    /** Records one event into a rate metric. */
-    @FunctionalInterface
-    public interface EventRecorder {
-        void record();
+        /** Makes the call and records its duration once it completes, successfully or not. */
+        default <T> CompletableFuture<T> timed(Supplier<CompletableFuture<T>> call) {
+            long start = System.nanoTime();
+            return call.get().whenComplete((result, error) -> record((System.nanoTime() - start) / 1e6));
+        }
     }
 
     private static Object pluginMetricsOf(Object taskContext) {
@@ -177,6 +224,8 @@ public final class TaskMetrics implements AutoCloseable {
 
         Sensor addSensor(String name);
 
+        void removeSensor(String name);
+
         /** Releases what this task instance registered. */
         void close();
     }
@@ -187,6 +236,7 @@ public final class TaskMetrics implements AutoCloseable {
         private final Method metricName;
         private final Method addMetric;
         private final Method addSensor;
+        private final Method removeSensor;
 
         PluginMetricsRegistry(Object pluginMetrics) {
             this.pluginMetrics = pluginMetrics;
@@ -196,6 +246,7 @@ public final class TaskMetrics implements AutoCloseable {
                 metricName = api.getMethod("metricName", String.class, String.class, LinkedHashMap.class);
                 addMetric = api.getMethod("addMetric", MetricName.class, MetricValueProvider.class);
                 addSensor = api.getMethod("addSensor", String.class);
+                removeSensor = api.getMethod("removeSensor", String.class);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("PluginMetrics has an unexpected shape", e);
             }
@@ -214,6 +265,11 @@ public final class TaskMetrics implements AutoCloseable {
         @Override
         public Sensor addSensor(String name) {
             return (Sensor) call(addSensor, name);
+        }
+
+        @Override
+        public void removeSensor(String name) {
+            call(removeSensor, name);
         }
 
         @Override
@@ -265,6 +321,11 @@ public final class TaskMetrics implements AutoCloseable {
         @Override
         public Sensor addSensor(String name) {
             return metrics.sensor(name);
+        }
+
+        @Override
+        public void removeSensor(String name) {
+            metrics.removeSensor(name);
         }
 
         @Override

@@ -2,7 +2,7 @@ package io.kcdatazone.sink;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
-import io.kcdatazone.config.LiveConfigValidator;
+import io.kcdatazone.connector.LiveConfigValidator;
 import io.kcdatazone.ledger.LedgerTopic;
 import io.kcdatazone.logging.ContextThreads;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package io.kcdatazone.sink;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSinkConfig;
-import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.AdaptiveRateLimiter;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.LedgerWriter;
@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -47,6 +46,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
 
 /**
  * Starts one DataZone run per request record and writes each outcome to the ledger.
@@ -122,8 +123,7 @@ public class DataSourceRunSinkTask extends SinkTask {
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);
         progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
-        RetryBackoff backoff = new RetryBackoff(config.retryBackoffMs(), config.retryBackoffMaxMs(),
-                bound -> ThreadLocalRandom.current().nextLong(bound));
+        BackoffStrategy backoff = config.retryBackoff();
         ScheduledThreadPoolExecutor ledgerSender = new ScheduledThreadPoolExecutor(1,
                 ContextThreads.named("datazone-sink-ledger-" + connectorName));
         // At a stop, queued sends still go out, retries waiting for their backoff do not.
@@ -247,7 +247,8 @@ public class DataSourceRunSinkTask extends SinkTask {
             counters.onDeadLettered();
         }
         return LedgerEntry.failed(coordinates, parsed.clientToken(), parsed.domainId(), parsed.dataSourceId(),
-                new RunError("VALIDATION_EXCEPTION", problem), null, Clock.systemUTC().instant());
+                new RunError(DataSourceErrorType.VALIDATION_EXCEPTION.toString(), problem), null,
+                Clock.systemUTC().instant());
     }
 
     private void applyBackpressure() {

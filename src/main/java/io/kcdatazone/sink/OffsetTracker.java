@@ -43,10 +43,7 @@ public final class OffsetTracker {
 
         /** Marks the record's outcome as durable; idempotent, and still counted after its partition was revoked. */
         public void complete() {
-            synchronized (OffsetTracker.this) {
-                done = true;
-                release();
-            }
+            release(true);
         }
 
         /**
@@ -54,15 +51,16 @@ public final class OffsetTracker {
          * its offset is never released, so whoever owns its partition next is given the record again.
          */
         public void abandon() {
-            synchronized (OffsetTracker.this) {
-                release();
-            }
+            release(false);
         }
 
-        private void release() {
-            if (!released) {
-                released = true;
-                pending--;
+        private void release(boolean outcomeDurable) {
+            synchronized (OffsetTracker.this) {
+                done |= outcomeDurable;
+                if (!released) {
+                    released = true;
+                    pending--;
+                }
             }
         }
     }

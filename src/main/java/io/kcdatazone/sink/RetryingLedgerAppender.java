@@ -1,8 +1,8 @@
 package io.kcdatazone.sink;
 
 import io.kcdatazone.config.DataSourceRunSinkConfig;
-import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Rides out an outage of the ledger cluster instead of failing the task: a write that fails with a retriable error
@@ -41,7 +42,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
     private final LedgerAppender ledger;
     private final String topic;
     private final ScheduledExecutorService ledgerThread;
-    private final RetryBackoff backoff;
+    private final BackoffStrategy backoff;
     private final LongSupplier nowMs;
     private final SecretRedactor redactor;
 
@@ -59,7 +60,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
      * @param redactor masks the ledger clients' secrets in the errors it logs
      */
     public RetryingLedgerAppender(LedgerAppender ledger, String topic, ScheduledExecutorService ledgerThread,
-                                  RetryBackoff backoff, LongSupplier nowMs, SecretRedactor redactor) {
+                                  BackoffStrategy backoff, LongSupplier nowMs, SecretRedactor redactor) {
         this.ledger = ledger;
         this.topic = topic;
         this.ledgerThread = ledgerThread;
@@ -98,7 +99,8 @@ public final class RetryingLedgerAppender implements LedgerAppender {
                 if (retries == 0) {
                     onFirstFailure(cause);
                 }
-                schedule(entry, written, retries + 1, backoff.delayMs(retries));
+                // The SDK numbers the send to come, the first one being 1: after this many retries, retries + 2.
+                schedule(entry, written, retries + 1, backoff.computeDelay(retries + 2).toMillis());
             } else {
                 if (retries > 0) {
                     onRetryEnded(false);

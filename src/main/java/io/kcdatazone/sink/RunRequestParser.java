@@ -1,12 +1,13 @@
 package io.kcdatazone.sink;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneIds;
+import io.kcdatazone.logging.PrintableText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -21,8 +22,8 @@ import org.apache.kafka.connect.data.Struct;
  * schema'd converter (Avro, JSON Schema, Protobuf), a schemaless {@link Map}, a JSON string, or JSON bytes (UTF-8).
  *
  * <p>The value names {@value #DOMAIN_FIELD} (optional when the connector has a default domain) and
- * {@value #DATA_SOURCE_FIELD}. Other fields are ignored, so producers may carry their own metadata. Both ids are checked
- * against DataZone's patterns here, so a malformed id fails fast with a message instead of a round trip.
+ * {@value #DATA_SOURCE_FIELD}. Other fields are ignored, so producers may carry their own metadata. Both ids are
+ * checked against DataZone's patterns here, so a malformed id fails fast with a message instead of a round trip.
  */
 public final class RunRequestParser {
 
@@ -103,7 +104,7 @@ public final class RunRequestParser {
             tree = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("the request value (" + carrier + ") is not valid JSON: "
-                    + printable(e.getOriginalMessage(), MAX_PARSER_MESSAGE));
+                    + PrintableText.of(e.getOriginalMessage(), MAX_PARSER_MESSAGE));
         }
         if (tree == null || tree.isMissingNode()) {
             throw new InvalidRequestException("the request value (" + carrier + ") is empty; expected a JSON object");
@@ -144,7 +145,8 @@ public final class RunRequestParser {
     }
 
     private static String utf8(Object bytes) {
-        ByteBuffer buffer = bytes instanceof byte[] ? ByteBuffer.wrap((byte[]) bytes) : ((ByteBuffer) bytes).duplicate();
+        ByteBuffer buffer = bytes instanceof byte[]
+                ? ByteBuffer.wrap((byte[]) bytes) : ((ByteBuffer) bytes).duplicate();
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -154,14 +156,6 @@ public final class RunRequestParser {
         } catch (CharacterCodingException e) {
             throw new InvalidRequestException("the request value (bytes) is not UTF-8 text");
         }
-    }
-
-    /** Escapes control characters (line breaks included) and shortens the text, as it quotes untrusted input. */
-    private static String printable(String text, int maxLength) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(maxLength).forEach(cp ->
-                out.append(Character.isISOControl(cp) ? String.format("\\u%04x", cp) : Character.toString(cp)));
-        return text.codePointCount(0, text.length()) > maxLength ? out.append("...").toString() : out.toString();
     }
 
     /** Looks up one field of the request value as text. */

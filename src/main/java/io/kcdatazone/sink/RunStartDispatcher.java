@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.config.DataSourceRunSinkConfig.ConflictPolicy;
 import io.kcdatazone.datazone.AdaptiveRateLimiter;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
@@ -26,12 +27,13 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
 
 /**
  * Turns parsed requests into StartDataSourceRun calls and their outcomes, within the task's limits: at most
  * {@code max.in.flight.requests} calls at once, paced by an {@link AdaptiveRateLimiter}, retrying what DataZone calls
- * transient with {@link RetryBackoff} until {@code retry.timeout.ms} after the request's first attempt.
+ * transient after a {@link BackoffStrategy}'s delay until {@code retry.timeout.ms} after the request's first attempt.
  *
  * <p>All scheduling happens on one thread (the task's scheduler), so the queue, the limiter and the counters need no
  * locks; SDK callbacks only hop back onto it. A request that waits for a retry or for a conflicting run holds no call
@@ -51,18 +53,12 @@ public final class RunStartDispatcher {
     private static final int ON_WIRE = 1;
     private static final int ABANDONED_ON_WIRE = 2;
 
-    /** What to do when DataZone says a run of the data source is already in progress. */
-    public enum ConflictPolicy {
-        RETRY,
-        FAIL
-    }
-
     private final StartRunCall call;
     private final DataZoneErrorClassifier classifier;
     private final ScheduledExecutorService scheduler;
     private final int maxInFlight;
     private final AdaptiveRateLimiter limiter;
-    private final RetryBackoff backoff;
+    private final BackoffStrategy backoff;
     /** {@code retry.timeout.ms} in nanoseconds, saturated: Long.MAX_VALUE means retry for ever. */
     private final long retryTimeoutNanos;
     private final ConflictPolicy onConflict;
@@ -85,7 +81,7 @@ public final class RunStartDispatcher {
 
     public RunStartDispatcher(StartRunCall call, DataZoneErrorClassifier classifier,
                               ScheduledExecutorService scheduler, int maxInFlight,
-                              AdaptiveRateLimiter limiter, RetryBackoff backoff, long retryTimeoutMs,
+                              AdaptiveRateLimiter limiter, BackoffStrategy backoff, long retryTimeoutMs,
                               ConflictPolicy onConflict, LongSupplier nanoTime, Clock clock,
                               SinkTaskCounters counters) {
         this.call = call;
@@ -308,11 +304,12 @@ public final class RunStartDispatcher {
                 return;
             }
         }
-        // Clamped to the time left, so the last retry happens at the deadline instead of giving up before it.
-        long delayNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(backoff.delayMs(attempt.attempts - 1)), leftNanos);
+        // The SDK numbers the attempt to come, the first one being 1. Clamped to the time left, so the last retry
+        // happens at the deadline instead of giving up before it.
+        long delayNanos = Math.min(backoff.computeDelay(attempt.attempts + 1).toNanos(), leftNanos);
         LOG.debug("Retrying start of {} for request {} in {} ms after {} (DataZone request id {})",
                 attempt.request, attempt.coordinates, TimeUnit.NANOSECONDS.toMillis(delayNanos),
-                failure.errorType(), failure.requestId().orElse("none"));
+                failure.errorTypeName(), failure.requestId().orElse("none"));
         scheduler.schedule(() -> {
             if (attempt.outcome.isDone()) {
                 endProbe(attempt);
@@ -398,13 +395,13 @@ public final class RunStartDispatcher {
                         + " request for the same data source)"
                 : failure.detail() + " (gave up after " + attempt.attempts + " attempts within retry.timeout.ms)";
         String requestId = ownAnswer ? failure.requestId().orElse(null) : null;
-        counters.onStartFailed(failure.errorType());
+        counters.onStartFailed(failure.errorTypeName());
         LOG.warn("Could not start a run of {} for request {} (clientToken {}): {} {} (DataZone request id {})",
-                attempt.request, attempt.coordinates, attempt.clientToken, failure.errorType(), detail,
+                attempt.request, attempt.coordinates, attempt.clientToken, failure.errorTypeName(), detail,
                 requestId == null ? "none" : requestId);
         attempt.outcome.complete(LedgerEntry.failed(attempt.coordinates, attempt.clientToken,
                 attempt.request.domainId(), attempt.request.dataSourceId(),
-                new RunError(failure.errorType(), detail), requestId, clock.instant()));
+                new RunError(failure.errorTypeName(), detail), requestId, clock.instant()));
         endProbe(attempt);
     }
 

@@ -1,125 +1,134 @@
 package io.kcdatazone.sink;
 
+import io.kcdatazone.metrics.EventCounter;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What one sink task has done since it started, for its progress log lines and its metrics. Thread-safe: the task
- * thread, the scheduler and producer callbacks all count.
+ * What one sink task has done since it started, for its progress log lines and its metrics ({@link SinkTaskMetrics}).
+ * Thread-safe: the task thread, the scheduler and producer callbacks all count.
  */
 public final class SinkTaskCounters {
 
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong tombstones = new AtomicLong();
-    private final AtomicLong invalid = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
-    private final AtomicLong calls = new AtomicLong();
-    private final AtomicLong runsStarted = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong throttled = new AtomicLong();
-    private final AtomicLong conflicts = new AtomicLong();
-    private final AtomicLong ledgerWrites = new AtomicLong();
-    private final AtomicLong pauses = new AtomicLong();
-    private final Map<String, AtomicLong> startFailures = new ConcurrentHashMap<>();
+    final EventCounter received = new EventCounter();
+    final EventCounter tombstones = new EventCounter();
+    final EventCounter invalid = new EventCounter();
+    final EventCounter deadLettered = new EventCounter();
+    final EventCounter calls = new EventCounter();
+    final EventCounter runsStarted = new EventCounter();
+    final EventCounter retries = new EventCounter();
+    final EventCounter throttled = new EventCounter();
+    final EventCounter conflicts = new EventCounter();
+    final EventCounter ledgerWrites = new EventCounter();
+    final EventCounter pauses = new EventCounter();
+    private final Map<String, EventCounter> startFailures = new ConcurrentHashMap<>();
 
     void onReceived() {
-        received.incrementAndGet();
+        received.record();
     }
 
     void onTombstone() {
-        tombstones.incrementAndGet();
+        tombstones.record();
     }
 
     void onInvalid() {
-        invalid.incrementAndGet();
+        invalid.record();
     }
 
     void onPaused() {
-        pauses.incrementAndGet();
+        pauses.record();
     }
 
     void onDeadLettered() {
-        deadLettered.incrementAndGet();
+        deadLettered.record();
     }
 
     void onCall() {
-        calls.incrementAndGet();
+        calls.record();
     }
 
     void onRunStarted() {
-        runsStarted.incrementAndGet();
+        runsStarted.record();
     }
 
     void onRetry() {
-        retries.incrementAndGet();
+        retries.record();
     }
 
     void onThrottled() {
-        throttled.incrementAndGet();
+        throttled.record();
     }
 
     void onConflict() {
-        conflicts.incrementAndGet();
+        conflicts.record();
     }
 
     void onLedgerWrite() {
-        ledgerWrites.incrementAndGet();
+        ledgerWrites.record();
     }
 
     void onStartFailed(String errorType) {
-        startFailures.computeIfAbsent(errorType, t -> new AtomicLong()).incrementAndGet();
+        startFailures(errorType).record();
+    }
+
+    /** The start failures of one error type (its wire name). */
+    EventCounter startFailures(String errorType) {
+        return startFailures.computeIfAbsent(errorType, type -> new EventCounter());
     }
 
     public long received() {
-        return received.get();
+        return received.count();
     }
 
     public long pauses() {
-        return pauses.get();
+        return pauses.count();
     }
 
     public long tombstones() {
-        return tombstones.get();
+        return tombstones.count();
     }
 
     public long invalidRequests() {
-        return invalid.get();
+        return invalid.count();
     }
 
     public long deadLetteredRecords() {
-        return deadLettered.get();
+        return deadLettered.count();
     }
 
     public long calls() {
-        return calls.get();
+        return calls.count();
     }
 
     public long runsStarted() {
-        return runsStarted.get();
+        return runsStarted.count();
     }
 
     public long retries() {
-        return retries.get();
+        return retries.count();
     }
 
     public long throttledCalls() {
-        return throttled.get();
+        return throttled.count();
     }
 
     public long conflicts() {
-        return conflicts.get();
+        return conflicts.count();
     }
 
     public long ledgerWrites() {
-        return ledgerWrites.get();
+        return ledgerWrites.count();
     }
 
-    /** Start failures by DataZone error type, sorted by type. */
+    /** Start failures by error type, sorted by type; types that did not occur are left out. */
     public Map<String, Long> startFailures() {
         Map<String, Long> copy = new TreeMap<>();
-        startFailures.forEach((type, count) -> copy.put(type, count.get()));
+        startFailures.forEach((type, count) -> {
+            if (count.count() > 0) {
+                copy.put(type, count.count());
+            }
+        });
         return copy;
     }
 }

@@ -18,11 +18,7 @@ public interface StartRunCall {
 
     /** This call, with the duration of each attempt (success or failure) recorded. */
     default StartRunCall timed(TaskMetrics.LatencyRecorder latency) {
-        return (request, clientToken) -> {
-            long start = System.nanoTime();
-            return start(request, clientToken).whenComplete((response, error) ->
-                    latency.record((System.nanoTime() - start) / 1e6));
-        };
+        return (request, clientToken) -> latency.timed(() -> start(request, clientToken));
     }
 
     static StartRunCall using(DataZoneAsyncClient client) {

@@ -2,7 +2,7 @@ package io.kcdatazone.source;
 
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
-import io.kcdatazone.config.LiveConfigValidator;
+import io.kcdatazone.connector.LiveConfigValidator;
 import io.kcdatazone.ledger.LedgerTopic;
 import io.kcdatazone.logging.ContextThreads;
 import java.time.Duration;

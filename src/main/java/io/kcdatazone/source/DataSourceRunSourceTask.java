@@ -1,8 +1,8 @@
 package io.kcdatazone.source;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.Version;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.event.DataSourceRunEventSchema;
 import io.kcdatazone.event.DataSourceRunEvents;
@@ -13,6 +13,7 @@ import io.kcdatazone.ledger.LedgerRecord;
 import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.logging.ThrottledLog;
+import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -122,9 +123,11 @@ public class DataSourceRunSourceTask extends SourceTask {
         clients = DataZoneClients.open(config.connection(), connectorName);
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName);
+        EventCounter statusCallCounter = new EventCounter();
+        metrics.meter("status-calls", "ListDataSourceRuns pages and GetDataSourceRun calls made", statusCallCounter);
         statusCalls = new StatusCallBudget(config.taskStatusRequestsPerSecond(), Time.SYSTEM,
                 error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait,
-                metrics.rate("status-calls", "Status calls"));
+                statusCallCounter);
         pollPacer = new PollPacer(statusCalls, bound -> ThreadLocalRandom.current().nextLong(bound),
                 metrics.latency("status-poll-budget-wait", "time a due status poll waited for the status-call"
                         + " budget"));

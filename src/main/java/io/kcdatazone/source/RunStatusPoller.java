@@ -44,8 +44,6 @@ public final class RunStatusPoller {
     /** How far DataZone's clock may run ahead of this worker's before the poller says so. */
     static final Duration CLOCK_SKEW_TOLERANCE = Duration.ofMinutes(1);
     static final Duration ODDITY_LOG_INTERVAL = Duration.ofHours(1);
-    /** ListDataSourceRuns errors after which the runs are read one by one: a deleted data source, a denied list. */
-    private static final Set<String> LIST_REFUSALS = Set.of("RESOURCE_NOT_FOUND_EXCEPTION", "ACCESS_DENIED_EXCEPTION");
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStatusPoller.class);
 
@@ -86,15 +84,16 @@ public final class RunStatusPoller {
             if (error == null) {
                 return false;
             }
-            String errorType = classifier.classify(error).errorType();
-            if (!LIST_REFUSALS.contains(errorType)) {
+            DataZoneFailure failure = classifier.classify(error);
+            // After these the runs are read one by one: a deleted data source, a denied list.
+            if (!failure.isNotFound() && !failure.isAccessDenied()) {
                 throw error instanceof CompletionException ? (CompletionException) error
                         : new CompletionException(error);
             }
             // A deleted data source answers 404 (and so do its runs: they end RUN_VANISHED); a role allowed to read
             // runs but not to list them answers 403. Either way only GetDataSourceRun can still say how runs end.
             oddities.warn("list-refused " + dataSource, "ListDataSourceRuns answered {} for {}; reading its tracked"
-                    + " runs with GetDataSourceRun instead", errorType, dataSource);
+                    + " runs with GetDataSourceRun instead", failure.errorType(), dataSource);
             return true;
         }).thenCompose(listRefused -> {
             Set<String> missing = new HashSet<>(runIds);
@@ -120,7 +119,7 @@ public final class RunStatusPoller {
 
     private CompletableFuture<Void> listPage(DataSourceRef dataSource, Set<String> runIds, String nextToken, int page,
                                              Map<String, RunObservation> seen) {
-        return budget.call(() -> timed(listLatency, client.listDataSourceRuns(b -> b
+        return budget.call(() -> listLatency.timed(() -> client.listDataSourceRuns(b -> b
                         .domainIdentifier(dataSource.domainId())
                         .dataSourceIdentifier(dataSource.dataSourceId())
                         .maxResults(PAGE_SIZE)
@@ -151,7 +150,7 @@ public final class RunStatusPoller {
      * added to {@code failures} and logged (at most once per {@link #ODDITY_LOG_INTERVAL} per data source).
      */
     private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId, List<Throwable> failures) {
-        return budget.call(() -> timed(getLatency, client.getDataSourceRun(b -> b
+        return budget.call(() -> getLatency.timed(() -> client.getDataSourceRun(b -> b
                         .domainIdentifier(dataSource.domainId())
                         .identifier(runId))))
                 .handle((response, error) -> {
@@ -159,7 +158,7 @@ public final class RunStatusPoller {
                         return observe(dataSource, RunSnapshot.of(response));
                     }
                     DataZoneFailure failure = classifier.classify(error);
-                    if ("RESOURCE_NOT_FOUND_EXCEPTION".equals(failure.errorType())) {
+                    if (failure.isNotFound()) {
                         return RunObservation.gone(failure);
                     }
                     failures.add(error);
@@ -181,11 +180,5 @@ public final class RunStatusPoller {
                         + " published in the order observed, with DataZone's timestamps as given", run, latest,
                         Duration.between(now, latest), now));
         return RunObservation.of(run);
-    }
-
-    /** The call, with its duration recorded when it completes, successfully or not. */
-    private static <T> CompletableFuture<T> timed(TaskMetrics.LatencyRecorder latency, CompletableFuture<T> call) {
-        long start = System.nanoTime();
-        return call.whenComplete((result, error) -> latency.record((System.nanoTime() - start) / 1e6));
     }
 }

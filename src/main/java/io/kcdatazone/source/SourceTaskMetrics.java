@@ -16,8 +16,8 @@ final class SourceTaskMetrics {
         metrics.gauge("ledger-entries-read-total", "Ledger entries read", counters::ledgerEntries);
         metrics.gauge("duplicate-ledger-entries-total", "Ledger entries dropped as repeats of a published result",
                 counters::duplicateEntries);
-        metrics.gauge("unreadable-ledger-entries-total", "Ledger entries the task could not read (it fails before them)",
-                counters::unreadableEntries);
+        metrics.gauge("unreadable-ledger-entries-total",
+                "Ledger entries the task could not read (it fails before them)", counters::unreadableEntries);
         metrics.gauge("ledger-gaps-total", "Times a ledger partition no longer held the entries the task was to read"
                 + " next, so it read on from the log's start", counters::ledgerGaps);
         for (EventType type : EventType.values()) {
@@ -25,8 +25,6 @@ final class SourceTaskMetrics {
                     Map.of("event-type", type.name()), () -> counters.events(type));
         }
         metrics.gauge("runs-tracked", "Runs whose terminal status is not published yet", trackedRuns::getAsInt);
-        metrics.gauge("status-calls-total", "ListDataSourceRuns pages and GetDataSourceRun calls made",
-                statusCalls::calls);
         metrics.gauge("throttled-status-calls-total", "Status calls DataZone answered with ThrottlingException",
                 statusCalls::throttledCalls);
         metrics.gauge("status-calls-rate-limit", "Status calls per second the task allows itself now: its share of"

@@ -1,7 +1,7 @@
 package io.kcdatazone.source;
 
 import io.kcdatazone.datazone.AdaptiveRateLimiter;
-import io.kcdatazone.metrics.TaskMetrics;
+import io.kcdatazone.metrics.EventCounter;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -32,25 +32,24 @@ final class StatusCallBudget {
     private final Time time;
     private final Predicate<Throwable> isThrottled;
     private final Runnable onCallWaiting;
-    private final TaskMetrics.EventRecorder callRate;
     /** Calls that found no permit free, first come first served; completing one with its send time sends it. */
     private final Queue<CompletableFuture<Long>> waiting = new ArrayDeque<>();
-    private final AtomicLong calls = new AtomicLong();
+    private final EventCounter calls;
     private final AtomicLong throttledCalls = new AtomicLong();
 
     /**
      * @param callsPerSecond this task's share of the connector's budget; zero or less means unlimited
      * @param isThrottled whether a failed call was refused as throttled (it then halves the rate)
      * @param onCallWaiting told (on the asking thread) when a call queues for a permit, to wake the task
-     * @param callRate records each call sent
+     * @param calls counts each call sent (published as the task's status-calls metrics)
      */
     StatusCallBudget(double callsPerSecond, Time time, Predicate<Throwable> isThrottled, Runnable onCallWaiting,
-                     TaskMetrics.EventRecorder callRate) {
+                     EventCounter calls) {
         this.limiter = new AdaptiveRateLimiter(callsPerSecond);
         this.time = time;
         this.isThrottled = isThrottled;
         this.onCallWaiting = onCallWaiting;
-        this.callRate = callRate;
+        this.calls = calls;
     }
 
     /** Sends the call once it has a permit: at once if one is free, else when the task hands it one. */
@@ -74,8 +73,7 @@ final class StatusCallBudget {
     }
 
     private <T> CompletableFuture<T> send(Supplier<CompletableFuture<T>> call, long sentNanos) {
-        calls.incrementAndGet();
-        callRate.record();
+        calls.record();
         return call.get().whenComplete((answer, error) -> onAnswer(error, sentNanos));
     }
 
@@ -123,7 +121,7 @@ final class StatusCallBudget {
 
     /** Status calls sent so far (each page and each GetDataSourceRun counts one). */
     long calls() {
-        return calls.get();
+        return calls.count();
     }
 
     /** Status calls DataZone answered with ThrottlingException. */

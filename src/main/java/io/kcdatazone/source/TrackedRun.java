@@ -1,8 +1,8 @@
 package io.kcdatazone.source;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.util.Objects;
 

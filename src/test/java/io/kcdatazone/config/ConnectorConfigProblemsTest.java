@@ -108,6 +108,18 @@ class ConnectorConfigProblemsTest {
                 "datazone.api.call.attempt.timeout.ms", "ledger.kafka.acks");
     }
 
+    @Test
+    void theConnectionsRedactorMasksTheLedgerClientsPasswordsToo() {
+        // DataZone's and STS's messages pass through it; the ledger's settings belong to the same connector.
+        DataSourceRunSinkConfig config = new DataSourceRunSinkConfig(sink("ledger.kafka.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"ledger\""
+                        + " password=\"ledger-password-13be\";", "ledger.kafka.ssl.key.password",
+                "ledger-key-password-6a90"));
+
+        assertThat(config.connection().secretRedactor().redact("ledger-password-13be ledger-key-password-6a90 "
+                + "problems-test-secret")).isEqualTo("[hidden] [hidden] [hidden]");
+    }
+
     /** The error messages of {@code validate()}, by key, for keys that have any. */
     private static Map<String, List<String>> errors(Connector connector, Map<String, String> props) {
         Config result = connector.validate(props);

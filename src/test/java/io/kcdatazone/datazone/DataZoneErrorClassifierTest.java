@@ -7,7 +7,15 @@ import static io.kcdatazone.datazone.TestConnections.config;
 import static io.kcdatazone.datazone.TestConnections.staticKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static software.amazon.awssdk.services.datazone.model.DataSourceErrorType.ACCESS_DENIED_EXCEPTION;
+import static software.amazon.awssdk.services.datazone.model.DataSourceErrorType.CONFLICT_EXCEPTION;
+import static software.amazon.awssdk.services.datazone.model.DataSourceErrorType.INTERNAL_SERVER_EXCEPTION;
+import static software.amazon.awssdk.services.datazone.model.DataSourceErrorType.RESOURCE_NOT_FOUND_EXCEPTION;
+import static software.amazon.awssdk.services.datazone.model.DataSourceErrorType.SERVICE_QUOTA_EXCEEDED_EXCEPTION;
+import static software.amazon.awssdk.services.datazone.model.DataSourceErrorType.THROTTLING_EXCEPTION;
+import static software.amazon.awssdk.services.datazone.model.DataSourceErrorType.VALIDATION_EXCEPTION;
 
+import io.kcdatazone.datazone.DataZoneFailure.Category;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -16,7 +24,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,11 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import io.kcdatazone.datazone.DataZoneFailure.Category;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
 
 /**
  * Every row of the classification table, produced by the real SDK client from DataZone's wire format (the SDK makes
@@ -60,31 +66,30 @@ class DataZoneErrorClassifierTest {
 
     static Stream<Arguments> serviceErrors() {
         return Stream.of(
-                row(429, "ThrottlingException", Category.RETRIABLE, true, "THROTTLING_EXCEPTION"),
-                row(400, "ThrottlingException", Category.RETRIABLE, true, "THROTTLING_EXCEPTION"),
-                row(429, null, Category.RETRIABLE, true, "THROTTLING_EXCEPTION"),
-                row(500, "InternalServerException", Category.RETRIABLE, false, "INTERNAL_SERVER_EXCEPTION"),
-                row(502, null, Category.RETRIABLE, false, "INTERNAL_SERVER_EXCEPTION"),
-                row(503, "ServiceUnavailable", Category.RETRIABLE, false, "INTERNAL_SERVER_EXCEPTION"),
-                row(409, "ConflictException", Category.CONFLICT, false, "CONFLICT_EXCEPTION"),
-                row(500, "ConflictException", Category.CONFLICT, false, "CONFLICT_EXCEPTION"),
-                row(409, null, Category.CONFLICT, false, "CONFLICT_EXCEPTION"),
-                row(400, "ValidationException", Category.PERMANENT, false, "VALIDATION_EXCEPTION"),
-                row(403, "AccessDeniedException", Category.PERMANENT, false, "ACCESS_DENIED_EXCEPTION"),
-                row(401, "UnauthorizedException", Category.PERMANENT, false, "ACCESS_DENIED_EXCEPTION"),
-                row(403, "UnrecognizedClientException", Category.PERMANENT, false, "ACCESS_DENIED_EXCEPTION"),
-                row(404, "ResourceNotFoundException", Category.PERMANENT, false, "RESOURCE_NOT_FOUND_EXCEPTION"),
-                row(404, null, Category.PERMANENT, false, "RESOURCE_NOT_FOUND_EXCEPTION"),
-                row(402, "ServiceQuotaExceededException", Category.PERMANENT, false,
-                        "SERVICE_QUOTA_EXCEEDED_EXCEPTION"),
-                row(400, null, Category.PERMANENT, false, "VALIDATION_EXCEPTION"),
-                row(418, "SomethingElseException", Category.PERMANENT, false, "VALIDATION_EXCEPTION"));
+                row(429, "ThrottlingException", Category.RETRIABLE, true, THROTTLING_EXCEPTION),
+                row(400, "ThrottlingException", Category.RETRIABLE, true, THROTTLING_EXCEPTION),
+                row(429, null, Category.RETRIABLE, true, THROTTLING_EXCEPTION),
+                row(500, "InternalServerException", Category.RETRIABLE, false, INTERNAL_SERVER_EXCEPTION),
+                row(502, null, Category.RETRIABLE, false, INTERNAL_SERVER_EXCEPTION),
+                row(503, "ServiceUnavailable", Category.RETRIABLE, false, INTERNAL_SERVER_EXCEPTION),
+                row(409, "ConflictException", Category.CONFLICT, false, CONFLICT_EXCEPTION),
+                row(500, "ConflictException", Category.CONFLICT, false, CONFLICT_EXCEPTION),
+                row(409, null, Category.CONFLICT, false, CONFLICT_EXCEPTION),
+                row(400, "ValidationException", Category.PERMANENT, false, VALIDATION_EXCEPTION),
+                row(403, "AccessDeniedException", Category.PERMANENT, false, ACCESS_DENIED_EXCEPTION),
+                row(401, "UnauthorizedException", Category.PERMANENT, false, ACCESS_DENIED_EXCEPTION),
+                row(403, "UnrecognizedClientException", Category.PERMANENT, false, ACCESS_DENIED_EXCEPTION),
+                row(404, "ResourceNotFoundException", Category.PERMANENT, false, RESOURCE_NOT_FOUND_EXCEPTION),
+                row(404, null, Category.PERMANENT, false, RESOURCE_NOT_FOUND_EXCEPTION),
+                row(402, "ServiceQuotaExceededException", Category.PERMANENT, false, SERVICE_QUOTA_EXCEEDED_EXCEPTION),
+                row(400, null, Category.PERMANENT, false, VALIDATION_EXCEPTION),
+                row(418, "SomethingElseException", Category.PERMANENT, false, VALIDATION_EXCEPTION));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("serviceErrors")
     void classifiesServiceErrorsFromTheWire(int status, String errorType, Category category, boolean throttled,
-                                            String dataSourceErrorType) {
+                                            DataSourceErrorType dataSourceErrorType) {
         String requestId = "req-" + status + "-" + errorType;
         dataZone.script(ScriptedHttpServer.dataZoneError(status, errorType, "what DataZone says", requestId));
 
@@ -95,6 +100,7 @@ class DataZoneErrorClassifierTest {
         assertThat(failure.category()).isEqualTo(category);
         assertThat(failure.isThrottled()).isEqualTo(throttled);
         assertThat(failure.errorType()).isEqualTo(dataSourceErrorType);
+        assertThat(failure.errorTypeName()).isEqualTo(dataSourceErrorType.toString());
         assertThat(failure.httpStatus()).hasValue(status);
         assertThat(failure.requestId()).contains(requestId);
         assertThat(failure.errorCode()).isEqualTo(Optional.ofNullable(errorType));
@@ -117,7 +123,7 @@ class DataZoneErrorClassifierTest {
 
         DataZoneFailure failure = classifySyncCall();
 
-        assertThat(failure.errorType()).isEqualTo("RESOURCE_NOT_FOUND_EXCEPTION");
+        assertThat(failure.isNotFound()).isTrue();
         assertThat(failure.toString()).isEqualTo(
                 "RESOURCE_NOT_FOUND_EXCEPTION (PERMANENT, HTTP 404, code ResourceNotFoundException, request id r-1)"
                         + ": no such run");
@@ -216,7 +222,8 @@ class DataZoneErrorClassifierTest {
                     new CompletionException(SdkClientException.create(message)));
 
             assertThat(failure.category()).as(message).isEqualTo(Category.RETRIABLE);
-            assertThat(failure.errorType()).as(message).isEqualTo("CREDENTIALS_UNAVAILABLE");
+            assertThat(failure.isCredentialsUnavailable()).as(message).isTrue();
+            assertThat(failure.errorTypeName()).as(message).isEqualTo("CREDENTIALS_UNAVAILABLE");
             assertThat(failure.detail()).as(message).startsWith("SdkClientException: " + message.substring(0, 20));
         }
     }
@@ -236,7 +243,7 @@ class DataZoneErrorClassifierTest {
         DataZoneFailure failure = classifySyncCall();
 
         assertThat(failure.category()).isEqualTo(Category.PERMANENT);
-        assertThat(failure.errorType()).isEqualTo("INTERNAL_SERVER_EXCEPTION");
+        assertThat(failure.errorType()).isEqualTo(DataSourceErrorType.INTERNAL_SERVER_EXCEPTION);
         assertThat(failure.httpStatus()).isEmpty();
         assertThat(failure.detail()).startsWith("SdkClientException: Unable to unmarshall response");
     }
@@ -247,7 +254,7 @@ class DataZoneErrorClassifierTest {
                 new CompletionException(new IllegalStateException("bug")));
 
         assertThat(failure.category()).isEqualTo(Category.PERMANENT);
-        assertThat(failure.errorType()).isEqualTo("INTERNAL_SERVER_EXCEPTION");
+        assertThat(failure.errorType()).isEqualTo(DataSourceErrorType.INTERNAL_SERVER_EXCEPTION);
         assertThat(failure.detail()).isEqualTo("IllegalStateException: bug");
     }
 
@@ -273,13 +280,14 @@ class DataZoneErrorClassifierTest {
     private static void assertRetriableWithoutResponse(DataZoneFailure failure, String detailPrefix) {
         assertThat(failure.category()).isEqualTo(Category.RETRIABLE);
         assertThat(failure.isThrottled()).isFalse();
-        assertThat(failure.errorType()).isEqualTo("INTERNAL_SERVER_EXCEPTION");
+        assertThat(failure.errorType()).isEqualTo(DataSourceErrorType.INTERNAL_SERVER_EXCEPTION);
         assertThat(failure.httpStatus()).isEmpty();
         assertThat(failure.requestId()).isEmpty();
         assertThat(failure.detail()).startsWith(detailPrefix);
     }
 
-    private static Arguments row(int status, String errorType, Category category, boolean throttled, String type) {
+    private static Arguments row(int status, String errorType, Category category, boolean throttled,
+                                 DataSourceErrorType type) {
         return Arguments.of(status, errorType, category, throttled, type);
     }
 }

@@ -1,14 +1,11 @@
 package io.kcdatazone.datazone;
 
+import io.kcdatazone.testkit.Settings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-
-import io.kcdatazone.config.DataZoneConnectionConfig;
-import io.kcdatazone.testkit.Settings;
 
 /** Connection settings for the client-layer tests, with secrets that are easy to spot if they ever leak. */
 final class TestConnections {

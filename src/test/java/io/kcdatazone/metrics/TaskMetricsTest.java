@@ -30,7 +30,9 @@ class TaskMetricsTest {
             metrics.gauge("runs-started-total", "Runs started", started::get);
             metrics.gauge("start-failures-total", "Failures", Map.of("error-type", "THROTTLING_EXCEPTION"), () -> 2);
             metrics.latency("call-latency", "call latency").record(12.5);
-            metrics.rate("calls", "Calls").record();
+            EventCounter calls = new EventCounter();
+            metrics.meter("calls", "Calls", calls);
+            calls.record();
             started.incrementAndGet();
 
             ObjectName name = new ObjectName(TaskMetrics.FALLBACK_JMX_PREFIX + ":type=" + TaskMetrics.GROUP
@@ -46,31 +48,101 @@ class TaskMetricsTest {
 
     @Test
     void aRestartedTaskTakesOverItsGaugesOnceThePreviousInstanceLetsGo() throws Exception {
-        // Connect 4.x gives each task instance its own PluginMetrics over the worker's registry; the runtime classes
-        // are looked up by name because the main code compiles against the Connect 3.9 API, which has none.
         Metrics registry = new Metrics();
-        Class<?> impl = Class.forName("org.apache.kafka.common.metrics.internals.PluginMetricsImpl");
-        Map<String, String> taskTags = Map.of("connector", "restarted", "task", "0");
-        AutoCloseable previousPluginMetrics = (AutoCloseable) impl.getConstructor(Metrics.class, Map.class)
-                .newInstance(registry, taskTags);
-        Object nextPluginMetrics = impl.getConstructor(Metrics.class, Map.class).newInstance(registry, taskTags);
-
+        AutoCloseable previousPluginMetrics = pluginMetrics(registry, "restarted", "0");
         TaskMetrics previous = TaskMetrics.forTask((PluginMetricsContext) () -> previousPluginMetrics, "restarted");
-        TaskMetrics next = TaskMetrics.forTask((PluginMetricsContext) () -> nextPluginMetrics, "restarted");
+        TaskMetrics next = forTask(registry, "restarted", "0");
         previous.gauge("runs-started-total", "Runs started", () -> 1);
         next.gauge("runs-started-total", "Runs started", () -> 2);
-        assertThat(gaugeValue(registry, "runs-started-total")).isEqualTo(1);
+        assertThat(metricValue(registry, "runs-started-total", "restarted")).isEqualTo(1);
 
         previousPluginMetrics.close(); // what Connect does when the old instance has stopped
         next.registerPending();
 
-        assertThat(gaugeValue(registry, "runs-started-total")).isEqualTo(2);
+        assertThat(metricValue(registry, "runs-started-total", "restarted")).isEqualTo(2);
         registry.close();
     }
 
-    private static Object gaugeValue(Metrics registry, String name) {
+    @Test
+    void aMeterPublishesTheTotalAndTheRateOfItsEvents() {
+        Metrics registry = new Metrics();
+        TaskMetrics metrics = forTask(registry, "metered", "0");
+        EventCounter requests = new EventCounter();
+        metrics.meter("requests-received", "Requests received", requests);
+
+        requests.record();
+        requests.record();
+        requests.record();
+
+        assertThat(requests.count()).isEqualTo(3);
+        assertThat(metricValue(registry, "requests-received-total", "metered")).isEqualTo(3.0);
+        assertThat((Double) metricValue(registry, "requests-received-rate", "metered")).isPositive();
+        registry.close();
+    }
+
+    @Test
+    void aRestartedTaskPublishesItsMetersAndLatenciesOnceThePreviousInstanceLetsGoWithWhatItCountedMeanwhile()
+            throws Exception {
+        Metrics registry = new Metrics();
+        AutoCloseable previousPluginMetrics = pluginMetrics(registry, "restarted", "0");
+        TaskMetrics previous = TaskMetrics.forTask((PluginMetricsContext) () -> previousPluginMetrics, "restarted");
+        TaskMetrics next = forTask(registry, "restarted", "0");
+        previous.meter("runs-started", "Runs started", new EventCounter());
+        previous.latency("call-latency", "call latency").record(1);
+        EventCounter started = new EventCounter();
+        next.meter("runs-started", "Runs started", started);
+        TaskMetrics.LatencyRecorder latency = next.latency("call-latency", "call latency");
+        started.record();
+        started.record();
+
+        previousPluginMetrics.close();
+        next.registerPending();
+        started.record();
+        latency.record(7);
+
+        assertThat(metricValue(registry, "runs-started-total", "restarted")).isEqualTo(3.0);
+        assertThat(metricValue(registry, "call-latency-max", "restarted")).isEqualTo(7.0);
+        registry.close();
+    }
+
+    @Test
+    void twoTasksOfAWorkerKeepTheirLatenciesApart() {
+        // Connect 4.x gives each task its own PluginMetrics over the worker's one registry, where sensors are named
+        // worker-wide: two tasks once recorded into one shared sensor, and each showed the other's latencies.
+        Metrics registry = new Metrics();
+        TaskMetrics task0 = forTask(registry, "a", "0");
+        TaskMetrics task1 = forTask(registry, "b", "0");
+
+        task0.latency("call-latency", "call latency").record(5);
+        task1.latency("call-latency", "call latency").record(100);
+
+        assertThat(metricValue(registry, "call-latency-max", "a")).isEqualTo(5.0);
+        assertThat(metricValue(registry, "call-latency-max", "b")).isEqualTo(100.0);
+        registry.close();
+    }
+
+    private static TaskMetrics forTask(Metrics registry, String connector, String task) {
+        Object pluginMetrics = pluginMetrics(registry, connector, task);
+        return TaskMetrics.forTask((PluginMetricsContext) () -> pluginMetrics, connector);
+    }
+
+    /**
+     * A task instance's PluginMetrics over the worker's registry. The runtime class is looked up by name because the
+     * main code compiles against the Connect 3.9 API, which has none.
+     */
+    private static AutoCloseable pluginMetrics(Metrics registry, String connector, String task) {
+        try {
+            return (AutoCloseable) Class.forName("org.apache.kafka.common.metrics.internals.PluginMetricsImpl")
+                    .getConstructor(Metrics.class, Map.class)
+                    .newInstance(registry, Map.of("connector", connector, "task", task));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object metricValue(Metrics registry, String name, String connector) {
         return registry.metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals(name))
+                .filter(e -> e.getKey().name().equals(name) && connector.equals(e.getKey().tags().get("connector")))
                 .map(e -> e.getValue().metricValue())
                 .findFirst().orElse(null);
     }

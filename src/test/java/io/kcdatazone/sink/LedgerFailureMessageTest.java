@@ -2,7 +2,7 @@ package io.kcdatazone.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.SecretRedactor;
 import java.util.List;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.connect.errors.ConnectException;

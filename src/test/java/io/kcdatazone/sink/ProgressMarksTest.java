@@ -2,8 +2,8 @@ package io.kcdatazone.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.OffsetRange;
@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.logging.log4j.Level;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
 class ProgressMarksTest {

@@ -3,8 +3,8 @@ package io.kcdatazone.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kcdatazone.config.SecretRedactor;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerAppender;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
@@ -33,6 +33,7 @@ import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /** Ledger writes through an outage of the ledger cluster, against a scripted {@link LedgerAppender}. */
 @Timeout(60)
@@ -41,6 +42,9 @@ class RetryingLedgerAppenderTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** A secret of the ledger clients' settings, such as a SASL password. */
     private static final String SECRET = "ledger-sasl-s3cr3t";
+    /** Retries after 1, 2, 4, then 5 ms. */
+    private static final BackoffStrategy BACKOFF =
+            BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofMillis(1), Duration.ofMillis(5));
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final AtomicLong nowMs = new AtomicLong(1_000_000);
@@ -55,7 +59,7 @@ class RetryingLedgerAppenderTest {
                 : CompletableFuture.failedFuture(error);
     };
     private final RetryingLedgerAppender appender = new RetryingLedgerAppender(ledger, "ledger", scheduler,
-            new RetryBackoff(1, 5, bound -> bound - 1), nowMs::get, SecretRedactor.of(List.of(SECRET)));
+            BACKOFF, nowMs::get, SecretRedactor.of(List.of(SECRET)));
 
     @AfterEach
     void stopScheduler() {
@@ -118,7 +122,7 @@ class RetryingLedgerAppenderTest {
                     0));
         };
         RetryingLedgerAppender blockingAppender = new RetryingLedgerAppender(blockingLedger, "ledger", scheduler,
-                new RetryBackoff(1, 5, bound -> bound - 1), nowMs::get, SecretRedactor.none());
+                BACKOFF, nowMs::get, SecretRedactor.none());
         ExecutorService dispatcherThread = Executors.newSingleThreadExecutor();
         try {
             CompletableFuture<CompletableFuture<RecordMetadata>> appended =

@@ -1,15 +1,15 @@
 package io.kcdatazone.sink;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.config.DataSourceRunSinkConfig.ConflictPolicy;
 import io.kcdatazone.datazone.AdaptiveRateLimiter;
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
-import io.kcdatazone.sink.RunStartDispatcher.ConflictPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 import software.amazon.awssdk.services.datazone.model.ConflictException;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
@@ -48,7 +49,10 @@ class RunStartDispatcherTest {
     private static final DataSourceRef DS_A = new DataSourceRef("dzd_test", "ds-a");
     private static final DataSourceRef DS_B = new DataSourceRef("dzd_test", "ds-b");
     private static final DataSourceRef DS_C = new DataSourceRef("dzd_test", "ds-c");
-    private static final RetryBackoff FAST_BACKOFF = new RetryBackoff(1, 20, bound -> bound / 2);
+    /** Retries after 1, 2, 4, 8, then 10 ms. */
+    private static final BackoffStrategy FAST_BACKOFF =
+            BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofMillis(1), Duration.ofMillis(10));
+    private static final BackoffStrategy TWENTY_MS = BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(20));
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final SinkTaskCounters counters = new SinkTaskCounters();
@@ -233,7 +237,7 @@ class RunStartDispatcherTest {
             calls.incrementAndGet();
             return CompletableFuture.failedFuture(conflict());
         }, 4, 200, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0),
-                new RetryBackoff(10_000, 10_000, bound -> bound - 1), System::nanoTime);
+                BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(10)), System::nanoTime);
 
         LedgerEntry entry = dispatcher.submit(next(), "t", DS_A).join();
 
@@ -297,7 +301,7 @@ class RunStartDispatcherTest {
             }
             return CompletableFuture.failedFuture(conflict());
         }, 4, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0),
-                new RetryBackoff(20, 20, bound -> bound - 1), System::nanoTime);
+                TWENTY_MS, System::nanoTime);
 
         List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
         for (int i = 0; i < busyRequests; i++) {
@@ -326,7 +330,7 @@ class RunStartDispatcherTest {
         RunStartDispatcher dispatcher = dispatcher((request, token) -> {
             calls.incrementAndGet();
             return CompletableFuture.failedFuture(conflict());
-        }, 1, 300, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), new RetryBackoff(20, 20, bound -> bound - 1),
+        }, 1, 300, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), TWENTY_MS,
                 System::nanoTime);
 
         List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
@@ -359,7 +363,7 @@ class RunStartDispatcherTest {
                 default:
                     return CompletableFuture.completedFuture(started("run-" + token));
             }
-        }, 1, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), new RetryBackoff(20, 20, b -> b - 1),
+        }, 1, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), TWENTY_MS,
                 System::nanoTime);
 
         CompletableFuture<LedgerEntry> retrying =
@@ -401,7 +405,7 @@ class RunStartDispatcherTest {
 
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
                                           ConflictPolicy onConflict, AdaptiveRateLimiter limiter,
-                                          RetryBackoff backoff, LongSupplier nanoTime) {
+                                          BackoffStrategy backoff, LongSupplier nanoTime) {
         return new RunStartDispatcher(call, new DataZoneErrorClassifier(SecretRedactor.none()), scheduler,
                 maxInFlight, limiter, backoff, retryTimeoutMs, onConflict, nanoTime,
                 Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), counters);

@@ -147,6 +147,7 @@ class SinkConnectorOperabilityTest {
                             && metric("metered", "invalid-requests-total") == 1.0
                             && metric("metered", "tombstones-skipped-total") == 1.0
                             && metric("metered", "ledger-entries-written-total") == 2.0);
+            assertThat(metric("metered", "requests-received-rate")).isPositive();
             assertThat(metric("metered", "start-data-source-run-latency-max")).isPositive();
             assertThat(metric("metered", "in-flight-calls")).isZero();
         }

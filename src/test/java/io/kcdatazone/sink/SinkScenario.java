@@ -262,8 +262,8 @@ final class SinkScenario implements AutoCloseable {
     }
 
     /**
-     * Invariant 3: no committed offset has passed a request whose outcome is not in the ledger. Offsets are read
-     * before the ledger, so an outcome written in between cannot hide a violation.
+     * No committed offset has passed a request whose outcome is not in the ledger (docs/sink.md, "Offsets and
+     * durability"). Offsets are read before the ledger, so an outcome written in between cannot hide a violation.
      */
     void assertCommittedOffsetsPassOnlyRecordedOutcomes() {
         Map<TopicPartition, Long> committed = committedOffsets();

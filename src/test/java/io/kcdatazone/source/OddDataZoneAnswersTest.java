@@ -9,6 +9,7 @@ import io.kcdatazone.event.DataSourceRunEvents;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
+import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.OddAnswers;
@@ -48,7 +49,7 @@ class OddDataZoneAnswersTest {
     /** The simulator's clock and this worker's: they agree unless a test skews DataZone's timestamps. */
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
     private final DataSourceRunEvents events = new DataSourceRunEvents(true);
-    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, () -> { });
+    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, new EventCounter());
     private DataZoneSimulator simulator;
     private OddAnswers odd;
     private DataZoneClients clients;

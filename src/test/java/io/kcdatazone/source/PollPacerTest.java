@@ -2,9 +2,10 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.metrics.EventCounter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -39,7 +40,7 @@ class PollPacerTest {
 
     @Test
     void theDataSourceDueLongestAgoIsPolledFirstAndTheWaitIsRecorded() {
-        StatusCallBudget budget = new StatusCallBudget(1, time, error -> false, () -> { }, () -> { });
+        StatusCallBudget budget = new StatusCallBudget(1, time, error -> false, () -> { }, new EventCounter());
         List<Double> budgetWaits = new ArrayList<>();
         PollPacer pacer = new PollPacer(budget, bound -> 0, budgetWaits::add);
         Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
@@ -68,7 +69,7 @@ class PollPacerTest {
 
     @Test
     void aDataSourceWhoseRunsAllEndedLosesItsScheduleAtOnceAndOneWithAPollInFlightWaitsForItsAnswer() {
-        StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { }, () -> { });
+        StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { }, new EventCounter());
         PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
         Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
         schedules.put(dataSource(0), new PollSchedule(60_000, 60_000, START_MS + 50_000));
@@ -87,7 +88,7 @@ class PollPacerTest {
 
     @Test
     void aTaskWithPollsDueButNoPermitFreeWaitsForThePermitInsteadOfSpinning() {
-        StatusCallBudget budget = new StatusCallBudget(1, time, error -> false, () -> { }, () -> { });
+        StatusCallBudget budget = new StatusCallBudget(1, time, error -> false, () -> { }, new EventCounter());
         PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
         PollSchedule due = new PollSchedule(60_000, 60_000, START_MS);
         PollSchedule dueLater = new PollSchedule(60_000, 60_000, START_MS + 300);
@@ -200,7 +201,7 @@ class PollPacerTest {
 
     @Test
     void aRestartSpreadsTheFirstPollsOverOneInterval() {
-        StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { }, () -> { });
+        StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { }, new EventCounter());
         PollPacer pacer = new PollPacer(budget, new SplittableRandom(11)::nextLong, millis -> { });
         List<Integer> perSecond = new ArrayList<>(Collections.nCopies(10, 0));
 
@@ -255,7 +256,7 @@ class PollPacerTest {
         Simulation(double callsPerSecond, long intervalMs, long maxIntervalMs, long latencyMs,
                    ToIntFunction<DataSourceRef> pages) {
             this.budget = new StatusCallBudget(callsPerSecond, time,
-                    error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, () -> { });
+                    error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, new EventCounter());
             this.pacer = new PollPacer(budget, bound -> 0, millis -> { });
             this.latencyMs = latencyMs;
             this.intervalMs = intervalMs;

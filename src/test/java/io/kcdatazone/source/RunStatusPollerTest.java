@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.Operation;
@@ -36,7 +37,7 @@ class RunStatusPollerTest {
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
     /** Unlimited: these tests are about which calls the poller makes; it counts them. */
-    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, () -> { });
+    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, new EventCounter());
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
@@ -111,7 +112,7 @@ class RunStatusPollerTest {
     @Test
     void everyPageAndEveryGetDataSourceRunWaitsForItsPermitOfTheBudget() throws Exception {
         MockTime time = new MockTime();
-        StatusCallBudget paced = new StatusCallBudget(2, time, error -> false, () -> { }, () -> { });
+        StatusCallBudget paced = new StatusCallBudget(2, time, error -> false, () -> { }, new EventCounter());
         RunStatusPoller poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), paced,
                 millis -> { }, millis -> { }, clock);
         List<String> runs = startRuns(RunStatusPoller.PAGE_SIZE * RunStatusPoller.MAX_PAGES + 5);

@@ -8,7 +8,7 @@ import io.kcdatazone.bench.Percentiles;
 import io.kcdatazone.bench.ProcessCpu;
 import io.kcdatazone.bench.StatusCallRate;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
-import io.kcdatazone.config.DataZoneConnectionConfig;
+import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;

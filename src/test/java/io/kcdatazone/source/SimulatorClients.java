@@ -1,7 +1,8 @@
 package io.kcdatazone.source;
 
-import io.kcdatazone.config.DataZoneConnectionConfig;
+import io.kcdatazone.datazone.AwsCredentialsConfig;
 import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.SimulatorOptions;
@@ -26,8 +27,8 @@ final class SimulatorClients {
         Map<String, String> props = Map.of(
                 DataZoneConnectionConfig.REGION, "us-east-1",
                 DataZoneConnectionConfig.ENDPOINT_OVERRIDE, simulator.endpoint().toString(),
-                DataZoneConnectionConfig.ACCESS_KEY_ID, "AKIATESTONLY",
-                DataZoneConnectionConfig.SECRET_ACCESS_KEY, "test-only-secret");
+                AwsCredentialsConfig.ACCESS_KEY_ID, "AKIATESTONLY",
+                AwsCredentialsConfig.SECRET_ACCESS_KEY, "test-only-secret");
         return DataZoneClients.open(DataZoneConnectionConfig.from(
                 new AbstractConfig(DataZoneConnectionConfig.define(new ConfigDef()), props)), name);
     }

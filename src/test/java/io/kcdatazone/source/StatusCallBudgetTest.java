@@ -2,8 +2,9 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.config.SecretRedactor;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.metrics.EventCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ class StatusCallBudgetTest {
 
     private StatusCallBudget budget(double callsPerSecond) {
         return new StatusCallBudget(callsPerSecond, time, error -> CLASSIFIER.classify(error).isThrottled(),
-                wakeUps::incrementAndGet, () -> { });
+                wakeUps::incrementAndGet, new EventCounter());
     }
 
     private CompletableFuture<String> answered(String call) {

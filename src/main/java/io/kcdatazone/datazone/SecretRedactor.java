@@ -1,4 +1,4 @@
-package io.kcdatazone.config;
+package io.kcdatazone.datazone;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,21 +1,20 @@
-package io.kcdatazone.config;
+package io.kcdatazone.datazone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdatazone.datazone.AwsCredentialsConfig.Source;
 import java.net.URI;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
-
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 
 class DataZoneConnectionConfigTest {
@@ -38,11 +37,11 @@ class DataZoneConnectionConfigTest {
 
         assertThat(config.region()).isEmpty();
         assertThat(config.endpointOverride()).isEmpty();
-        assertThat(config.accessKeyId()).isEmpty();
-        assertThat(config.profile()).isEmpty();
-        assertThat(config.roleArn()).isEmpty();
-        assertThat(config.credentialsProviderClass()).isEmpty();
-        assertThat(config.roleSessionName()).isEqualTo("kafka-connect-datazone");
+        assertThat(config.credentials().accessKeyId()).isEmpty();
+        assertThat(config.credentials().profile()).isEmpty();
+        assertThat(config.credentials().roleArn()).isEmpty();
+        assertThat(config.credentials().credentialsProviderClass()).isEmpty();
+        assertThat(config.credentials().roleSessionName()).isEqualTo("kafka-connect-datazone");
         assertThat(config.sdkMaxAttempts()).isEqualTo(3);
         assertThat(config.apiCallTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.apiCallAttemptTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -72,12 +71,12 @@ class DataZoneConnectionConfigTest {
         assertThat(config.apiCallTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.apiCallAttemptTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.sdkMaxAttempts()).isEqualTo(2);
-        assertThat(config.profile()).contains("datazone");
-        assertThat(config.credentialsFile()).contains(Paths.get("/etc/aws/credentials"));
-        assertThat(config.roleArn()).contains("arn:aws:iam::123456789012:role/datazone");
-        assertThat(config.roleExternalId()).hasValueSatisfying(p -> assertThat(p.value()).isEqualTo(EXTERNAL_ID));
-        assertThat(config.roleSessionName()).isEqualTo("my-session");
-        assertThat(config.stsEndpointOverride()).contains(URI.create("https://sts.example.com"));
+        assertThat(config.credentials().profile()).contains("datazone");
+        assertThat(config.credentials().credentialsFile()).contains(Paths.get("/etc/aws/credentials"));
+        assertThat(config.credentials().roleArn()).contains("arn:aws:iam::123456789012:role/datazone");
+        assertThat(config.credentials().roleExternalId()).hasValueSatisfying(p -> assertThat(p.value()).isEqualTo(EXTERNAL_ID));
+        assertThat(config.credentials().roleSessionName()).isEqualTo("my-session");
+        assertThat(config.credentials().stsEndpointOverride()).contains(URI.create("https://sts.example.com"));
         assertThat(config.problems()).isEmpty();
     }
 
@@ -87,8 +86,8 @@ class DataZoneConnectionConfigTest {
                 "aws.credentials.provider.class", AnonymousCredentialsProvider.class.getName(),
                 "aws.credentials.provider.vault.path", "secret/datazone"));
 
-        assertThat(config.credentialsProviderClass()).contains(AnonymousCredentialsProvider.class);
-        assertThat(config.credentialsProviderConfigs()).containsExactly(Map.entry("vault.path", "secret/datazone"));
+        assertThat(config.credentials().credentialsProviderClass()).contains(AnonymousCredentialsProvider.class);
+        assertThat(config.credentials().credentialsProviderConfigs()).containsExactly(Map.entry("vault.path", "secret/datazone"));
     }
 
     @Test
@@ -97,9 +96,9 @@ class DataZoneConnectionConfigTest {
                 "datazone.endpoint.override", " ", "aws.access.key.id", "", "aws.profile", "  ", "aws.role.arn", ""));
 
         assertThat(config.endpointOverride()).isEmpty();
-        assertThat(config.accessKeyId()).isEmpty();
-        assertThat(config.profile()).isEmpty();
-        assertThat(config.roleArn()).isEmpty();
+        assertThat(config.credentials().accessKeyId()).isEmpty();
+        assertThat(config.credentials().profile()).isEmpty();
+        assertThat(config.credentials().roleArn()).isEmpty();
     }
 
     @Test
@@ -184,6 +183,19 @@ class DataZoneConnectionConfigTest {
     }
 
     @Test
+    void credentialsComeFromTheFirstConfiguredSourceWhoseKeyTakesTheirProblems() {
+        String role = "arn:aws:iam::123456789012:role/datazone";
+        assertSource(Map.of(), Source.DEFAULT_CHAIN, "aws.access.key.id");
+        assertSource(Map.of("aws.access.key.id", ACCESS_KEY, "aws.secret.access.key", SECRET_KEY),
+                Source.STATIC_KEYS, "aws.access.key.id");
+        assertSource(Map.of("aws.profile", "datazone"), Source.PROFILE, "aws.profile");
+        assertSource(Map.of("aws.credentials.file", "/tmp/credentials"), Source.PROFILE, "aws.profile");
+        assertSource(Map.of("aws.credentials.provider.class", AnonymousCredentialsProvider.class.getName()),
+                Source.CUSTOM_PROVIDER, "aws.credentials.provider.class");
+        assertSource(Map.of("aws.profile", "datazone", "aws.role.arn", role), Source.PROFILE, "aws.role.arn");
+    }
+
+    @Test
     void ensureConsistentNamesTheKeyWithoutShowingTheSecret() {
         DataZoneConnectionConfig config = config(Map.of("aws.access.key.id", ACCESS_KEY,
                 "aws.session.token", SESSION_TOKEN));
@@ -224,21 +236,26 @@ class DataZoneConnectionConfigTest {
     }
 
     @Test
-    void redactorAlsoMasksTheCustomProvidersSecretsAndTheLedgerClientsPasswords() {
+    void redactorAlsoMasksTheCustomProvidersSecretsAndTheOtherSecretsItIsGiven() {
         Map<String, String> props = new HashMap<>();
         props.put("aws.credentials.provider.class", AnonymousCredentialsProvider.class.getName());
         props.put("aws.credentials.provider.password", "provider-password-9d2c");
         props.put("aws.credentials.provider.client.secret", "provider-client-secret-47ab");
         props.put("aws.credentials.provider.vault.token", "provider-vault-token-e3f0");
         props.put("aws.credentials.provider.endpoint", "https://vault.example.com");
-        props.put("ledger.kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                + " username=\"ledger\" password=\"ledger-password-13be\";");
-        props.put("ledger.kafka.ssl.key.password", "ledger-key-password-6a90");
 
-        String redacted = config(props).secretRedactor().redact("provider-password-9d2c provider-client-secret-47ab"
-                + " provider-vault-token-e3f0 https://vault.example.com ledger-password-13be ledger-key-password-6a90");
+        DataZoneConnectionConfig config =
+                DataZoneConnectionConfig.from(new AbstractConfig(DEF, props), List.of("ledger-password-13be"));
+        String redacted = config.secretRedactor().redact("provider-password-9d2c provider-client-secret-47ab"
+                + " provider-vault-token-e3f0 https://vault.example.com ledger-password-13be");
 
-        assertThat(redacted).isEqualTo("[hidden] [hidden] [hidden] https://vault.example.com [hidden] [hidden]");
+        assertThat(redacted).isEqualTo("[hidden] [hidden] [hidden] https://vault.example.com [hidden]");
+    }
+
+    private static void assertSource(Map<String, String> props, Source source, String keyToCheck) {
+        AwsCredentialsConfig credentials = config(props).credentials();
+        assertThat(credentials.source()).as(props.keySet().toString()).isEqualTo(source);
+        assertThat(credentials.keyToCheck()).as(props.keySet().toString()).isEqualTo(keyToCheck);
     }
 
     private static void assertInvalid(String key, String value, String reason) {

@@ -1,6 +1,9 @@
-package io.kcdatazone.config;
+package io.kcdatazone.connector;
 
+import io.kcdatazone.config.DataZoneConnectorConfig;
+import io.kcdatazone.config.InconsistentConfigException;
 import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.ledger.LedgerConfig;
 import java.time.Duration;
@@ -37,7 +40,8 @@ public final class LiveConfigValidator {
      * @param parse builds the connector's config from the submitted settings
      * @param domainKey the key naming a domain that must exist, or null when the connector has none
      */
-    public LiveConfigValidator(Function<Map<String, String>, ? extends DataZoneConnectorConfig> parse, String domainKey) {
+    public LiveConfigValidator(Function<Map<String, String>, ? extends DataZoneConnectorConfig> parse,
+                               String domainKey) {
         this.parse = parse;
         this.domainKey = domainKey;
     }
@@ -70,7 +74,7 @@ public final class LiveConfigValidator {
 
     private void checkDataZone(List<ConfigValue> values, DataZoneConnectionConfig connection, String domainId,
                                String connectorName) {
-        String credentialsKey = credentialsKey(connection);
+        String credentialsKey = connection.credentials().keyToCheck();
         try (DataZoneClients clients = DataZoneClients.open(connection, connectorName)) {
             clients.verifyCredentials();
             if (domainId == null) {
@@ -88,33 +92,30 @@ public final class LiveConfigValidator {
     }
 
     private String keyFor(DataZoneFailure failure, String credentialsKey, DataZoneConnectionConfig connection) {
-        switch (failure.errorType()) {
-            case "RESOURCE_NOT_FOUND_EXCEPTION":
-            case "VALIDATION_EXCEPTION":
-                return domainKey;
-            case "ACCESS_DENIED_EXCEPTION":
-                return credentialsKey;
-            default:
-                return connection.endpointOverride().isPresent()
-                        ? DataZoneConnectionConfig.ENDPOINT_OVERRIDE : DataZoneConnectionConfig.REGION;
+        if (failure.isNotFound() || failure.isValidationError()) {
+            return domainKey;
         }
+        if (failure.isAccessDenied()) {
+            return credentialsKey;
+        }
+        return connection.endpointOverride().isPresent()
+                ? DataZoneConnectionConfig.ENDPOINT_OVERRIDE : DataZoneConnectionConfig.REGION;
     }
 
     private static String describe(DataZoneFailure failure, String domainId) {
-        switch (failure.errorType()) {
-            case "RESOURCE_NOT_FOUND_EXCEPTION":
-                return "DataZone has no domain '" + domainId + "' in this region (GetDomain: " + failure.detail()
-                        + "). Check the domain id and " + DataZoneConnectionConfig.REGION + ".";
-            case "ACCESS_DENIED_EXCEPTION":
-                return "The credentials may not call DataZone (GetDomain on '" + domainId + "': " + failure.detail()
-                        + "). Grant datazone:GetDomain, datazone:StartDataSourceRun, datazone:GetDataSourceRun and"
-                        + " datazone:ListDataSourceRuns.";
-            default:
-                return "DataZone did not answer GetDomain for '" + domainId + "': " + failure.errorType() + " "
-                        + failure.detail() + ". Check " + DataZoneConnectionConfig.REGION + " and "
-                        + DataZoneConnectionConfig.ENDPOINT_OVERRIDE + ", or set "
-                        + DataZoneConnectionConfig.VALIDATE_LIVE + "=false where DataZone is not reachable from here.";
+        if (failure.isNotFound()) {
+            return "DataZone has no domain '" + domainId + "' in this region (GetDomain: " + failure.detail()
+                    + "). Check the domain id and " + DataZoneConnectionConfig.REGION + ".";
         }
+        if (failure.isAccessDenied()) {
+            return "The credentials may not call DataZone (GetDomain on '" + domainId + "': " + failure.detail()
+                    + "). Grant datazone:GetDomain, datazone:StartDataSourceRun, datazone:GetDataSourceRun and"
+                    + " datazone:ListDataSourceRuns.";
+        }
+        return "DataZone did not answer GetDomain for '" + domainId + "': " + failure.errorTypeName() + " "
+                + failure.detail() + ". Check " + DataZoneConnectionConfig.REGION + " and "
+                + DataZoneConnectionConfig.ENDPOINT_OVERRIDE + ", or set "
+                + DataZoneConnectionConfig.VALIDATE_LIVE + "=false where DataZone is not reachable from here.";
     }
 
     private static void checkLedger(List<ConfigValue> values, LedgerConfig ledger, String connectorName) {
@@ -138,20 +139,6 @@ public final class LiveConfigValidator {
                 admin.close(ADMIN_CLOSE_TIMEOUT);
             }
         }
-    }
-
-    /** The setting that chose the credentials, where a credentials problem is reported. */
-    private static String credentialsKey(DataZoneConnectionConfig connection) {
-        if (connection.roleArn().isPresent()) {
-            return DataZoneConnectionConfig.ROLE_ARN;
-        }
-        if (connection.credentialsProviderClass().isPresent()) {
-            return DataZoneConnectionConfig.CREDENTIALS_PROVIDER_CLASS;
-        }
-        if (connection.profile().isPresent()) {
-            return DataZoneConnectionConfig.PROFILE;
-        }
-        return DataZoneConnectionConfig.ACCESS_KEY_ID;
     }
 
     private static void addError(List<ConfigValue> values, String key, String message) {

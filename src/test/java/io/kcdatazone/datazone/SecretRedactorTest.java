@@ -1,4 +1,4 @@
-package io.kcdatazone.config;
+package io.kcdatazone.datazone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
