@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * event: the next entry to take, which requests have their result out ({@link PublishedResults}), and the
  * <em>low</em>: every entry below it is done, its result and the last event of the run it revealed acknowledged. And
  * one per run slot ({@link SlotOffset}), on every status event of the run in the slot: that run and its last status.
- * The low moves only on acknowledgements (Connect's {@code commitRecord}), never on emission: at-least-once commits each
- * source partition's acknowledged prefix independently, so a low moved on emission could be stored while the run's
+ * The low moves only on acknowledgements (Connect's {@code commitRecord}), never on emission: at-least-once commits
+ * each source partition's acknowledged prefix independently, so a low moved on emission could be stored while the run's
  * last event was never delivered. Because an acknowledged low is a fact about delivered events, every record carries
  * the low of when it was made, and a restart takes the highest low it finds.
  *
@@ -263,7 +263,8 @@ final class LedgerPartitionState {
     boolean needsRoom(long ledgerOffset, LedgerEntry entry) {
         RunSnapshot run = entry.run();
         return !replays(ledgerOffset) && run != null && run.id() != null && !RunLifecycle.isTerminal(run)
-                && !runs.containsKey(run.id()) && !endedInSlots.containsKey(run.id()) && !inFreeSlots.containsKey(run.id())
+                && !runs.containsKey(run.id()) && !endedInSlots.containsKey(run.id())
+                && !inFreeSlots.containsKey(run.id())
                 && !recentlyEnded.contains(run.id());
     }
 

@@ -164,7 +164,9 @@ final class PartitionOffset {
         return progress;
     }
 
-    /** Runs this offset itself carries: all tracked runs of a format 1 offset, the ones still left of it in format 2. */
+    /**
+     * Runs this offset itself carries: all tracked runs of a format 1 offset, the ones still left of it in format 2.
+     */
     List<TrackedRun> runs() {
         return runs;
     }

@@ -67,7 +67,8 @@ final class SlotOffset {
         long requestOffset = fields.nonNegative(REQUEST_OFFSET_KEY, "a non-negative request offset", -1);
         long requestPartition = fields.nonNegative(REQUEST_PARTITION_KEY, "a request partition number", -1);
         String requestTopic = fields.optionalText(REQUEST_TOPIC_KEY);
-        if (requestTopic != null && (requestOffset < 0 || requestPartition < 0 || requestPartition > Integer.MAX_VALUE)) {
+        if (requestTopic != null
+                && (requestOffset < 0 || requestPartition < 0 || requestPartition > Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("offset fields 'requestPartition' and 'requestOffset' must be set with"
                     + " 'requestTopic'");
         }
