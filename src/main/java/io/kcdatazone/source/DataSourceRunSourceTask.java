@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * Connect's own source offsets, committed data only. What to publish, and the source offset each event carries, is
  * decided by {@link RunTracker}, which knows neither Kafka's clients nor Connect; this class keeps the consumer, the
  * poll loop and Connect's API, and reports Connect's acknowledgements ({@link #commitRecord}) back to it. Status polls
- * are asynchronous: {@link #poll()} launches those that are due and collects those that are done, so a slow DataZone never
- * stalls the ledger.
+ * are asynchronous: {@link #poll()} launches those that are due and collects those that are done, so a slow DataZone
+ * never stalls the ledger.
  */
 public class DataSourceRunSourceTask extends SourceTask {
 
