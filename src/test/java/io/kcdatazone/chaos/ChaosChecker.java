@@ -62,6 +62,11 @@ public final class ChaosChecker {
                 || OutputEvent.RUN_TRACKING_STOPPED.equals(event.eventType());
     }
 
+    /** How many runs have an event that closes them: a terminal status, RUN_VANISHED or RUN_TRACKING_STOPPED. */
+    static long closedRuns(List<OutputEvent> events) {
+        return events.stream().filter(e -> isTerminal(e) || isClosing(e)).map(OutputEvent::runId).distinct().count();
+    }
+
     /** A status's place in the lifecycle; null for none (a failed start) or one DataZone's lifecycle lacks. */
     private static Integer rank(String status) {
         return status == null ? null : LIFECYCLE.get(status);

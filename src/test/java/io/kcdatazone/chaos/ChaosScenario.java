@@ -64,7 +64,7 @@ final class ChaosScenario {
     static final Duration TRACKING_LIMIT = Duration.ofSeconds(90);
     /** The ledger producer's delivery timeout, which a ledger outage in the schedule outlasts. */
     static final Duration LEDGER_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
-    static final Duration TIMEOUT = Duration.ofSeconds(90);
+    static final Duration TIMEOUT = Duration.ofMinutes(3);
     static final List<Operation> DATAZONE_CALLS = List.of(Operation.START_DATA_SOURCE_RUN,
             Operation.LIST_DATA_SOURCE_RUNS, Operation.GET_DATA_SOURCE_RUN);
 

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * Then {@link ChaosChecker} compares the simulator's record with the topics and the tasks' states: nothing may be
  * lost, duplicated, out of order or unexpected, every run is closed by an event, and no task is FAILED. No transaction
  * may be left open on the offsets, output or ledger topic: with everything live and replicated, the hanging
- * transaction the single-broker suite once saw (docs/operations.md) must not come back.
+ * transaction the single-broker suite once saw (README, Troubleshooting) must not come back.
  */
 class ChaosTest {
 
@@ -100,12 +100,12 @@ class ChaosTest {
              ChaosSchedule chaos = schedule(scenario, doomed)) {
             stream.start(REQUEST_INTERVAL);
             chaos.start();
-            chaos.awaitDone(Duration.ofMinutes(5));
+            chaos.awaitDone(Duration.ofMinutes(8));
             sent = stream.awaitAllSent(ChaosScenario.TIMEOUT);
             long validKeys = plan.stream().filter(p -> !p.malformed()).map(RequestStream.Planned::key).distinct()
                     .count();
             boolean drained = drain(output, all -> all.stream().filter(OutputEvent::isResult).count() >= sent.size()
-                    && closedRuns(all) >= validKeys);
+                    && ChaosChecker.closedRuns(all) >= validKeys);
             LOG.info("Output {} after {} s", drained ? "complete" : "INCOMPLETE", elapsed(began));
             events = output.readFor(Duration.ofSeconds(5));
         } finally {
@@ -128,7 +128,7 @@ class ChaosTest {
     }
 
     private ChaosSchedule schedule(ChaosScenario scenario, ChildConnectWorker doomed) {
-        AtomicReference<WorkerHandle> visitor = new AtomicReference<>();
+        CompletableFuture<WorkerHandle> visitor = new CompletableFuture<>();
         return new ChaosSchedule()
                 .at(seconds(3), "DataZone throttles half of all calls", () -> scenario.throttle(0.5))
                 .at(seconds(6), "DataZone refuses Starts on " + ChaosScenario.CONFLICTING
@@ -140,9 +140,9 @@ class ChaosTest {
                 .at(seconds(24), "restart sink task 1 while conflict retries are pending", () ->
                         scenario.restartTask(ChaosScenario.SINK, 1))
                 .at(seconds(28), "a worker joins while conflict retries are pending", () ->
-                        visitor.set(scenario.workerJoins()))
+                        visitor.complete(scenario.workerJoins()))
                 .at(seconds(36), "DataZone answers bursts of 500", () -> scenario.burstsOf500(15))
-                .at(seconds(40), "the worker that joined leaves", () -> scenario.workerLeaves(visitor.get()))
+                .at(seconds(40), "the worker that joined leaves", () -> scenario.workerLeaves(visitor.join()))
                 .at(seconds(44), "DataZone stops refusing Starts while a run is in progress", () ->
                         scenario.conflicts(false))
                 .at(seconds(46), "restart the sink connector and its tasks", () ->
@@ -179,11 +179,6 @@ class ChaosTest {
         } catch (ConditionTimeoutException e) {
             return false;
         }
-    }
-
-    private static long closedRuns(List<OutputEvent> events) {
-        return events.stream().filter(e -> ChaosChecker.isTerminal(e) || ChaosChecker.isClosing(e))
-                .map(OutputEvent::runId).distinct().count();
     }
 
     /** Proof that the faults reached the connectors: without them a clean report would prove little. */

@@ -114,6 +114,11 @@ final class RequestStream implements AutoCloseable {
         });
     }
 
+    /** How many records were acknowledged so far. */
+    int sentCount() {
+        return sent.size();
+    }
+
     /** Waits until every planned record is acknowledged; returns them all. */
     List<SentRequest> awaitAllSent(Duration timeout) throws InterruptedException {
         if (!acknowledged.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -81,6 +81,10 @@ public final class ChildConnectWorker implements AutoCloseable {
         return url.getHost() + ":" + url.getPort();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public Path logFile() {
         return process.logFile();
     }

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +56,7 @@ public final class ChildKafkaCluster implements AutoCloseable {
     public static final int REPLICATION_FACTOR = 3;
     public static final int DEFAULT_MIN_ISR = 2;
     private static final String HOST = "127.0.0.1";
-    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration NODE_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path dir;
     private final Map<String, String> overrides;
@@ -107,8 +109,10 @@ public final class ChildKafkaCluster implements AutoCloseable {
         try {
             Utils.delete(dir.toFile());
             for (int id = 0; id < nodeCount; id++) {
-                NodeSlot node = new NodeSlot(id, dir.resolve("node-" + id));
-                nodes.add(node);
+                nodes.add(new NodeSlot(id, dir.resolve("node-" + id)));
+            }
+            // Every node's configuration names all the voters: only now are their ports known.
+            for (NodeSlot node : nodes) {
                 Files.createDirectories(node.dir);
                 writeConfig(node);
                 format(node);
@@ -117,6 +121,7 @@ public final class ChildKafkaCluster implements AutoCloseable {
             throw new UncheckedIOException("Cannot set up the Kafka nodes under " + dir, e);
         }
         nodes.forEach(this::launch);
+        nodes.forEach(ChildKafkaCluster::awaitListening);
         try (Admin admin = admin()) {
             for (NodeSlot node : nodes) {
                 awaitServing(admin, node);
@@ -231,6 +236,7 @@ public final class ChildKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("Kafka node " + nodeId + " is running");
         }
         launch(node);
+        awaitListening(node);
         try (Admin admin = admin()) {
             awaitServing(admin, node);
             awaitInSync(admin, nodeId);
@@ -279,6 +285,20 @@ public final class ChildKafkaCluster implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    }
+
+    /** Waits until the node's client port takes connections: an admin client asking earlier fills the log. */
+    private static void awaitListening(NodeSlot node) {
+        Awaitility.await("Kafka node " + node.id + " listening (log: " + node.process.logFile() + ")")
+                .atMost(NODE_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    node.process.checkAlive();
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress(HOST, node.clientPort), 1_000);
+                        return true;
+                    } catch (IOException notYet) {
+                        return false;
+                    }
+                });
     }
 
     private void awaitServing(Admin admin, NodeSlot node) {
