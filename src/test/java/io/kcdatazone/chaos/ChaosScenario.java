@@ -178,6 +178,13 @@ final class ChaosScenario {
         CONFLICTING.forEach(dataSource -> simulator.faults().conflictWhileRunInProgress(dataSource, on));
     }
 
+    /** How many Starts DataZone refused so far because a run was in progress (409). */
+    long conflictsSoFar() {
+        return simulator.introspection().calls().stream()
+                .filter(call -> call.operation() == Operation.START_DATA_SOURCE_RUN && call.httpStatus() == 409)
+                .count();
+    }
+
     /** Deletes {@link #DOOMED} once the source follows its run (it takes ten minutes). */
     void deleteDoomedDataSource() {
         Awaitility.await("the doomed data source's run started").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))

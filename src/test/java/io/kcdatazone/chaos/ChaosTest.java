@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
@@ -66,6 +67,9 @@ class ChaosTest {
             .build();
 
     private static DataZoneSimulator simulator;
+    /** Starts refused for a run in progress before the sink's rebalances began, and once they were over. */
+    private final AtomicLong conflictsBeforeRebalances = new AtomicLong();
+    private final AtomicLong conflictsAfterRebalances = new AtomicLong();
 
     @BeforeAll
     static void startSimulator() {
@@ -125,6 +129,10 @@ class ChaosTest {
         assertThat(report.volumes().malformed()).isPositive();
         assertThat(hanging).as("transactions open for over a minute").isEmpty();
         assertChaosHappened(simulator.introspection().calls(), events);
+        assertThat(conflictsAfterRebalances.get()).as("Starts refused for a run in progress: the sink's tasks were"
+                + " retrying them before the rebalances (" + conflictsBeforeRebalances.get() + ") and through them")
+                .isGreaterThan(conflictsBeforeRebalances.get());
+        assertThat(conflictsBeforeRebalances.get()).as("Starts refused before the rebalances").isPositive();
     }
 
     private ChaosSchedule schedule(ChaosScenario scenario, ChildConnectWorker doomed) {
@@ -137,14 +145,18 @@ class ChaosTest {
                         doomed::kill)
                 .at(seconds(20), "delete the data source " + ChaosScenario.DOOMED + " while its run is followed",
                         scenario::deleteDoomedDataSource)
-                .at(seconds(24), "restart sink task 1 while conflict retries are pending", () ->
-                        scenario.restartTask(ChaosScenario.SINK, 1))
+                .at(seconds(24), "restart sink task 1 while conflict retries are pending", () -> {
+                    conflictsBeforeRebalances.set(scenario.conflictsSoFar());
+                    scenario.restartTask(ChaosScenario.SINK, 1);
+                })
                 .at(seconds(28), "a worker joins while conflict retries are pending", () ->
                         visitor.complete(scenario.workerJoins()))
                 .at(seconds(36), "DataZone answers bursts of 500", () -> scenario.burstsOf500(15))
                 .at(seconds(40), "the worker that joined leaves", () -> scenario.workerLeaves(visitor.join()))
-                .at(seconds(44), "DataZone stops refusing Starts while a run is in progress", () ->
-                        scenario.conflicts(false))
+                .at(seconds(44), "DataZone stops refusing Starts while a run is in progress", () -> {
+                    scenario.conflicts(false);
+                    conflictsAfterRebalances.set(scenario.conflictsSoFar());
+                })
                 .at(seconds(46), "restart the sink connector and its tasks", () ->
                         scenario.restartConnector(ChaosScenario.SINK))
                 .at(seconds(48), "a new worker joins", () -> scenario.joinChildWorker("second"))
@@ -189,8 +201,6 @@ class ChaosTest {
             assertThat(statuses).as(operation + " answers by HTTP status")
                     .containsKeys(429, 500, RecordedCall.NO_RESPONSE);
         }
-        assertThat(calls).as("Starts refused while a run was in progress")
-                .anyMatch(call -> call.operation() == Operation.START_DATA_SOURCE_RUN && call.httpStatus() == 409);
         assertThat(events).as("the deleted data source's run and the stuck run closed")
                 .extracting(OutputEvent::eventType)
                 .contains(OutputEvent.RUN_VANISHED, OutputEvent.RUN_TRACKING_STOPPED);
