@@ -60,8 +60,6 @@ final class ChaosScenario {
     static final List<String> CONFLICTING = List.of("ds_00", "ds_01", "ds_02", "ds_03");
     static final int TASKS = 3;
     static final int PARTITIONS = 6;
-    /** The source stops tracking a run after this long: the stuck run closes within the test. */
-    static final Duration TRACKING_LIMIT = Duration.ofSeconds(90);
     /** The ledger producer's delivery timeout, which a ledger outage in the schedule outlasts. */
     static final Duration LEDGER_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
     static final Duration TIMEOUT = Duration.ofMinutes(3);
@@ -78,13 +76,20 @@ final class ChaosScenario {
     private final ReplicatedConnectStack stack;
     private final DataZoneSimulator simulator;
     private final Path childWorkerDir;
+    private final Duration trackingLimit;
     /** Every child worker started, the killed ones included. */
     private final List<ChildConnectWorker> children = new CopyOnWriteArrayList<>();
 
-    ChaosScenario(ReplicatedConnectStack stack, DataZoneSimulator simulator, Path childWorkerDir) {
+    /**
+     * @param trackingLimit the source's {@code max.run.tracking.ms}: the stuck run closes this long after the source
+     *     began tracking it, and every other run must end sooner, whatever the faults
+     */
+    ChaosScenario(ReplicatedConnectStack stack, DataZoneSimulator simulator, Path childWorkerDir,
+            Duration trackingLimit) {
         this.stack = stack;
         this.simulator = simulator;
         this.childWorkerDir = childWorkerDir;
+        this.trackingLimit = trackingLimit;
     }
 
     static SimulatorOptions simulatorOptions(int runsPerDataSourcePerDay) {
@@ -334,7 +339,7 @@ final class ChaosScenario {
         source.put("output.topic", OUTPUT);
         source.put("status.poll.interval.ms", "500");
         source.put("status.poll.interval.max.ms", "2000");
-        source.put("max.run.tracking.ms", String.valueOf(TRACKING_LIMIT.toMillis()));
+        source.put("max.run.tracking.ms", String.valueOf(trackingLimit.toMillis()));
         source.put("exactly.once.support", "required");
         source.put("transaction.boundary", "poll");
         source.putAll(stack.avroConverterProperties("value.converter"));

@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The soak, outside the test suite ({@code mvn -B -Pchaos test}, about 40 minutes): the chaos suite's stack and
- * checks, with 10,000 requests over 30 minutes under a steady mix of the same faults, repeated every five minutes (one
- * Kafka fault per round, in turn: a rolling restart, a kill of the ledger's and offsets' leader, a controller
- * failover, the ledger unreachable). Each minute it samples what the output holds so far and a worker that runs tasks
+ * The soak, outside the test suite ({@code mvn -B -Pchaos test}, about 40 minutes; {@code -Dchaos.soak.minutes=N}
+ * for another length): the chaos suite's stack and checks, with 10,000 requests over 30 minutes under a steady mix of
+ * the same faults, repeated every five minutes (one Kafka fault per round, in turn: a rolling restart, a kill of the
+ * ledger's and offsets' leader, a controller failover, the ledger unreachable). Each minute it samples what the output holds so far and a worker that runs tasks
  * throughout (a child JVM that is never killed): its heap in use after a full collection and the CPU it used. The
  * table is printed and written to {@code target/chaos-soak.json}. A heap that stays flat while the runs pile up is the
  * point; the final check must be as clean as the suite's.
@@ -39,12 +39,15 @@ class ChaosSoak {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosSoak.class);
 
-    private static final int VALID_KEYS = 10_000;
-    private static final Duration LENGTH = Duration.ofMinutes(30);
+    /** {@code -Dchaos.soak.minutes=N} shortens (or stretches) the soak, the requests in proportion: for a quick try. */
+    private static final Duration LENGTH = Duration.ofMinutes(Long.getLong("chaos.soak.minutes", 30));
+    private static final int VALID_KEYS = (int) (10_000 * LENGTH.toMinutes() / 30);
     private static final Duration ROUND = Duration.ofMinutes(5);
     private static final Duration SAMPLE_EVERY = Duration.ofMinutes(1);
     private static final Duration LEDGER_OUTAGE = ChaosScenario.LEDGER_DELIVERY_TIMEOUT.plusSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+    /** Every run ends long before this, whatever the faults; the stuck run closes after it. */
+    private static final Duration TRACKING_LIMIT = Duration.ofMinutes(5);
     private static final Path REPORT = Path.of("target", "chaos-soak.json");
 
     @RegisterExtension
@@ -76,7 +79,8 @@ class ChaosSoak {
     @Test
     void tenThousandRequestsOverHalfAnHourOfFaultsLeaveTheHeapFlatAndNothingLost() throws Exception {
         long began = System.nanoTime();
-        ChaosScenario scenario = new ChaosScenario(STACK, simulator, Path.of("target", "chaos-soak-workers"));
+        ChaosScenario scenario = new ChaosScenario(STACK, simulator, Path.of("target", "chaos-soak-workers"),
+                TRACKING_LIMIT);
         ChildConnectWorker sampled = scenario.joinChildWorker("sampled");
         scenario.start();
         List<RequestStream.Planned> plan = ChaosScenario.plan(VALID_KEYS);

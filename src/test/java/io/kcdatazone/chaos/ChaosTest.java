@@ -59,6 +59,8 @@ class ChaosTest {
     private static final Duration REQUEST_INTERVAL = Duration.ofMillis(150);
     private static final Duration LEDGER_OUTAGE = ChaosScenario.LEDGER_DELIVERY_TIMEOUT.plusSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(150);
+    /** The stuck run closes within the test. */
+    private static final Duration TRACKING_LIMIT = Duration.ofSeconds(90);
 
     @RegisterExtension
     static final ReplicatedConnectStack STACK = ReplicatedConnectStack.builder()
@@ -87,7 +89,8 @@ class ChaosTest {
     @Test
     void nothingIsLostDuplicatedOrReorderedThroughCrashesRestartsFaultsAndBrokerKills() throws Exception {
         long began = System.nanoTime();
-        ChaosScenario scenario = new ChaosScenario(STACK, simulator, Path.of("target", "chaos-workers"));
+        ChaosScenario scenario = new ChaosScenario(STACK, simulator, Path.of("target", "chaos-workers"),
+                TRACKING_LIMIT);
         ChildConnectWorker doomed = scenario.joinChildWorker("first");
         scenario.start();
         Set<String> doomedTasks = scenario.tasksOn(doomed.workerId());
