@@ -286,10 +286,11 @@ final class ChaosScenario {
         return states;
     }
 
-    ChaosReport check(List<SentRequest> sent, List<OutputEvent> events) {
+    /** @param taskStates the tasks' states at the end, read while every worker still ran */
+    ChaosReport check(List<SentRequest> sent, List<OutputEvent> events, Map<String, String> taskStates) {
         List<DeadLetter> deadLetters = new TopicDump(stack.bootstrapServers(), Map.of()).records(DLQ).stream()
                 .map(DeadLetter::of).toList();
-        return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates());
+        return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates);
     }
 
     /** Transactions open for over a minute on the offsets, output and ledger topics: evidence of a hanging one. */

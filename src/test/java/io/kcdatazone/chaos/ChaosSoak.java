@@ -88,6 +88,7 @@ class ChaosSoak {
         List<Sample> samples = new ArrayList<>();
         List<SentRequest> sent;
         List<OutputEvent> events;
+        Map<String, String> taskStates;
         try (RequestStream stream = new RequestStream(STACK.bootstrapServers(), ChaosScenario.REQUESTS, plan);
              OutputTopicReader<OutputEvent> output = new OutputTopicReader<>(STACK.bootstrapServers(),
                      ChaosScenario.OUTPUT, ChaosScenario.PARTITIONS, STACK.confluentWireFormat(),
@@ -124,11 +125,12 @@ class ChaosSoak {
                 LOG.warn("The output is incomplete after {}; the check says what is missing", DRAIN_TIMEOUT);
             }
             events = output.readFor(Duration.ofSeconds(5));
+            taskStates = scenario.taskStates();
         } finally {
             scenario.closeChildren();
         }
 
-        ChaosReport report = scenario.check(sent, events);
+        ChaosReport report = scenario.check(sent, events, taskStates);
         List<String> hanging = scenario.hangingTransactions();
         String table = table(samples);
         System.out.printf("Soak finished in %d s%n%s%s%s", elapsedSeconds(began), table, report.summary(),

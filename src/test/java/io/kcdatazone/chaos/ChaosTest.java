@@ -100,6 +100,7 @@ class ChaosTest {
         List<RequestStream.Planned> plan = ChaosScenario.plan(VALID_KEYS);
         List<SentRequest> sent;
         List<OutputEvent> events;
+        Map<String, String> taskStates;
         try (RequestStream stream = new RequestStream(STACK.bootstrapServers(), ChaosScenario.REQUESTS, plan);
              OutputTopicReader<OutputEvent> output = new OutputTopicReader<>(STACK.bootstrapServers(),
                      ChaosScenario.OUTPUT, ChaosScenario.PARTITIONS, STACK.confluentWireFormat(),
@@ -115,11 +116,12 @@ class ChaosTest {
                     && ChaosChecker.closedRuns(all) >= validKeys);
             LOG.info("Output {} after {} s", drained ? "complete" : "INCOMPLETE", elapsed(began));
             events = output.readFor(Duration.ofSeconds(5));
+            taskStates = scenario.taskStates();
         } finally {
             scenario.closeChildren();
         }
 
-        ChaosReport report = scenario.check(sent, events);
+        ChaosReport report = scenario.check(sent, events, taskStates);
         List<String> hanging = scenario.hangingTransactions();
         String calls = scenario.callSummary();
         System.out.printf("Chaos suite finished in %d s%n%s%s", elapsed(began), report.summary(), calls);
