@@ -96,6 +96,17 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * From now on, a Start for {@code dataSourceId} while one of its runs is REQUESTED or RUNNING answers
+     * ConflictException when {@code conflict} is true, and starts a run when it is false, whatever
+     * {@link SimulatorOptions.Builder#conflictWhileRunInProgress(boolean)} says for the other data sources. Real
+     * DataZone always refuses (true); a test switches it on for a few data sources to keep retries pending.
+     */
+    public Faults conflictWhileRunInProgress(String dataSourceId, boolean conflict) {
+        runs.conflictWhileInProgress(Objects.requireNonNull(dataSourceId, "dataSourceId"), conflict);
+        return this;
+    }
+
     /** The run disappears: reads answer ResourceNotFoundException and listings leave it out. */
     public Faults vanishRun(String runId) {
         runs.vanish(runId);
@@ -114,14 +125,14 @@ public final class Faults {
     }
 
     /**
-     * Removes every scripted fault, error rate and run script not yet consumed, and restores the normal speed.
-     * Vanished runs stay vanished.
+     * Removes every scripted fault, error rate, run script not yet consumed and per-data-source conflict rule, and
+     * restores the normal speed. Vanished runs stay vanished.
      */
     public synchronized void clear() {
         scripted.clear();
         errorRates.clear();
         slowdown = 1;
-        runs.clearScripts();
+        runs.clearScriptedBehaviour();
     }
 
     /** The fault the next call of {@code operation} suffers, if any; consumes a scripted fault. */

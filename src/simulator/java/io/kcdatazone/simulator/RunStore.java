@@ -33,6 +33,8 @@ final class RunStore {
     private final Map<String, List<Run>> runsPerDataSource = new HashMap<>();
     private final Map<String, Deque<RunScript>> scriptsPerDataSource = new HashMap<>();
     private final Set<String> vanished = new HashSet<>();
+    /** Data sources whose conflict rule differs from {@link RunLimits#conflictWhileInProgress()}. */
+    private final Map<String, Boolean> conflictOverrides = new HashMap<>();
 
     /**
      * A data source's own run-related state.
@@ -68,7 +70,7 @@ final class RunStore {
             }
         }
         List<Run> runs = runsOf(entry.id());
-        if (limits.conflictWhileInProgress()
+        if (conflictOverrides.getOrDefault(entry.id(), limits.conflictWhileInProgress())
                 && runs.stream().anyMatch(run -> !vanished.contains(run.id()) && run.stateAt(now).inProgress())) {
             throw ApiException.conflict("A data source run is already in progress for data source " + entry.id());
         }
@@ -132,8 +134,14 @@ final class RunStore {
         runsOf(dataSourceId).forEach(run -> vanished.add(run.id()));
     }
 
-    synchronized void clearScripts() {
+    synchronized void conflictWhileInProgress(String dataSourceId, boolean conflict) {
+        conflictOverrides.put(dataSourceId, conflict);
+    }
+
+    /** Drops the run scripts not yet used and the per-data-source conflict rules. */
+    synchronized void clearScriptedBehaviour() {
         scriptsPerDataSource.clear();
+        conflictOverrides.clear();
     }
 
     private Run newRun(Catalog.DataSourceEntry entry, String clientToken, Instant now, int ordinal, RunScript script) {

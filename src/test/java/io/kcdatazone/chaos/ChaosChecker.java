@@ -25,8 +25,12 @@ import java.util.stream.Collectors;
  *       record, {@code RUN_START_FAILED} with {@code VALIDATION_EXCEPTION} for a malformed one;</li>
  *   <li>every run's statuses are on the output topic once each, in lifecycle order, each naming the one before, up to
  *       the terminal status DataZone reports;</li>
+ *   <li>every run closes with exactly one event, its last: the terminal status; {@code RUN_VANISHED} if DataZone lost
+ *       it (its data source deleted); {@code RUN_TRACKING_STOPPED} if DataZone never reported it ending (stuck in a
+ *       status outside the lifecycle, which then counts as the run's last status);</li>
  *   <li>every malformed record is in the dead letter queue, and nothing else is there (a malformed record there
- *       more than once was redelivered: counted, and allowed, see {@link ChaosReport.Severity#REDELIVERED}).</li>
+ *       more than once was redelivered: counted, and allowed, see {@link ChaosReport.Severity#REDELIVERED});</li>
+ *   <li>no connector task is FAILED at the end.</li>
  * </ul>
  * A status the source never observed (a run can pass RUNNING between two polls, or while its task moves) is not
  * missing; a status published twice, or after a later one, is a violation.
@@ -52,9 +56,29 @@ public final class ChaosChecker {
         return event.runId() != null && rank != null && rank == TERMINAL_RANK;
     }
 
+    /** Whether an event ends its run's tracking without a terminal status. */
+    static boolean isClosing(OutputEvent event) {
+        return OutputEvent.RUN_VANISHED.equals(event.eventType())
+                || OutputEvent.RUN_TRACKING_STOPPED.equals(event.eventType());
+    }
+
+    /** How many runs have an event that closes them: a terminal status, RUN_VANISHED or RUN_TRACKING_STOPPED. */
+    static long closedRuns(List<OutputEvent> events) {
+        return events.stream().filter(e -> isTerminal(e) || isClosing(e)).map(OutputEvent::runId).distinct().count();
+    }
+
     /** A status's place in the lifecycle; null for none (a failed start) or one DataZone's lifecycle lacks. */
     private static Integer rank(String status) {
         return status == null ? null : LIFECYCLE.get(status);
+    }
+
+    /**
+     * A status's place in {@code run}'s lifecycle: as {@link #rank(String)}, except that a status outside the lifecycle
+     * that DataZone reports for the run now is where the run stays, the last place.
+     */
+    private static Integer rank(String status, RunRecord run) {
+        Integer rank = rank(status);
+        return rank == null && status != null && status.equals(run.status()) ? TERMINAL_RANK : rank;
     }
 
     /**
@@ -64,14 +88,15 @@ public final class ChaosChecker {
      * @param runs every run the simulator started
      * @param events the committed output topic, in any order
      * @param deadLetters the dead letter queue
+     * @param taskStates each connector task's state at the end, by {@code connector/task}
      */
     public static ChaosReport check(List<SentRequest> sent, List<RunRecord> runs, List<OutputEvent> events,
-            List<DeadLetter> deadLetters) {
-        return new ChaosChecker().run(sent, runs, events, deadLetters);
+            List<DeadLetter> deadLetters, Map<String, String> taskStates) {
+        return new ChaosChecker().run(sent, runs, events, deadLetters, taskStates);
     }
 
     private ChaosReport run(List<SentRequest> sent, List<RunRecord> runs, List<OutputEvent> events,
-            List<DeadLetter> deadLetters) {
+            List<DeadLetter> deadLetters, Map<String, String> taskStates) {
         List<OutputEvent> ordered = events.stream()
                 .sorted(Comparator.comparingInt(OutputEvent::partition).thenComparingLong(OutputEvent::offset))
                 .toList();
@@ -79,6 +104,11 @@ public final class ChaosChecker {
         checkOneResultPerRecord(sent, ordered, runByToken);
         long seenRunning = checkStatuses(runs, ordered);
         checkDeadLetters(sent, deadLetters);
+        taskStates.forEach((task, state) -> {
+            if ("FAILED".equals(state)) {
+                report(Violation.TASK_FAILED, task);
+            }
+        });
 
         Set<String> validKeys = sent.stream().filter(s -> !s.malformed()).map(SentRequest::key)
                 .collect(Collectors.toSet());
@@ -189,7 +219,8 @@ public final class ChaosChecker {
     private boolean checkRunStatuses(RunRecord run, List<OutputEvent> ofRun) {
         List<OutputEvent> started = ofRun.stream().filter(OutputEvent::isResult).toList();
         List<OutputEvent> changes = ofRun.stream().filter(OutputEvent::isStatusChange).toList();
-        String describeRun = "run " + run.runId() + " (" + run.status() + ")";
+        List<OutputEvent> closings = ofRun.stream().filter(ChaosChecker::isClosing).toList();
+        String describeRun = "run " + run.runId() + " (" + run.status() + (run.vanished() ? ", vanished" : "") + ")";
         if (started.isEmpty()) {
             // Its key then lacks a result event, reported there; the statuses cannot be ordered against anything.
             return false;
@@ -203,28 +234,54 @@ public final class ChaosChecker {
         statuses.add(first.status());
         changes.forEach(change -> statuses.add(change.status()));
         String sequence = describeRun + ": " + first.status() + changes.stream().map(c -> " " + c.previousStatus()
-                + ">" + c.status() + "@" + c.offset()).collect(Collectors.joining());
+                + ">" + c.status() + "@" + c.offset()).collect(Collectors.joining())
+                + closings.stream().map(c -> " " + c.eventType() + "@" + c.offset()).collect(Collectors.joining());
 
-        if (new HashSet<>(statuses).size() < statuses.size()) {
+        if (new HashSet<>(statuses).size() < statuses.size() || closings.size() > 1) {
             report(Violation.DUPLICATED_STATUS, sequence);
-        } else if (!inOrder(first, changes)) {
+        } else if (!inOrder(run, first, changes)) {
             report(Violation.STATUS_OUT_OF_ORDER, sequence);
         }
-        String last = statuses.get(statuses.size() - 1);
-        Integer runRank = rank(run.status());
-        if (runRank == null || runRank != TERMINAL_RANK || !run.status().equals(last)) {
-            report(Violation.RUN_WITHOUT_TERMINAL_STATUS, sequence);
-        }
+        checkClosed(run, ofRun, statuses.get(statuses.size() - 1), closings, sequence);
         return statuses.contains("RUNNING");
     }
 
+    /**
+     * The run's last event closes it: its terminal status when DataZone reports one, else RUN_VANISHED (only for a
+     * run DataZone lost) or RUN_TRACKING_STOPPED (only for a run DataZone never reported ending), naming the last
+     * status published before it.
+     */
+    private void checkClosed(RunRecord run, List<OutputEvent> ofRun, String lastStatus, List<OutputEvent> closings,
+            String sequence) {
+        Integer runRank = rank(run.status());
+        boolean endedInDataZone = runRank != null && runRank == TERMINAL_RANK;
+        boolean terminalPublished = endedInDataZone && run.status().equals(lastStatus);
+        if (closings.isEmpty()) {
+            if (!terminalPublished) {
+                report(endedInDataZone && !run.vanished() ? Violation.RUN_WITHOUT_TERMINAL_STATUS
+                        : Violation.RUN_NOT_CLOSED, sequence);
+            }
+            return;
+        }
+        OutputEvent closing = closings.get(0);
+        OutputEvent last = ofRun.stream().max(Comparator.comparingLong(OutputEvent::offset)).orElseThrow();
+        if (terminalPublished || last != closing || !Objects.equals(lastStatus, closing.previousStatus())) {
+            report(Violation.EVENT_AFTER_CLOSE, sequence);
+        } else if (OutputEvent.RUN_VANISHED.equals(closing.eventType()) && !run.vanished()) {
+            report(Violation.WRONG_CLOSE, sequence + ": DataZone still knows the run");
+        } else if (OutputEvent.RUN_TRACKING_STOPPED.equals(closing.eventType()) && endedInDataZone) {
+            report(Violation.RUN_WITHOUT_TERMINAL_STATUS, sequence + ": tracking stopped, DataZone says "
+                    + run.status());
+        }
+    }
+
     /** Each change follows the status before it (the first follows the run's first result) and moves forward. */
-    private static boolean inOrder(OutputEvent first, List<OutputEvent> changes) {
+    private static boolean inOrder(RunRecord run, OutputEvent first, List<OutputEvent> changes) {
         String previous = first.status();
         long previousOffset = first.offset();
         for (OutputEvent change : changes) {
-            Integer from = rank(previous);
-            Integer to = rank(change.status());
+            Integer from = rank(previous, run);
+            Integer to = rank(change.status(), run);
             if (change.offset() < previousOffset || !Objects.equals(previous, change.previousStatus()) || from == null
                     || to == null || to <= from) {
                 return false;

@@ -7,7 +7,9 @@ import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.RunRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,7 @@ class ChaosCheckerTest {
             change(5, "b", "run-b", "REQUESTED", "FAILED"),
             change(6, "a", "run-a", "RUNNING", "SUCCESS")));
     private final List<DeadLetter> deadLetters = new ArrayList<>(List.of(new DeadLetter(at(3), 0)));
+    private final Map<String, String> taskStates = new HashMap<>(Map.of("sink/0", "RUNNING", "source/0", "RUNNING"));
 
     @Test
     void aCleanRunHasNoViolationAndCountsWhatItChecked() {
@@ -178,6 +181,81 @@ class ChaosCheckerTest {
         assertDetects(Violation.UNEXPECTED_DEAD_LETTER, "no named record");
     }
 
+    @Test
+    void aRunStuckInAStatusOutsideTheLifecycleClosesWhenItsTrackingStops() {
+        runs.set(1, run("run-b", "b", "CANCELLED"));
+        events.set(5, change(5, "b", "run-b", "REQUESTED", "CANCELLED"));
+        events.add(closing(7, "b", "run-b", OutputEvent.RUN_TRACKING_STOPPED, "CANCELLED"));
+
+        assertThat(check().clean()).as(check().summary()).isTrue();
+    }
+
+    @Test
+    void detectsARunNeverClosed() {
+        runs.set(1, run("run-b", "b", "CANCELLED"));
+        events.set(5, change(5, "b", "run-b", "REQUESTED", "CANCELLED"));
+
+        assertDetects(Violation.RUN_NOT_CLOSED, "run run-b (CANCELLED)");
+    }
+
+    @Test
+    void aRunOfADeletedDataSourceClosesWithRunVanished() {
+        runs.set(1, vanished(run("run-b", "b", "RUNNING")));
+        events.remove(5);
+        events.add(closing(7, "b", "run-b", OutputEvent.RUN_VANISHED, "REQUESTED"));
+
+        assertThat(check().clean()).as(check().summary()).isTrue();
+    }
+
+    @Test
+    void detectsAVanishedRunNeverClosed() {
+        runs.set(1, vanished(run("run-b", "b", "RUNNING")));
+        events.remove(5);
+
+        assertDetects(Violation.RUN_NOT_CLOSED, "run run-b (RUNNING, vanished)");
+    }
+
+    @Test
+    void detectsRunVanishedForARunDataZoneStillKnows() {
+        runs.set(1, run("run-b", "b", "RUNNING"));
+        events.remove(5);
+        events.add(closing(7, "b", "run-b", OutputEvent.RUN_VANISHED, "REQUESTED"));
+
+        assertDetects(Violation.WRONG_CLOSE, "DataZone still knows the run");
+    }
+
+    @Test
+    void detectsTrackingStoppedForARunThatEndedInDataZone() {
+        events.remove(5);
+        events.add(closing(7, "b", "run-b", OutputEvent.RUN_TRACKING_STOPPED, "REQUESTED"));
+
+        assertDetects(Violation.RUN_WITHOUT_TERMINAL_STATUS, "tracking stopped, DataZone says FAILED");
+    }
+
+    @Test
+    void detectsAnEventAfterTheRunClosed() {
+        runs.set(1, run("run-b", "b", "CANCELLED"));
+        events.set(5, closing(5, "b", "run-b", OutputEvent.RUN_TRACKING_STOPPED, "REQUESTED"));
+        events.add(change(7, "b", "run-b", "REQUESTED", "CANCELLED"));
+
+        assertDetects(Violation.EVENT_AFTER_CLOSE, "run run-b");
+    }
+
+    @Test
+    void detectsAClosingEventAfterTheTerminalStatus() {
+        events.add(closing(7, "b", "run-b", OutputEvent.RUN_TRACKING_STOPPED, "FAILED"));
+
+        assertDetects(Violation.EVENT_AFTER_CLOSE, "run run-b");
+    }
+
+    @Test
+    void detectsATaskFailedAtTheEnd() {
+        taskStates.put("source/1", "FAILED");
+
+        assertDetects(Violation.TASK_FAILED, "source/1");
+        assertThat(check().count(ChaosReport.Severity.FAILED)).isOne();
+    }
+
     private void assertDetects(Violation kind, String evidence) {
         ChaosReport report = check();
 
@@ -188,7 +266,7 @@ class ChaosCheckerTest {
     }
 
     private ChaosReport check() {
-        return ChaosChecker.check(sent, runs, events, deadLetters);
+        return ChaosChecker.check(sent, runs, events, deadLetters, taskStates);
     }
 
     private static RequestCoordinates at(long offset) {
@@ -207,6 +285,15 @@ class ChaosCheckerTest {
     private static OutputEvent failed(long offset, String key, long requestOffset, String errorType) {
         return new OutputEvent(0, offset, "e" + offset, OutputEvent.RUN_START_FAILED, key, at(requestOffset), null,
                 null, null, errorType);
+    }
+
+    private static RunRecord vanished(RunRecord run) {
+        return new RunRecord(run.runId(), run.domainId(), run.dataSourceId(), run.clientToken(), run.createdAt(),
+                run.status(), true);
+    }
+
+    private static OutputEvent closing(long offset, String key, String runId, String eventType, String lastStatus) {
+        return new OutputEvent(0, offset, "e" + offset, eventType, key, at(0), runId, null, lastStatus, null);
     }
 
     private static OutputEvent change(long offset, String key, String runId, String from, String to) {

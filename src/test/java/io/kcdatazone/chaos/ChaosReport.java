@@ -1,6 +1,7 @@
 package io.kcdatazone.chaos;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -12,29 +13,34 @@ import java.util.stream.Collectors;
 public final class ChaosReport {
 
     /**
-     * How a finding bears on the invariants. The test must see zero of the first four. {@link #REDELIVERED} is
+     * How a finding bears on the invariants. The test must see zero of the first five. {@link #REDELIVERED} is
      * counted and shown but allowed: the sink consumes at least once, and Connect's dead letter queue reporter writes
      * a malformed record again each time it is redelivered (after a crash or a rebalance before its offset was
      * committed). The DLQ's context headers name the request record, so its consumers can drop the repeats.
      */
-    public enum Severity { LOST, DUPLICATED, OUT_OF_ORDER, UNEXPECTED, REDELIVERED }
+    public enum Severity { LOST, DUPLICATED, OUT_OF_ORDER, UNEXPECTED, FAILED, REDELIVERED }
 
     /** A kind of violation. */
     public enum Violation {
         KEY_WITHOUT_RUN(Severity.LOST, "valid keys without a run"),
         RECORD_WITHOUT_RESULT(Severity.LOST, "request records without a result event"),
         RUN_WITHOUT_TERMINAL_STATUS(Severity.LOST, "runs whose terminal status is not on the output topic"),
+        RUN_NOT_CLOSED(Severity.LOST, "runs without a closing event (terminal status, RUN_VANISHED or"
+                + " RUN_TRACKING_STOPPED)"),
         MISSING_DEAD_LETTER(Severity.LOST, "malformed records not in the DLQ"),
         KEY_WITH_SEVERAL_RUNS(Severity.DUPLICATED, "keys with more than one run"),
         RECORD_WITH_SEVERAL_RESULTS(Severity.DUPLICATED, "request records with more than one result event"),
         DUPLICATED_STATUS(Severity.DUPLICATED, "runs with a status published twice"),
 
         STATUS_OUT_OF_ORDER(Severity.OUT_OF_ORDER, "runs whose statuses are out of order"),
+        EVENT_AFTER_CLOSE(Severity.OUT_OF_ORDER, "runs with an event after the one that closed them"),
         RUN_WITHOUT_REQUEST(Severity.UNEXPECTED, "runs no valid key asked for"),
         RESULT_WITHOUT_RECORD(Severity.UNEXPECTED, "result events for no request record sent"),
         WRONG_RESULT(Severity.UNEXPECTED, "result events of the wrong kind or run"),
         EVENT_OF_UNKNOWN_RUN(Severity.UNEXPECTED, "status events of runs DataZone never started"),
         UNEXPECTED_DEAD_LETTER(Severity.UNEXPECTED, "DLQ records of no malformed record"),
+        WRONG_CLOSE(Severity.UNEXPECTED, "runs closed as vanished that DataZone still knows"),
+        TASK_FAILED(Severity.FAILED, "connector tasks FAILED at the end"),
         DEAD_LETTER_REPEATED(Severity.REDELIVERED, "malformed records in the DLQ more than once");
 
         private final Severity severity;
@@ -90,10 +96,13 @@ public final class ChaosReport {
                 .mapToInt(e -> e.getValue().size()).sum();
     }
 
-    /** Whether nothing was lost, duplicated, out of order or unexpected (repeats from redelivery are allowed). */
+    /**
+     * Whether nothing was lost, duplicated, out of order or unexpected and no task failed (repeats from redelivery are
+     * allowed).
+     */
     public boolean clean() {
-        return count(Severity.LOST) + count(Severity.DUPLICATED) + count(Severity.OUT_OF_ORDER)
-                + count(Severity.UNEXPECTED) == 0;
+        return Arrays.stream(Severity.values()).filter(severity -> severity != Severity.REDELIVERED)
+                .mapToInt(this::count).sum() == 0;
     }
 
     /** The counts, then up to five pieces of evidence per finding. */

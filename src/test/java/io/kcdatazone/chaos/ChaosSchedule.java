@@ -31,7 +31,7 @@ final class ChaosSchedule implements AutoCloseable {
 
     private final List<Step> steps = new ArrayList<>();
     private final List<ScheduledFuture<?>> running = new ArrayList<>();
-    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, runnable -> {
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(8, runnable -> {
         Thread thread = new Thread(runnable, "chaos-schedule");
         thread.setDaemon(true);
         return thread;

@@ -16,6 +16,8 @@ public record OutputEvent(int partition, long offset, String eventId, String eve
     static final String RUN_STARTED = "RUN_STARTED";
     static final String RUN_START_FAILED = "RUN_START_FAILED";
     static final String RUN_STATUS_CHANGED = "RUN_STATUS_CHANGED";
+    static final String RUN_VANISHED = "RUN_VANISHED";
+    static final String RUN_TRACKING_STOPPED = "RUN_TRACKING_STOPPED";
     static final String VALIDATION_EXCEPTION = "VALIDATION_EXCEPTION";
 
     static OutputEvent of(int partition, long offset, GenericRecord value) {

@@ -55,7 +55,7 @@ final class RequestStream implements AutoCloseable {
         this.acknowledged = new CountDownLatch(plan.size());
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // Rides out the broker restart.
+                // Rides out the broker faults.
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000),
                 new StringSerializer(), new StringSerializer());
     }
@@ -80,8 +80,13 @@ final class RequestStream implements AutoCloseable {
     }
 
     private static Planned valid(int index, List<String> dataSources, String domain) {
-        return new Planned(String.format("chaos-%04d", index), "{\"domainIdentifier\": \"" + domain
-                + "\", \"dataSourceIdentifier\": \"" + dataSources.get(index % dataSources.size()) + "\"}", false);
+        return request(String.format("chaos-%04d", index), dataSources.get(index % dataSources.size()), domain);
+    }
+
+    /** A valid request for one run of {@code dataSource}. */
+    static Planned request(String key, String dataSource, String domain) {
+        return new Planned(key, "{\"domainIdentifier\": \"" + domain + "\", \"dataSourceIdentifier\": \""
+                + dataSource + "\"}", false);
     }
 
     /** Starts sending, one record per {@code interval}. */
@@ -107,6 +112,11 @@ final class RequestStream implements AutoCloseable {
             }
             acknowledged.countDown();
         });
+    }
+
+    /** How many records were acknowledged so far. */
+    int sentCount() {
+        return sent.size();
     }
 
     /** Waits until every planned record is acknowledged; returns them all. */

@@ -27,6 +27,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.datazone.DataZoneClient;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
+import software.amazon.awssdk.services.datazone.model.ConflictException;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
 import software.amazon.awssdk.services.datazone.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
@@ -205,6 +206,21 @@ class SimulatorBehaviourTest {
 
         assertThatThrownBy(() -> simulator.faults().failNext(Operation.GET_DOMAIN, ServiceError.CONFLICT, 1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void conflictsWhileARunIsInProgressCanBeSwitchedOnForOneDataSource() {
+        start(options -> options.conflictWhileRunInProgress(false));
+        startRun("first");
+        assertThat(startRun("second").id()).as("no conflict by default in this simulator").isNotNull();
+
+        simulator.faults().conflictWhileRunInProgress(DATA_SOURCE, true);
+
+        assertThatThrownBy(() -> startRun("third")).isInstanceOf(ConflictException.class);
+        assertThat(client.startDataSourceRun(b -> b.domainIdentifier(DOMAIN).dataSourceIdentifier("orders_glue")
+                .clientToken("elsewhere")).id()).as("another data source keeps the simulator's rule").isNotNull();
+        simulator.faults().clear();
+        assertThat(startRun("fourth").id()).as("clear() drops the rule").isNotNull();
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.kcdatazone.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,22 +37,12 @@ public final class ChildConnectWorker implements AutoCloseable {
     public static ChildConnectWorker join(String clusterName, String bootstrapServers, Map<String, String> overrides,
                                    Path workDir) {
         Properties props = new Properties();
+        props.putAll(WorkerDefaults.properties());
+        // One replica of each internal topic unless the overrides say otherwise (a one-broker embedded cluster).
+        props.putAll(WorkerDefaults.cluster(clusterName, 1));
         props.put("bootstrap.servers", bootstrapServers);
-        props.put("group.id", "connect-integration-test-" + clusterName);
-        props.put("offset.storage.topic", "connect-offset-topic-" + clusterName);
-        props.put("config.storage.topic", "connect-config-topic-" + clusterName);
-        props.put("status.storage.topic", "connect-status-topic-" + clusterName);
-        props.put("offset.storage.replication.factor", "1");
-        props.put("config.storage.replication.factor", "1");
-        props.put("status.storage.replication.factor", "1");
-        int port = freePort();
+        int port = FreePorts.any();
         props.put("listeners", "http://localhost:" + port);
-        props.put("plugin.discovery", "service_load");
-        props.put("exactly.once.source.support", "enabled");
-        props.put("offset.flush.interval.ms", "1000");
-        props.put("scheduled.rebalance.max.delay.ms", "5000");
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
         props.putAll(overrides);
         try {
             Files.createDirectories(workDir);
@@ -92,16 +81,12 @@ public final class ChildConnectWorker implements AutoCloseable {
         return url.getHost() + ":" + url.getPort();
     }
 
-    public Path logFile() {
-        return process.logFile();
+    public long pid() {
+        return process.pid();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public Path logFile() {
+        return process.logFile();
     }
 
     /** SIGKILL, then waits until the process is gone. */

@@ -3,10 +3,7 @@ package io.kcdatazone.testkit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.connect.runtime.AbstractStatus;
-import org.apache.kafka.connect.runtime.WorkerConfig;
-import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
-import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.apache.kafka.coordinator.transaction.TransactionLogConfig;
@@ -152,16 +149,7 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
 
     /** EmbeddedConnectCluster adds bootstrap servers and its defaults to this map, so it must be mutable. */
     private Map<String, String> workerProperties() {
-        Map<String, String> properties = new HashMap<>();
-        // Only plugins with META-INF/services entries: a worker starts in ~3 s instead of ~15 s.
-        properties.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, "service_load");
-        properties.put(DistributedConfig.EXACTLY_ONCE_SOURCE_SUPPORT_CONFIG, "enabled");
-        properties.put(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "1000");
-        // A stopped worker's tasks move to the others after this delay (default 5 minutes).
-        properties.put(DistributedConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS_CONFIG, "5000");
-        // Connectors choose their own converters; these only apply to those that do not.
-        properties.put(WorkerConfig.KEY_CONVERTER_CLASS_CONFIG, StringConverter.class.getName());
-        properties.put(WorkerConfig.VALUE_CONVERTER_CLASS_CONFIG, StringConverter.class.getName());
+        Map<String, String> properties = WorkerDefaults.properties();
         properties.putAll(workerPropertyOverrides);
         return properties;
     }

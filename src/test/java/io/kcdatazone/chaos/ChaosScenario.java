@@ -1,0 +1,392 @@
+package io.kcdatazone.chaos;
+
+import io.kcdatazone.simulator.DataZoneSimulator;
+import io.kcdatazone.simulator.Faults;
+import io.kcdatazone.simulator.OddAnswers;
+import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.Outcome;
+import io.kcdatazone.simulator.RecordedCall;
+import io.kcdatazone.simulator.RunScript;
+import io.kcdatazone.simulator.Seed;
+import io.kcdatazone.simulator.ServiceError;
+import io.kcdatazone.simulator.SimulatorOptions;
+import io.kcdatazone.sink.DataSourceRunSinkConnector;
+import io.kcdatazone.source.DataSourceRunSourceConnector;
+import io.kcdatazone.testkit.ChildConnectWorker;
+import io.kcdatazone.testkit.ChildKafkaCluster;
+import io.kcdatazone.testkit.HangingTransactions;
+import io.kcdatazone.testkit.ReplicatedConnectStack;
+import io.kcdatazone.testkit.TopicDump;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.storage.StringConverter;
+import org.apache.kafka.connect.util.clusters.WorkerHandle;
+import org.awaitility.Awaitility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the chaos suite and the soak share: the DataZone account, the topics and connectors, every fault as one call,
+ * and the final check. The account has {@value #DATA_SOURCES} ordinary data sources that the request stream spreads
+ * over, and two that get one request each at the start: {@link #DOOMED} (its run takes ten minutes, and the data
+ * source is deleted while the source follows it) and {@link #STUCK} (its run ends in {@code CANCELLED}, a status
+ * DataZone does not document, reported without a stop time, so only the tracking limit ends it).
+ */
+final class ChaosScenario {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChaosScenario.class);
+
+    static final String DOMAIN = "dzd_chaos";
+    static final int DATA_SOURCES = 20;
+    static final String DOOMED = "ds_doomed";
+    static final String STUCK = "ds_stuck";
+    static final String UNKNOWN_STATUS = "CANCELLED";
+    /** Where a Start while a run is in progress is refused while {@link #conflicts(boolean)} is on. */
+    static final List<String> CONFLICTING = List.of("ds_00", "ds_01", "ds_02", "ds_03");
+    static final int TASKS = 3;
+    static final int PARTITIONS = 6;
+    /** The ledger producer's delivery timeout, which a ledger outage in the schedule outlasts. */
+    static final Duration LEDGER_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration TIMEOUT = Duration.ofMinutes(3);
+    static final List<Operation> DATAZONE_CALLS = List.of(Operation.START_DATA_SOURCE_RUN,
+            Operation.LIST_DATA_SOURCE_RUNS, Operation.GET_DATA_SOURCE_RUN);
+
+    static final String REQUESTS = "chaos-requests";
+    static final String OUTPUT = "chaos-events";
+    static final String DLQ = "chaos-dlq";
+    static final String LEDGER = "chaos-ledger";
+    static final String SINK = "chaos-sink";
+    static final String SOURCE = "chaos-source";
+
+    private final ReplicatedConnectStack stack;
+    private final DataZoneSimulator simulator;
+    private final Path childWorkerDir;
+    private final Duration trackingLimit;
+    /** Every child worker started, the killed ones included. */
+    private final List<ChildConnectWorker> children = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param trackingLimit the source's {@code max.run.tracking.ms}: the stuck run closes this long after the source
+     *     began tracking it, and every other run must end sooner, whatever the faults
+     */
+    ChaosScenario(ReplicatedConnectStack stack, DataZoneSimulator simulator, Path childWorkerDir,
+            Duration trackingLimit) {
+        this.stack = stack;
+        this.simulator = simulator;
+        this.childWorkerDir = childWorkerDir;
+        this.trackingLimit = trackingLimit;
+    }
+
+    static SimulatorOptions simulatorOptions(int runsPerDataSourcePerDay) {
+        return SimulatorOptions.builder()
+                .seed(seed())
+                .latency(Duration.ofMillis(15), Duration.ofMillis(10))
+                // Many requests per data source start close together; conflicts would only queue them up, except
+                // where conflicts(true) switches them on.
+                .conflictWhileRunInProgress(false)
+                .runsPerDataSourcePerDay(runsPerDataSourcePerDay)
+                .build();
+    }
+
+    /** The two requests of the special data sources, then {@code validKeys} requests over the ordinary ones. */
+    static List<RequestStream.Planned> plan(int validKeys) {
+        List<RequestStream.Planned> plan = new ArrayList<>();
+        plan.add(RequestStream.request("chaos-stuck", STUCK, DOMAIN));
+        plan.add(RequestStream.request("chaos-doomed", DOOMED, DOMAIN));
+        plan.addAll(RequestStream.plan(validKeys, dataSourceIds(), DOMAIN));
+        return plan;
+    }
+
+    /** Sets up the odd runs, the topics (three replicas, min ISR 2) and both connectors, and waits for their tasks. */
+    void start() throws Exception {
+        simulator.faults().scriptNextRun(STUCK, RunScript.endsWithUnknownStatus(UNKNOWN_STATUS));
+        // Without a stop time only a documented terminal status ends a run; the unknown one does not.
+        simulator.oddAnswers().omit(OddAnswers.OptionalRunMember.STOPPED_AT);
+        try (Admin admin = stack.kafka().admin()) {
+            admin.createTopics(List.of(new NewTopic(REQUESTS, PARTITIONS, (short) ChildKafkaCluster.REPLICATION_FACTOR),
+                    new NewTopic(OUTPUT, PARTITIONS, (short) ChildKafkaCluster.REPLICATION_FACTOR),
+                    new NewTopic(DLQ, 1, (short) ChildKafkaCluster.REPLICATION_FACTOR))).all().get(60, TimeUnit.SECONDS);
+        }
+        configure(SINK, sinkConfig());
+        configure(SOURCE, sourceConfig());
+        stack.rest().awaitRunning(SINK, TASKS, TIMEOUT);
+        stack.rest().awaitRunning(SOURCE, TASKS, TIMEOUT);
+    }
+
+    private void configure(String connector, Map<String, String> config) {
+        Awaitility.await("configuration of " + connector).atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> {
+                    stack.rest().configureConnector(connector, config);
+                    return true;
+                });
+    }
+
+    /** Starts a worker in a child JVM (so it can be killed) and waits until it has joined. */
+    ChildConnectWorker joinChildWorker(String name) {
+        ChildConnectWorker child = ChildConnectWorker.join(stack.clusterName(), stack.bootstrapServers(),
+                stack.childWorkerOverrides(), childWorkerDir.resolve(name));
+        children.add(child);
+        return child.awaitReady(TIMEOUT);
+    }
+
+    /** The tasks Connect's status shows on the worker, as {@code connector/task}. */
+    Set<String> tasksOn(String workerId) {
+        Set<String> tasks = new HashSet<>();
+        for (String connector : List.of(SINK, SOURCE)) {
+            stack.rest().connectorStatus(connector).tasks().stream()
+                    .filter(task -> workerId.equals(task.workerId()))
+                    .forEach(task -> tasks.add(connector + "/" + task.id()));
+        }
+        return tasks;
+    }
+
+    // DataZone's faults
+
+    void throttle(double probability) {
+        Faults faults = simulator.faults();
+        DATAZONE_CALLS.forEach(op -> faults.failRandomly(op, ServiceError.THROTTLING, probability));
+    }
+
+    void stopThrottling() {
+        DATAZONE_CALLS.forEach(simulator.faults()::stopFailingRandomly);
+    }
+
+    void burstsOf500(int times) {
+        DATAZONE_CALLS.forEach(op -> simulator.faults().failNext(op, ServiceError.INTERNAL_SERVER, times));
+    }
+
+    void connectionResets(int times) {
+        DATAZONE_CALLS.forEach(op -> simulator.faults().resetNext(op, times).dropResponseNext(op, times));
+    }
+
+    void slowDown(int factor) {
+        simulator.faults().slowDown(factor);
+    }
+
+    /** Starts on the {@link #CONFLICTING} data sources while one of their runs is in progress refuse (true) or not. */
+    void conflicts(boolean on) {
+        CONFLICTING.forEach(dataSource -> simulator.faults().conflictWhileRunInProgress(dataSource, on));
+    }
+
+    /** How many Starts DataZone refused so far because a run was in progress (409). */
+    long conflictsSoFar() {
+        return simulator.introspection().calls().stream()
+                .filter(call -> call.operation() == Operation.START_DATA_SOURCE_RUN && call.httpStatus() == 409)
+                .count();
+    }
+
+    /** Deletes {@link #DOOMED} once the source follows its run (it takes ten minutes). */
+    void deleteDoomedDataSource() {
+        Awaitility.await("the doomed data source's run started").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> simulator.introspection().runs().stream().anyMatch(r -> DOOMED.equals(r.dataSourceId())));
+        simulator.faults().deleteDataSource(DOMAIN, DOOMED);
+    }
+
+    // Connect's faults
+
+    void restartConnector(String connector) {
+        Awaitility.await("restart of " + connector).atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions().until(() -> {
+                    stack.rest().restartConnectorAndTasks(connector);
+                    return true;
+                });
+    }
+
+    void restartTask(String connector, int task) {
+        Awaitility.await("restart of " + connector + " task " + task).atMost(TIMEOUT)
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                    stack.rest().restartTask(connector, task);
+                    return true;
+                });
+    }
+
+    /** A worker joins (a rebalance) and waits until it holds tasks. */
+    WorkerHandle workerJoins() {
+        WorkerHandle worker = stack.addWorker();
+        String workerId = worker.url().getHost() + ":" + worker.url().getPort();
+        Awaitility.await("tasks on the worker that joined").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> !tasksOn(workerId).isEmpty());
+        LOG.info("Worker {} joined and runs {}", workerId, tasksOn(workerId));
+        return worker;
+    }
+
+    /** A worker leaves politely (another rebalance). */
+    void workerLeaves(WorkerHandle worker) {
+        stack.removeWorker(worker);
+    }
+
+    // Kafka's faults
+
+    void rollingRestart() {
+        stack.kafka().rollingRestart();
+    }
+
+    /** SIGKILL of the node leading the most partitions of the ledger and Connect's offsets topic, then its return. */
+    void killLeaderOfLedgerAndOffsets() {
+        ChildKafkaCluster kafka = stack.kafka();
+        synchronized (kafka) {
+            List<String> topics = List.of(LEDGER, stack.offsetsTopic());
+            Map<Integer, Long> leadership = kafka.leadership(topics);
+            int leader = leadership.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            LOG.info("Partition leaders of {} by node: {}; killing node {}", topics, leadership, leader);
+            kafka.kill(leader);
+            Awaitility.await("leadership of " + topics + " moved off node " + leader).atMost(TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> !kafka.leadership(topics).containsKey(leader));
+            kafka.restart(leader);
+        }
+    }
+
+    /** SIGKILL of the active KRaft controller; another takes over, then it returns. */
+    void controllerFailover() {
+        ChildKafkaCluster kafka = stack.kafka();
+        synchronized (kafka) {
+            int controller = kafka.activeController();
+            kafka.kill(controller);
+            Awaitility.await("a new active controller").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(() -> kafka.activeController() != controller);
+            LOG.info("Node {} is the active controller after node {} died", kafka.activeController(), controller);
+            kafka.restart(controller);
+        }
+    }
+
+    /** The ledger clients lose the whole cluster (Connect's own clients do not) until {@link #restoreLedger()}. */
+    void cutLedger() {
+        stack.kafka().cutProxiedClients();
+    }
+
+    void restoreLedger() {
+        stack.kafka().restoreProxiedClients();
+    }
+
+    // The end
+
+    /** Each task's state, by {@code connector/task}. */
+    Map<String, String> taskStates() {
+        Map<String, String> states = new TreeMap<>();
+        for (String connector : List.of(SINK, SOURCE)) {
+            ConnectorStateInfo status = stack.rest().connectorStatus(connector);
+            status.tasks().forEach(task -> states.put(connector + "/" + task.id(), task.state()));
+        }
+        return states;
+    }
+
+    /** @param taskStates the tasks' states at the end, read while every worker still ran */
+    ChaosReport check(List<SentRequest> sent, List<OutputEvent> events, Map<String, String> taskStates) {
+        List<DeadLetter> deadLetters = new TopicDump(stack.bootstrapServers(), Map.of()).records(DLQ).stream()
+                .map(DeadLetter::of).toList();
+        return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates);
+    }
+
+    /** Transactions open for over a minute on the offsets, output and ledger topics: evidence of a hanging one. */
+    List<String> hangingTransactions() throws Exception {
+        try (Admin admin = stack.kafka().admin()) {
+            return HangingTransactions.find(admin, List.of(stack.offsetsTopic(), OUTPUT, LEDGER),
+                    Duration.ofMinutes(1));
+        }
+    }
+
+    /** Calls per operation by HTTP status (0: connection closed without an answer). */
+    String callSummary() {
+        StringBuilder text = new StringBuilder("DataZone calls by HTTP status:\n");
+        simulator.introspection().calls().stream().collect(Collectors.groupingBy(RecordedCall::operation,
+                        TreeMap::new, Collectors.groupingBy(RecordedCall::httpStatus, TreeMap::new,
+                                Collectors.counting())))
+                .forEach((operation, statuses) -> text.append("  ").append(operation.apiName()).append(' ')
+                        .append(statuses).append('\n'));
+        return text.toString();
+    }
+
+    void closeChildren() {
+        children.forEach(ChildConnectWorker::close);
+    }
+
+    private Map<String, String> sinkConfig() {
+        Map<String, String> sink = commonConfig();
+        sink.put("connector.class", DataSourceRunSinkConnector.class.getName());
+        sink.put("topics", REQUESTS);
+        sink.put("value.converter", StringConverter.class.getName());
+        sink.put("datazone.requests.per.second", "0");
+        sink.put("retry.backoff.ms", "100");
+        sink.put("retry.backoff.max.ms", "2000");
+        // Every valid request must start its run, however long DataZone misbehaves within the test.
+        sink.put("retry.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()));
+        sink.put("errors.tolerance", "all");
+        sink.put("errors.deadletterqueue.topic.name", DLQ);
+        sink.put("errors.deadletterqueue.topic.replication.factor", String.valueOf(
+                ChildKafkaCluster.REPLICATION_FACTOR));
+        sink.put("errors.deadletterqueue.context.headers.enable", "true");
+        return sink;
+    }
+
+    private Map<String, String> sourceConfig() {
+        Map<String, String> source = commonConfig();
+        source.put("connector.class", DataSourceRunSourceConnector.class.getName());
+        source.put("output.topic", OUTPUT);
+        source.put("status.poll.interval.ms", "500");
+        source.put("status.poll.interval.max.ms", "2000");
+        source.put("max.run.tracking.ms", String.valueOf(trackingLimit.toMillis()));
+        source.put("exactly.once.support", "required");
+        source.put("transaction.boundary", "poll");
+        source.putAll(stack.avroConverterProperties("value.converter"));
+        return source;
+    }
+
+    private Map<String, String> commonConfig() {
+        Map<String, String> config = new HashMap<>();
+        config.put("tasks.max", String.valueOf(TASKS));
+        config.put("key.converter", StringConverter.class.getName());
+        config.put("datazone.region", "us-east-1");
+        config.put("datazone.endpoint.override", simulator.endpoint().toString());
+        config.put("aws.access.key.id", "AKIACHAOSTESTONLY");
+        config.put("aws.secret.access.key", "chaos-test-only-secret");
+        config.put("ledger.topic", LEDGER);
+        // Through the proxies that ledgerUnreachable() cuts; Connect's own clients go to the brokers directly.
+        config.put("ledger.bootstrap.servers", stack.kafka().proxiedBootstrapServers());
+        config.put("ledger.topic.partitions", String.valueOf(PARTITIONS));
+        config.put("ledger.topic.replication.factor", String.valueOf(ChildKafkaCluster.REPLICATION_FACTOR));
+        config.put("ledger.kafka.delivery.timeout.ms", String.valueOf(LEDGER_DELIVERY_TIMEOUT.toMillis()));
+        config.put("ledger.kafka.request.timeout.ms", "5000");
+        return config;
+    }
+
+    private static Seed seed() {
+        List<Outcome> outcomes = List.of(Outcome.SUCCESS, Outcome.PARTIALLY_SUCCEEDED, Outcome.FAILED);
+        Stream<Seed.DataSource> ordinary = IntStream.range(0, DATA_SOURCES)
+                .mapToObj(i -> dataSource(dataSourceId(i), outcomes.get(i % outcomes.size()), Duration.ofSeconds(4)));
+        Stream<Seed.DataSource> special = Stream.of(dataSource(DOOMED, Outcome.SUCCESS, Duration.ofMinutes(10)),
+                dataSource(STUCK, Outcome.SUCCESS, Duration.ofSeconds(4)));
+        return new Seed("123456789012", "us-east-1", List.of(new Seed.Domain(DOMAIN, "Chaos domain",
+                List.of(new Seed.Project("chaos_project", "Chaos project",
+                        Stream.concat(ordinary, special).toList())))));
+    }
+
+    private static Seed.DataSource dataSource(String id, Outcome outcome, Duration runningFor) {
+        return new Seed.DataSource(id, "Data source " + id, "GLUE", "db_" + id, List.of(outcome),
+                Duration.ofSeconds(2), runningFor, 10, "ACCESS_DENIED_EXCEPTION",
+                "Insufficient Lake Formation permissions");
+    }
+
+    static List<String> dataSourceIds() {
+        return IntStream.range(0, DATA_SOURCES).mapToObj(ChaosScenario::dataSourceId).toList();
+    }
+
+    private static String dataSourceId(int index) {
+        return String.format("ds_%02d", index);
+    }
+}
