@@ -385,8 +385,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             oddities.warn("no progress marks", "Remembering more than {} published results of ledger partition {}"
                     + " above the sink's progress marks: forgetting the oldest, so a request redelivered later may get"
                     + " a second result event. Is the sink connector older than this source connector?",
-                    PublishedResults.MAX_RESULTS_ABOVE_MARKS, offer.result() != null
-                            ? offer.result().state().partition() : "");
+                    PublishedResults.MAX_RESULTS_ABOVE_MARKS, offer.result().state().partition());
         }
         if (offer.secondOutcome()) {
             counters.onDuplicateEntry();

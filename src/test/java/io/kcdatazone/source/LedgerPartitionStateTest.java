@@ -93,7 +93,7 @@ class LedgerPartitionStateTest {
 
     @Test
     void anEventsOffsetWeighsAboutTheSameWithSixHundredOrTwelveThousandRunsFollowed() {
-        // Both just before the sink's next progress mark, with one commit interval of results to remember.
+        // Both just before the sink's next progress mark, with as many results since the last one to remember.
         RunTrackingFixture few = RunTrackingFixture.start(20_000);
         few.startRuns(600, 600);
         few.publishStatus(1, "RUNNING");

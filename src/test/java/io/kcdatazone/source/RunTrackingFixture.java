@@ -24,6 +24,11 @@ public final class RunTrackingFixture {
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
     /** Request offsets start high, so they are written with as many digits after 100 runs as after 10,000. */
     private static final long FIRST_REQUEST_OFFSET = 1_000_000;
+    /**
+     * Requests between two progress marks of the sink (10 s of commit interval at 10 requests/s): a result event's
+     * offset remembers the results since the last mark, so it weighs the same after any multiple of this many runs.
+     */
+    private static final int MARK_EVERY = 100;
 
     private final RunTracker tracker;
     private int started;
@@ -58,11 +63,12 @@ public final class RunTrackingFixture {
             }
             lastResultOffset = offer.result().sourceOffset();
             tracker.acknowledged(offer.result());
-            if (request % 600 == 599) { // the sink's progress marks, at each of its offset commits
+            if (request % MARK_EVERY == MARK_EVERY - 1) { // the sink's progress marks, at each of its offset commits
                 List<ProgressMark.Below> marks = new ArrayList<>();
                 for (int partition = 0; partition < 6; partition++) {
-                    marks.add(new ProgressMark.Below(REQUESTS, partition,
-                            FIRST_REQUEST_OFFSET + request / 6 + 1));
+                    // Every request of the partition so far: those of requests 0 to this one that fell to it.
+                    long written = request < partition ? 0 : (request - partition) / 6 + 1;
+                    marks.add(new ProgressMark.Below(REQUESTS, partition, FIRST_REQUEST_OFFSET + written));
                 }
                 tracker.offer(0, nextEntry++, ProgressMark.of(marks, NOW), null);
             }
