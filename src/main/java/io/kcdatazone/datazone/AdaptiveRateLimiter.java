@@ -43,7 +43,7 @@ public final class AdaptiveRateLimiter {
     /**
      * Books one permit.
      *
-     * @param nowNanos the current {@link System#nanoTime()}
+     * @param nowNanos the current time in nanoseconds, on the caller's monotonic clock (Kafka's {@code Time})
      * @return nanoseconds the caller must wait before using the permit; 0 to go now
      */
     public long reserve(long nowNanos) {
@@ -60,7 +60,7 @@ public final class AdaptiveRateLimiter {
     /**
      * How long until a permit is free, booking nothing: for a caller that sends only when one is free now.
      *
-     * @param nowNanos the current {@link System#nanoTime()}
+     * @param nowNanos the current time in nanoseconds, on the caller's monotonic clock (Kafka's {@code Time})
      * @return nanoseconds until a permit is free; 0 when one is free now
      */
     public long nanosUntilFree(long nowNanos) {
@@ -70,8 +70,8 @@ public final class AdaptiveRateLimiter {
     /**
      * DataZone answered ThrottlingException: back off, unless the call went out before the last cut.
      *
-     * @param sentNanos when the throttled call was sent ({@link System#nanoTime()})
-     * @param nowNanos the current {@link System#nanoTime()}
+     * @param sentNanos when the throttled call was sent, on the same clock
+     * @param nowNanos the current time in nanoseconds, on the caller's monotonic clock (Kafka's {@code Time})
      */
     public void onThrottled(long sentNanos, long nowNanos) {
         if (budgetPerSecond <= 0 || (everCut && sentNanos - lastCutNanos < 0)) {

@@ -1,8 +1,8 @@
 package io.kcdatazone.logging;
 
 import java.time.Duration;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 
 /**
@@ -16,22 +16,22 @@ public final class TaperingProgressLog {
 
     private final Logger log;
     private final Supplier<String> progress;
-    private final LongSupplier clockMs;
+    private final Time time;
     private long lastLogMs;
     private int step;
 
     /**
      * @param progress describes what was done since the task started, e.g. "120 requests, 118 runs started"
      */
-    public TaperingProgressLog(Logger log, Supplier<String> progress, LongSupplier clockMs) {
+    public TaperingProgressLog(Logger log, Supplier<String> progress, Time time) {
         this.log = log;
         this.progress = progress;
-        this.clockMs = clockMs;
-        this.lastLogMs = clockMs.getAsLong();
+        this.time = time;
+        this.lastLogMs = time.milliseconds();
     }
 
     public void maybeLog() {
-        long now = clockMs.getAsLong();
+        long now = time.milliseconds();
         long interval = INTERVALS_MS[step];
         if (now - lastLogMs < interval || !log.isInfoEnabled()) {
             return;

@@ -3,7 +3,7 @@ package io.kcdatazone.logging;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 
 /**
@@ -18,7 +18,7 @@ public final class ThrottledLog {
 
     private final Logger log;
     private final long intervalMs;
-    private final LongSupplier clockMs;
+    private final Time time;
     private final Map<String, Window> windows = new HashMap<>();
 
     /** What one key logged last and how often it stayed quiet since. */
@@ -27,10 +27,10 @@ public final class ThrottledLog {
         private long heldBack;
     }
 
-    public ThrottledLog(Logger log, Duration interval, LongSupplier clockMs) {
+    public ThrottledLog(Logger log, Duration interval, Time time) {
         this.log = log;
         this.intervalMs = interval.toMillis();
-        this.clockMs = clockMs;
+        this.time = time;
     }
 
     public void info(String key, String format, Object... arguments) {
@@ -44,7 +44,7 @@ public final class ThrottledLog {
     private void log(boolean warn, String key, String format, Object... arguments) {
         long heldBack;
         synchronized (windows) {
-            long now = clockMs.getAsLong();
+            long now = time.milliseconds();
             Window window = windows.get(key);
             if (window != null && now - window.loggedAtMs < intervalMs) {
                 window.heldBack++;

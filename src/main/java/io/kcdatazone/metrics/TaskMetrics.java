@@ -62,15 +62,16 @@ public final class TaskMetrics implements AutoCloseable {
      *
      * @param taskContext the task's {@code SinkTaskContext} or {@code SourceTaskContext}
      * @param connectorName the connector's name, used as a tag only by the fallback reporter
+     * @param time the task's clock, for the fallback reporter's rates (Connect's plugin metrics have their own)
      */
-    public static TaskMetrics forTask(Object taskContext, String connectorName) {
+    public static TaskMetrics forTask(Object taskContext, String connectorName, Time time) {
         Object pluginMetrics = pluginMetricsOf(taskContext);
         if (pluginMetrics != null) {
             return new TaskMetrics(new PluginMetricsRegistry(pluginMetrics));
         }
         LOG.info("This Connect worker has no plugin metrics (Kafka < 4.1): publishing task metrics through JMX under"
                 + " {}", FALLBACK_JMX_PREFIX);
-        return new TaskMetrics(new OwnJmxRegistry(connectorName, ContextThreads.scope("unknown")));
+        return new TaskMetrics(new OwnJmxRegistry(connectorName, ContextThreads.scope("unknown"), time));
     }
 
     /** A value read when the metric is reported: a counter or the current size of something. */
@@ -195,10 +196,10 @@ public final class TaskMetrics implements AutoCloseable {
     public interface LatencyRecorder {
         void record(double millis);
 
-        /** Makes the call and records its duration once it completes, successfully or not. */
-        default <T> CompletableFuture<T> timed(Supplier<CompletableFuture<T>> call) {
-            long start = System.nanoTime();
-            return call.get().whenComplete((result, error) -> record((System.nanoTime() - start) / 1e6));
+        /** Makes the call and records its duration on {@code time} once it completes, successfully or not. */
+        default <T> CompletableFuture<T> timed(Time time, Supplier<CompletableFuture<T>> call) {
+            long start = time.nanoseconds();
+            return call.get().whenComplete((result, error) -> record((time.nanoseconds() - start) / 1e6));
         }
     }
 
@@ -296,10 +297,10 @@ public final class TaskMetrics implements AutoCloseable {
         private final Metrics metrics;
         private final Map<String, String> tags;
 
-        OwnJmxRegistry(String connectorName, String taskId) {
+        OwnJmxRegistry(String connectorName, String taskId, Time time) {
             Map<String, String> context = new LinkedHashMap<>();
             context.put("connector", connectorName);
-            this.metrics = new Metrics(new MetricConfig(), Collections.singletonList(new JmxReporter()), Time.SYSTEM,
+            this.metrics = new Metrics(new MetricConfig(), Collections.singletonList(new JmxReporter()), time,
                     new KafkaMetricsContext(FALLBACK_JMX_PREFIX, context));
             this.tags = new LinkedHashMap<>();
             tags.put("connector", connectorName);

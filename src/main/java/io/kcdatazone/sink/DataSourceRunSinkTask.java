@@ -14,8 +14,8 @@ import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.metrics.TaskMetrics;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -74,6 +74,8 @@ public class DataSourceRunSinkTask extends SinkTask {
     private final OffsetTracker tracker = new OffsetTracker();
     private final SinkTaskCounters counters = new SinkTaskCounters();
     private final AtomicReference<Throwable> ledgerFailure = new AtomicReference<>();
+    /** The task's one clock, handed to everything below that tells time (its production wiring point). */
+    private final Time time = Time.SYSTEM;
 
     private DataSourceRunSinkConfig config;
     private RunRequestParser parser;
@@ -117,12 +119,12 @@ public class DataSourceRunSinkTask extends SinkTask {
         ledger = new LedgerWriter(config.ledger(), ContextThreads.kafkaClientId("ledger-writer", connectorName));
         progressWriter = Executors.newSingleThreadExecutor(
                 ContextThreads.named("datazone-sink-progress-" + connectorName));
-        progressMarks = new ProgressMarks(ledger::appendToEveryPartition, progressWriter, Clock.systemUTC(),
+        progressMarks = new ProgressMarks(ledger::appendToEveryPartition, progressWriter, time,
                 config.ledger().secretRedactor());
-        metrics = TaskMetrics.forTask(context, connectorName);
+        metrics = TaskMetrics.forTask(context, connectorName, time);
         TaskMetrics.LatencyRecorder callLatency = SinkTaskMetrics.register(metrics, counters,
                 () -> dispatcher.inFlight(), tracker::pendingCount);
-        progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
+        progressLog = new TaperingProgressLog(LOG, this::progress, time);
         BackoffStrategy backoff = config.retryBackoff();
         ScheduledThreadPoolExecutor ledgerSender = new ScheduledThreadPoolExecutor(1,
                 ContextThreads.named("datazone-sink-ledger-" + connectorName));
@@ -130,11 +132,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         ledgerSender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         ledgerThread = ledgerSender;
         ledgerWrites = new RetryingLedgerAppender(ledger, config.ledger().topic(), ledgerThread, backoff,
-                System::currentTimeMillis, config.ledger().secretRedactor());
-        dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()).timed(callLatency),
+                time, config.ledger().secretRedactor());
+        dispatcher = new RunStartDispatcher(StartRunCall.using(clients.async()).timed(callLatency, time),
                 clients.errorClassifier(), scheduler, config.maxInFlight(),
                 new AdaptiveRateLimiter(config.taskRequestsPerSecond()), backoff,
-                config.retryTimeoutMs(), config.onConflict(), System::nanoTime, Clock.systemUTC(), counters);
+                config.retryTimeoutMs(), config.onConflict(), time, counters);
         requestTopics = Arrays.stream(props.getOrDefault(SinkTask.TOPICS_CONFIG, "").split(","))
                 .map(String::trim).filter(topic -> !topic.isEmpty()).collect(Collectors.toList());
         requestTopicsRegex = props.get(SinkTask.TOPICS_REGEX_CONFIG);
@@ -248,7 +250,7 @@ public class DataSourceRunSinkTask extends SinkTask {
         }
         return LedgerEntry.failed(coordinates, parsed.clientToken(), parsed.domainId(), parsed.dataSourceId(),
                 new RunError(DataSourceErrorType.VALIDATION_EXCEPTION.toString(), problem), null,
-                Clock.systemUTC().instant());
+                Instant.ofEpochMilli(time.milliseconds()));
     }
 
     private void applyBackpressure() {
@@ -337,7 +339,7 @@ public class DataSourceRunSinkTask extends SinkTask {
 
     @Override
     public void stop() {
-        Timer stopTimer = Time.SYSTEM.timer(STOP_TIMEOUT);
+        Timer stopTimer = time.timer(STOP_TIMEOUT);
         if (dispatcher != null) {
             dispatcher.close();
         }

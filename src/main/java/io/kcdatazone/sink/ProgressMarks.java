@@ -3,7 +3,7 @@ package io.kcdatazone.sink;
 import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.OffsetRange;
 import io.kcdatazone.ledger.ProgressMark;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class ProgressMarks {
 
     private final Function<ProgressMark, CompletableFuture<Void>> ledger;
     private final Executor executor;
-    private final Clock clock;
+    private final Time time;
     private final SecretRedactor redactor;
     /** The marks the ledger acknowledged, per partition still owned; guarded by {@code this} (producer threads). */
     private final Map<TopicPartition, ProgressMark.Below> marked = new HashMap<>();
@@ -57,11 +58,11 @@ final class ProgressMarks {
      * @param executor where the writes are started, off the task's thread
      * @param redactor masks the ledger clients' secrets in the warning a failed write logs
      */
-    ProgressMarks(Function<ProgressMark, CompletableFuture<Void>> ledger, Executor executor, Clock clock,
+    ProgressMarks(Function<ProgressMark, CompletableFuture<Void>> ledger, Executor executor, Time time,
                   SecretRedactor redactor) {
         this.ledger = ledger;
         this.executor = executor;
-        this.clock = clock;
+        this.time = time;
         this.redactor = redactor;
     }
 
@@ -145,9 +146,10 @@ final class ProgressMarks {
 
     private CompletableFuture<Void> write(List<ProgressMark.Below> marks) {
         List<CompletableFuture<Void>> records = new ArrayList<>();
+        Instant now = Instant.ofEpochMilli(time.milliseconds());
         for (int from = 0; from < marks.size(); from += MAX_PARTITIONS_PER_RECORD) {
             int to = Math.min(marks.size(), from + MAX_PARTITIONS_PER_RECORD);
-            records.add(ledger.apply(ProgressMark.of(marks.subList(from, to), clock.instant())));
+            records.add(ledger.apply(ProgressMark.of(marks.subList(from, to), now)));
         }
         return CompletableFuture.allOf(records.toArray(new CompletableFuture<?>[0]));
     }

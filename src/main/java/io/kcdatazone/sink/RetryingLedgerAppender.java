@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -43,7 +43,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
     private final String topic;
     private final ScheduledExecutorService ledgerThread;
     private final BackoffStrategy backoff;
-    private final LongSupplier nowMs;
+    private final Time time;
     private final SecretRedactor redactor;
 
     /** Outcomes whose write failed and is being retried; the outage lasts while there are any. */
@@ -56,16 +56,16 @@ public final class RetryingLedgerAppender implements LedgerAppender {
      * @param topic the ledger topic, for the log
      * @param ledgerThread runs every send and retry: a single thread that only the ledger writes use
      * @param backoff the delay before each retry of one write
-     * @param nowMs the wall clock in milliseconds, to tell how long the outage lasted
+     * @param time the task's clock, to tell how long the outage lasted
      * @param redactor masks the ledger clients' secrets in the errors it logs
      */
     public RetryingLedgerAppender(LedgerAppender ledger, String topic, ScheduledExecutorService ledgerThread,
-                                  BackoffStrategy backoff, LongSupplier nowMs, SecretRedactor redactor) {
+                                  BackoffStrategy backoff, Time time, SecretRedactor redactor) {
         this.ledger = ledger;
         this.topic = topic;
         this.ledgerThread = ledgerThread;
         this.backoff = backoff;
-        this.nowMs = nowMs;
+        this.time = time;
         this.redactor = redactor;
     }
 
@@ -123,7 +123,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
     private synchronized void onFirstFailure(Throwable cause) {
         retriedInOutage++;
         if (retrying++ == 0) {
-            outageStartedMs = nowMs.getAsLong();
+            outageStartedMs = time.milliseconds();
             LOG.warn("Cannot write request outcomes to the ledger topic '{}' ({}: {}); retrying them until the ledger"
                             + " is back. Their offsets stay uncommitted, and consumption pauses at {} buffered"
                             + " requests", topic, cause.getClass().getSimpleName(), redactor.redact(cause.getMessage()),
@@ -138,7 +138,7 @@ public final class RetryingLedgerAppender implements LedgerAppender {
         }
         if (through) {
             LOG.info("Request outcomes reach the ledger topic '{}' again, after {} s; {} outcomes were retried",
-                    topic, (nowMs.getAsLong() - outageStartedMs) / 1000, retriedInOutage);
+                    topic, (time.milliseconds() - outageStartedMs) / 1000, retriedInOutage);
         }
         retriedInOutage = 0;
     }

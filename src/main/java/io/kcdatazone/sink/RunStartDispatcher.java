@@ -9,7 +9,7 @@ import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,8 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -62,8 +62,7 @@ public final class RunStartDispatcher {
     /** {@code retry.timeout.ms} in nanoseconds, saturated: Long.MAX_VALUE means retry for ever. */
     private final long retryTimeoutNanos;
     private final ConflictPolicy onConflict;
-    private final LongSupplier nanoTime;
-    private final Clock clock;
+    private final Time time;
     private final SinkTaskCounters counters;
 
     private final ArrayDeque<Attempt> ready = new ArrayDeque<>();
@@ -82,8 +81,7 @@ public final class RunStartDispatcher {
     public RunStartDispatcher(StartRunCall call, DataZoneErrorClassifier classifier,
                               ScheduledExecutorService scheduler, int maxInFlight,
                               AdaptiveRateLimiter limiter, BackoffStrategy backoff, long retryTimeoutMs,
-                              ConflictPolicy onConflict, LongSupplier nanoTime, Clock clock,
-                              SinkTaskCounters counters) {
+                              ConflictPolicy onConflict, Time time, SinkTaskCounters counters) {
         this.call = call;
         this.classifier = classifier;
         this.scheduler = scheduler;
@@ -92,8 +90,7 @@ public final class RunStartDispatcher {
         this.backoff = backoff;
         this.retryTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(retryTimeoutMs);
         this.onConflict = onConflict;
-        this.nanoTime = nanoTime;
-        this.clock = clock;
+        this.time = time;
         this.counters = counters;
     }
 
@@ -174,10 +171,10 @@ public final class RunStartDispatcher {
             ConflictProbe probe = probes.get(next.request);
             if (probe != null && probe.prober != next) {
                 ready.pollFirst();
-                waitBehind(probe, next, nanoTime.getAsLong());
+                waitBehind(probe, next, time.nanoseconds());
                 continue;
             }
-            long now = nanoTime.getAsLong();
+            long now = time.nanoseconds();
             if (!permitBooked) {
                 permitDueNanos = now + limiter.reserve(now);
                 permitBooked = true;
@@ -262,11 +259,16 @@ public final class RunStartDispatcher {
         return retryTimeoutNanos - (now - attempt.retryClockStartNanos);
     }
 
+    /** When an outcome was decided, as its ledger entry says. */
+    private Instant eventTime() {
+        return Instant.ofEpochMilli(time.milliseconds());
+    }
+
     private void onStarted(Attempt attempt, StartDataSourceRunResponse response) {
         limiter.onSuccess();
         counters.onRunStarted();
         attempt.outcome.complete(LedgerEntry.started(attempt.coordinates, attempt.clientToken,
-                RunSnapshot.of(response), requestIdOf(response), clock.instant()));
+                RunSnapshot.of(response), requestIdOf(response), eventTime()));
         endProbe(attempt);
     }
 
@@ -275,7 +277,7 @@ public final class RunStartDispatcher {
     }
 
     private void onFailed(Attempt attempt, DataZoneFailure failure) {
-        long now = nanoTime.getAsLong();
+        long now = time.nanoseconds();
         if (failure.isThrottled()) {
             limiter.onThrottled(attempt.sentNanos, now);
             counters.onThrottled();
@@ -401,7 +403,7 @@ public final class RunStartDispatcher {
                 requestId == null ? "none" : requestId);
         attempt.outcome.complete(LedgerEntry.failed(attempt.coordinates, attempt.clientToken,
                 attempt.request.domainId(), attempt.request.dataSourceId(),
-                new RunError(failure.errorTypeName(), detail), requestId, clock.instant()));
+                new RunError(failure.errorTypeName(), detail), requestId, eventTime()));
         endProbe(attempt);
     }
 

@@ -3,6 +3,7 @@ package io.kcdatazone.sink;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.utils.Time;
 import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
 
@@ -16,9 +17,9 @@ public interface StartRunCall {
      */
     CompletableFuture<StartDataSourceRunResponse> start(DataSourceRef request, String clientToken);
 
-    /** This call, with the duration of each attempt (success or failure) recorded. */
-    default StartRunCall timed(TaskMetrics.LatencyRecorder latency) {
-        return (request, clientToken) -> latency.timed(() -> start(request, clientToken));
+    /** This call, with the duration of each attempt (success or failure) on {@code time} recorded. */
+    default StartRunCall timed(TaskMetrics.LatencyRecorder latency, Time time) {
+        return (request, clientToken) -> latency.timed(time, () -> start(request, clientToken));
     }
 
     static StartRunCall using(DataZoneAsyncClient client) {

@@ -15,7 +15,6 @@ import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.logging.ThrottledLog;
 import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.metrics.TaskMetrics;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,20 +94,18 @@ public class DataSourceRunSourceTask extends SourceTask {
     private TaperingProgressLog progressLog;
     private ThrottledLog oddities;
     private final Function<Map<String, Object>, Consumer<String, byte[]>> consumers;
-    private final Clock clock;
-    /** The run-tracking state's time (when tracking began, the tracking age limit). */
+    /** The task's one clock: status polls, the budget, event times, the run-tracking state, logs and metrics. */
     private final Time time;
     private volatile boolean stopping;
 
     public DataSourceRunSourceTask() {
-        this(KafkaConsumer::new, Clock.systemUTC());
+        this(KafkaConsumer::new, Time.SYSTEM);
     }
 
-    /** For tests: a ledger consumer of their own making and a clock they move. */
-    DataSourceRunSourceTask(Function<Map<String, Object>, Consumer<String, byte[]>> consumers, Clock clock) {
+    /** For tests: a ledger consumer of their own making and a clock they move (Kafka's {@code MockTime}). */
+    DataSourceRunSourceTask(Function<Map<String, Object>, Consumer<String, byte[]>> consumers, Time time) {
         this.consumers = consumers;
-        this.clock = clock;
-        this.time = Time.SYSTEM;
+        this.time = time;
     }
 
     @Override
@@ -122,10 +119,10 @@ public class DataSourceRunSourceTask extends SourceTask {
         String connectorName = props.getOrDefault("name", "datazone-source");
         clients = DataZoneClients.open(config.connection(), connectorName);
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
-        metrics = TaskMetrics.forTask(context, connectorName);
+        metrics = TaskMetrics.forTask(context, connectorName, time);
         EventCounter statusCallCounter = new EventCounter();
         metrics.meter("status-calls", "ListDataSourceRuns pages and GetDataSourceRun calls made", statusCallCounter);
-        statusCalls = new StatusCallBudget(config.taskStatusRequestsPerSecond(), Time.SYSTEM,
+        statusCalls = new StatusCallBudget(config.taskStatusRequestsPerSecond(), time,
                 error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait,
                 statusCallCounter);
         pollPacer = new PollPacer(statusCalls, bound -> ThreadLocalRandom.current().nextLong(bound),
@@ -133,10 +130,10 @@ public class DataSourceRunSourceTask extends SourceTask {
                         + " budget"));
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), statusCalls,
                 metrics.latency("list-data-source-runs-latency", "ListDataSourceRuns call latency"),
-                metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"), clock);
+                metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"), time);
         SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, statusCalls, pollPacer);
-        progressLog = new TaperingProgressLog(LOG, this::progress, System::currentTimeMillis);
-        oddities = new ThrottledLog(LOG, RunStatusPoller.ODDITY_LOG_INTERVAL, clock::millis);
+        progressLog = new TaperingProgressLog(LOG, this::progress, time);
+        oddities = new ThrottledLog(LOG, RunStatusPoller.ODDITY_LOG_INTERVAL, time);
         String ledgerTopic = config.ledger().topic();
         List<Integer> partitions = config.taskLedgerPartitions();
         restoreState(ledgerTopic, partitions);
@@ -171,7 +168,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
         // Runs that were in flight at the last stop may have moved meanwhile: polled within an interval, at a random
         // point of it, so that the data sources of a restart are not all polled at once.
-        long now = clock.millis();
+        long now = time.milliseconds();
         tracker.dataSources().forEach(dataSource -> schedules.computeIfAbsent(dataSource,
                 ds -> newSchedule(pollPacer.firstPollAfterRestartMs(now, config.statusPollIntervalMs()))));
     }
@@ -378,7 +375,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         FollowedRun followed = offer.followed();
         if (followed != null) {
             // A run resumed from the entries taken before a restart may have moved meanwhile: it is polled at once.
-            long firstPollAt = clock.millis() + (offer.resumed() ? 0 : config.statusPollIntervalMs());
+            long firstPollAt = time.milliseconds() + (offer.resumed() ? 0 : config.statusPollIntervalMs());
             schedules.computeIfAbsent(followed.run().dataSource(), ds -> newSchedule(firstPollAt));
         }
         if (offer.forgotOlderResult()) {
@@ -409,7 +406,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private Duration untilNextPoll() {
-        return Duration.ofMillis(pollPacer.untilNextLaunchMs(schedules.values(), clock.millis(),
+        return Duration.ofMillis(pollPacer.untilNextLaunchMs(schedules.values(), time.milliseconds(),
                 MAX_LEDGER_WAIT.toMillis()));
     }
 
@@ -420,7 +417,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds) ->
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
                 pollsInFlight.put(dataSource, poller.poll(dataSource, Set.copyOf(runIds))
-                        .whenComplete((observations, error) -> wakeFromLedgerWait())), clock.millis());
+                        .whenComplete((observations, error) -> wakeFromLedgerWait())), time.milliseconds());
     }
 
     /** The runs followed by data source: one entry per data source, each a view of the tracker's own set. */
@@ -450,13 +447,13 @@ public class DataSourceRunSourceTask extends SourceTask {
                 LOG.warn("Could not poll the runs of {}: {}", dataSource,
                         clients.errorClassifier().classify(e));
                 if (schedule != null) {
-                    schedule.failed(clock.millis());
+                    schedule.failed(time.milliseconds());
                 }
                 continue;
             }
             boolean changed = publishChanges(dataSource, observations, records);
             if (schedule != null) {
-                schedule.polled(clock.millis(), changed);
+                schedule.polled(time.milliseconds(), changed);
             }
         }
     }
@@ -481,7 +478,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         TrackedRun run = emission.before();
         String clientToken;
         Struct event;
-        Instant now = clock.instant();
+        Instant now = Instant.ofEpochMilli(time.milliseconds());
         switch (emission.type()) {
             case RUN_STARTED:
             case RUN_START_FAILED:
@@ -508,7 +505,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         counters.onEvent(emission.type());
         SourceRecord record = new SourceRecord(emission.sourcePartition(), emission.sourceOffset(),
                 config.outputTopic(), null, Schema.OPTIONAL_STRING_SCHEMA, clientToken,
-                DataSourceRunEventSchema.SCHEMA, event, clock.millis());
+                DataSourceRunEventSchema.SCHEMA, event, time.milliseconds());
         unacknowledged.put(record, emission);
         return record;
     }

@@ -6,7 +6,6 @@ import io.kcdatazone.datazone.DataZoneFailure;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.logging.ThrottledLog;
 import io.kcdatazone.metrics.TaskMetrics;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
@@ -52,24 +52,24 @@ public final class RunStatusPoller {
     private final StatusCallBudget budget;
     private final TaskMetrics.LatencyRecorder listLatency;
     private final TaskMetrics.LatencyRecorder getLatency;
-    private final Clock clock;
+    private final Time time;
     private final ThrottledLog oddities;
 
     /**
      * @param budget grants each call its permit and counts it
      * @param listLatency records the duration of each ListDataSourceRuns call
      * @param getLatency records the duration of each GetDataSourceRun call
-     * @param clock this worker's clock, which DataZone's timestamps are compared with
+     * @param time this worker's clock, which DataZone's timestamps are compared with
      */
     RunStatusPoller(DataZoneAsyncClient client, DataZoneErrorClassifier classifier, StatusCallBudget budget,
-                    TaskMetrics.LatencyRecorder listLatency, TaskMetrics.LatencyRecorder getLatency, Clock clock) {
+                    TaskMetrics.LatencyRecorder listLatency, TaskMetrics.LatencyRecorder getLatency, Time time) {
         this.client = client;
         this.classifier = classifier;
         this.budget = budget;
         this.listLatency = listLatency;
         this.getLatency = getLatency;
-        this.clock = clock;
-        this.oddities = new ThrottledLog(LOG, ODDITY_LOG_INTERVAL, clock::millis);
+        this.time = time;
+        this.oddities = new ThrottledLog(LOG, ODDITY_LOG_INTERVAL, time);
     }
 
     /**
@@ -119,7 +119,7 @@ public final class RunStatusPoller {
 
     private CompletableFuture<Void> listPage(DataSourceRef dataSource, Set<String> runIds, String nextToken, int page,
                                              Map<String, RunObservation> seen) {
-        return budget.call(() -> listLatency.timed(() -> client.listDataSourceRuns(b -> b
+        return budget.call(() -> listLatency.timed(time, () -> client.listDataSourceRuns(b -> b
                         .domainIdentifier(dataSource.domainId())
                         .dataSourceIdentifier(dataSource.dataSourceId())
                         .maxResults(PAGE_SIZE)
@@ -150,7 +150,7 @@ public final class RunStatusPoller {
      * added to {@code failures} and logged (at most once per {@link #ODDITY_LOG_INTERVAL} per data source).
      */
     private CompletableFuture<RunObservation> get(DataSourceRef dataSource, String runId, List<Throwable> failures) {
-        return budget.call(() -> getLatency.timed(() -> client.getDataSourceRun(b -> b
+        return budget.call(() -> getLatency.timed(time, () -> client.getDataSourceRun(b -> b
                         .domainIdentifier(dataSource.domainId())
                         .identifier(runId))))
                 .handle((response, error) -> {
@@ -170,7 +170,7 @@ public final class RunStatusPoller {
 
     /** The run as seen, after saying so if its timestamps are ahead of this worker's clock. */
     private RunObservation observe(DataSourceRef dataSource, RunSnapshot run) {
-        Instant now = clock.instant();
+        Instant now = Instant.ofEpochMilli(time.milliseconds());
         Stream.of(run.createdAt(), run.startedAt(), run.stoppedAt(), run.updatedAt())
                 .filter(Objects::nonNull)
                 .max(Instant::compareTo)

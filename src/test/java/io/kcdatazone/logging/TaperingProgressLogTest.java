@@ -5,26 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.utils.MockTime;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
 class TaperingProgressLogTest {
 
-    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final MockTime time = new MockTime(0, 1_000_000, 0);
     private final List<String> lines = new ArrayList<>();
 
     @Test
     void logsOftenAtFirstThenEverMoreRarely() {
-        TaperingProgressLog progress = new TaperingProgressLog(capturingLogger(), () -> "n=" + now.get(), now::get);
+        TaperingProgressLog progress = new TaperingProgressLog(capturingLogger(), () -> "n=" + time.milliseconds(),
+                time);
 
         List<Long> loggedAt = new ArrayList<>();
         for (int second = 1; second <= 7_200; second++) {
-            now.addAndGet(1_000);
+            time.sleep(1_000);
             int before = lines.size();
             progress.maybeLog();
             if (lines.size() > before) {
-                loggedAt.add((now.get() - 1_000_000) / 1_000);
+                loggedAt.add((time.milliseconds() - 1_000_000) / 1_000);
             }
         }
 

@@ -6,7 +6,7 @@ import io.kcdatazone.testkit.CapturedLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.utils.MockTime;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -15,9 +15,8 @@ class ThrottledLogTest {
 
     private static final String LOGGER = ThrottledLogTest.class.getName();
 
-    private final AtomicLong nowMs = new AtomicLong(1_000_000);
-    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(LOGGER), Duration.ofMinutes(1),
-            nowMs::get);
+    private final MockTime time = new MockTime(0, 1_000_000, 0);
+    private final ThrottledLog log = new ThrottledLog(LoggerFactory.getLogger(LOGGER), Duration.ofMinutes(1), time);
 
     @Test
     void eachKeySpeaksOncePerIntervalAndThenSaysHowOftenItWasHeldBack() {
@@ -26,9 +25,9 @@ class ThrottledLogTest {
             log.warn("clock a", "clock of {} is off", "a");
             log.info("page a", "short page of {}", "a");
             log.warn("clock b", "clock of {} is off", "b");
-            nowMs.addAndGet(Duration.ofSeconds(59).toMillis());
+            time.sleep(Duration.ofSeconds(59).toMillis());
             log.warn("clock a", "clock of {} is off", "a");
-            nowMs.addAndGet(Duration.ofSeconds(1).toMillis());
+            time.sleep(Duration.ofSeconds(1).toMillis());
             log.warn("clock a", "clock of {} is off", "a");
             log.warn("clock a", "clock of {} is off", "a");
 

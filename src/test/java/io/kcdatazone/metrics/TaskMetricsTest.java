@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
 import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -26,7 +27,7 @@ class TaskMetricsTest {
     void publishesThroughItsOwnJmxReporterWhenTheWorkerHasNoPluginMetrics() throws Exception {
         MDC.put("connector.context", "[old-worker|task-3] ");
         AtomicLong started = new AtomicLong(41);
-        try (TaskMetrics metrics = TaskMetrics.forTask(OLD_WORKER_CONTEXT, "old-worker")) {
+        try (TaskMetrics metrics = TaskMetrics.forTask(OLD_WORKER_CONTEXT, "old-worker", Time.SYSTEM)) {
             metrics.gauge("runs-started-total", "Runs started", started::get);
             metrics.gauge("start-failures-total", "Failures", Map.of("error-type", "THROTTLING_EXCEPTION"), () -> 2);
             metrics.latency("call-latency", "call latency").record(12.5);
@@ -50,7 +51,8 @@ class TaskMetricsTest {
     void aRestartedTaskTakesOverItsGaugesOnceThePreviousInstanceLetsGo() throws Exception {
         Metrics registry = new Metrics();
         AutoCloseable previousPluginMetrics = pluginMetrics(registry, "restarted", "0");
-        TaskMetrics previous = TaskMetrics.forTask((PluginMetricsContext) () -> previousPluginMetrics, "restarted");
+        TaskMetrics previous = TaskMetrics.forTask((PluginMetricsContext) () -> previousPluginMetrics, "restarted",
+                Time.SYSTEM);
         TaskMetrics next = forTask(registry, "restarted", "0");
         previous.gauge("runs-started-total", "Runs started", () -> 1);
         next.gauge("runs-started-total", "Runs started", () -> 2);
@@ -85,7 +87,8 @@ class TaskMetricsTest {
             throws Exception {
         Metrics registry = new Metrics();
         AutoCloseable previousPluginMetrics = pluginMetrics(registry, "restarted", "0");
-        TaskMetrics previous = TaskMetrics.forTask((PluginMetricsContext) () -> previousPluginMetrics, "restarted");
+        TaskMetrics previous = TaskMetrics.forTask((PluginMetricsContext) () -> previousPluginMetrics, "restarted",
+                Time.SYSTEM);
         TaskMetrics next = forTask(registry, "restarted", "0");
         previous.meter("runs-started", "Runs started", new EventCounter());
         previous.latency("call-latency", "call latency").record(1);
@@ -123,7 +126,7 @@ class TaskMetricsTest {
 
     private static TaskMetrics forTask(Metrics registry, String connector, String task) {
         Object pluginMetrics = pluginMetrics(registry, connector, task);
-        return TaskMetrics.forTask((PluginMetricsContext) () -> pluginMetrics, connector);
+        return TaskMetrics.forTask((PluginMetricsContext) () -> pluginMetrics, connector, Time.SYSTEM);
     }
 
     /**
@@ -155,8 +158,8 @@ class TaskMetricsTest {
     @Test
     void aRestartedTaskRegistersAgainWhileItsPreviousInstanceStillHoldsTheNames() {
         MDC.put("connector.context", "[restarted|task-0] ");
-        try (TaskMetrics previous = TaskMetrics.forTask(OLD_WORKER_CONTEXT, "restarted");
-             TaskMetrics next = TaskMetrics.forTask(OLD_WORKER_CONTEXT, "restarted")) {
+        try (TaskMetrics previous = TaskMetrics.forTask(OLD_WORKER_CONTEXT, "restarted", Time.SYSTEM);
+             TaskMetrics next = TaskMetrics.forTask(OLD_WORKER_CONTEXT, "restarted", Time.SYSTEM)) {
             previous.gauge("runs-started-total", "Runs started", () -> 1);
             assertThatCode(() -> {
                 next.gauge("runs-started-total", "Runs started", () -> 2);

@@ -11,22 +11,22 @@ import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.source.PublishedResults;
 import io.kcdatazone.testkit.CapturedLog;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.MockTime;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
 class ProgressMarksTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-02T10:00:00Z"), ZoneOffset.UTC);
+    private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
+    private final MockTime time = new MockTime(0, NOW.toEpochMilli(), 0);
     private static final TopicPartition REQUESTS_0 = new TopicPartition("requests", 0);
     private static final TopicPartition REQUESTS_1 = new TopicPartition("requests", 1);
 
@@ -39,7 +39,7 @@ class ProgressMarksTest {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         acknowledgements.add(acknowledged);
         return acknowledged;
-    }, Runnable::run, CLOCK, SecretRedactor.none());
+    }, Runnable::run, time, SecretRedactor.none());
 
     @Test
     void aMarkCoversOnlyRequestsWhoseOutcomeTheLedgerAcknowledged() {
@@ -56,7 +56,7 @@ class ProgressMarksTest {
         assertThat(sent).extracting(ProgressMark::marks).containsExactly(
                 List.of(new ProgressMark.Below("requests", 0, 11, 13L, List.of(new OffsetRange(11, 12)))),
                 List.of(new ProgressMark.Below("requests", 0, 13)));
-        assertThat(sent).extracting(ProgressMark::recordedAt).containsOnly(CLOCK.instant());
+        assertThat(sent).extracting(ProgressMark::recordedAt).containsOnly(NOW);
     }
 
     @Test
@@ -96,7 +96,7 @@ class ProgressMarksTest {
             }
             sent.add(mark);
             return CompletableFuture.completedFuture(null);
-        }, Runnable::run, CLOCK, SecretRedactor.none());
+        }, Runnable::run, time, SecretRedactor.none());
 
         flaky.markProgress(Map.of(REQUESTS_0, done(5)));
         flaky.markProgress(Map.of(REQUESTS_0, done(5)));
@@ -174,7 +174,7 @@ class ProgressMarksTest {
     void aFailedWriteLogsItsReasonWithTheLedgerSecretsMasked() {
         ProgressMarks redacting = new ProgressMarks(mark -> CompletableFuture.failedFuture(
                 new IllegalStateException("SASL authentication failed for password s3cr3t-ledger")),
-                Runnable::run, CLOCK, SecretRedactor.of(List.of("s3cr3t-ledger")));
+                Runnable::run, time, SecretRedactor.of(List.of("s3cr3t-ledger")));
 
         try (CapturedLog log = CapturedLog.start(Map.of(ProgressMarks.class.getName(), Level.WARN))) {
             redacting.markProgress(Map.of(REQUESTS_0, done(5)));
@@ -191,7 +191,7 @@ class ProgressMarksTest {
         ProgressMarks toSource = new ProgressMarks(mark -> {
             mark.marks().forEach(source::mark);
             return CompletableFuture.completedFuture(null);
-        }, Runnable::run, CLOCK, SecretRedactor.none());
+        }, Runnable::run, time, SecretRedactor.none());
         int requests = 5_001;
         OffsetTracker.Tracked slow = tracker.track(record(0, 0));
         int largest = 0;
@@ -225,7 +225,7 @@ class ProgressMarksTest {
 
     private static LedgerEntry outcome(long offset) {
         return LedgerEntry.failed(new RequestCoordinates("requests", 0, offset), "token-" + offset, "dzd_demo",
-                "sales_glue", new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, CLOCK.instant());
+                "sales_glue", new RunError("CONFLICT_EXCEPTION", "a run is in progress"), null, NOW);
     }
 
     private static int offsetSize(PublishedResults source) {

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -29,6 +28,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.utils.MockTime;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class RetryingLedgerAppenderTest {
             BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofMillis(1), Duration.ofMillis(5));
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final AtomicLong nowMs = new AtomicLong(1_000_000);
+    private final MockTime time = new MockTime(0, 1_000_000, 0);
     /** What the fake ledger answers each write with: null for success. */
     private final AtomicReference<RuntimeException> ledgerFails = new AtomicReference<>();
     private final AtomicInteger writes = new AtomicInteger();
@@ -59,7 +59,7 @@ class RetryingLedgerAppenderTest {
                 : CompletableFuture.failedFuture(error);
     };
     private final RetryingLedgerAppender appender = new RetryingLedgerAppender(ledger, "ledger", scheduler,
-            BACKOFF, nowMs::get, SecretRedactor.of(List.of(SECRET)));
+            BACKOFF, time, SecretRedactor.of(List.of(SECRET)));
 
     @AfterEach
     void stopScheduler() {
@@ -81,7 +81,7 @@ class RetryingLedgerAppenderTest {
             await().atMost(WAIT).until(() -> writes.get() >= failedSoFar + 50);
             assertThat(written).noneMatch(CompletableFuture::isDone);
 
-            nowMs.addAndGet(Duration.ofMinutes(5).toMillis());
+            time.sleep(Duration.ofMinutes(5).toMillis());
             ledgerFails.set(null);
 
             assertThat(CompletableFuture.allOf(written.toArray(new CompletableFuture[0]))).succeedsWithin(WAIT);
@@ -122,7 +122,7 @@ class RetryingLedgerAppenderTest {
                     0));
         };
         RetryingLedgerAppender blockingAppender = new RetryingLedgerAppender(blockingLedger, "ledger", scheduler,
-                BACKOFF, nowMs::get, SecretRedactor.none());
+                BACKOFF, time, SecretRedactor.none());
         ExecutorService dispatcherThread = Executors.newSingleThreadExecutor();
         try {
             CompletableFuture<CompletableFuture<RecordMetadata>> appended =

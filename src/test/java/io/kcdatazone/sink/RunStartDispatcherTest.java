@@ -10,10 +10,8 @@ import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +23,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.MockTime;
+import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -207,7 +205,7 @@ class RunStartDispatcherTest {
 
     @Test
     void aBackloggedRequestsRetryDeadlineStartsAtItsFirstAttempt() {
-        AtomicLong nanos = new AtomicLong(TimeUnit.SECONDS.toNanos(1_000));
+        MockTime time = new MockTime(0, TimeUnit.SECONDS.toMillis(1_000), TimeUnit.SECONDS.toNanos(1_000));
         CompletableFuture<StartDataSourceRunResponse> slowCall = new CompletableFuture<>();
         AtomicInteger backlogCalls = new AtomicInteger();
         RunStartDispatcher dispatcher = dispatcher((request, token) -> {
@@ -216,13 +214,13 @@ class RunStartDispatcherTest {
             }
             return backlogCalls.incrementAndGet() == 1 ? CompletableFuture.failedFuture(conflict())
                     : CompletableFuture.completedFuture(started("run-" + token));
-        }, 1, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), FAST_BACKOFF, nanos::get);
+        }, 1, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), FAST_BACKOFF, time);
 
         dispatcher.submit(next(), "slow", DS_A);
         CompletableFuture<LedgerEntry> backlogged = dispatcher.submit(next(), "backlogged", DS_B);
         await().atMost(WAIT).until(() -> dispatcher.inFlight() == 1);
         // The backlogged request waits ten minutes for the only call slot, far longer than retry.timeout.ms.
-        nanos.addAndGet(TimeUnit.MINUTES.toNanos(10));
+        time.sleep(TimeUnit.MINUTES.toMillis(10));
         slowCall.complete(started("run-slow"));
 
         assertThat(backlogged).succeedsWithin(WAIT)
@@ -237,7 +235,7 @@ class RunStartDispatcherTest {
             calls.incrementAndGet();
             return CompletableFuture.failedFuture(conflict());
         }, 4, 200, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0),
-                BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(10)), System::nanoTime);
+                BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(10)), Time.SYSTEM);
 
         LedgerEntry entry = dispatcher.submit(next(), "t", DS_A).join();
 
@@ -249,13 +247,13 @@ class RunStartDispatcherTest {
 
     @Test
     void aHugeRetryTimeoutMeansRetryForEver() {
-        AtomicLong nanos = new AtomicLong(TimeUnit.DAYS.toNanos(3));
+        MockTime time = new MockTime(0, TimeUnit.DAYS.toMillis(3), TimeUnit.DAYS.toNanos(3));
         AtomicInteger calls = new AtomicInteger();
         RunStartDispatcher dispatcher = dispatcher((request, token) -> {
-            nanos.addAndGet(TimeUnit.DAYS.toNanos(365));
+            time.sleep(TimeUnit.DAYS.toMillis(365));
             return calls.incrementAndGet() <= 3 ? CompletableFuture.failedFuture(throttled())
                     : CompletableFuture.completedFuture(started("run-1"));
-        }, 4, Long.MAX_VALUE, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), FAST_BACKOFF, nanos::get);
+        }, 4, Long.MAX_VALUE, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), FAST_BACKOFF, time);
 
         LedgerEntry entry = dispatcher.submit(next(), "t", DS_A).join();
 
@@ -301,7 +299,7 @@ class RunStartDispatcherTest {
             }
             return CompletableFuture.failedFuture(conflict());
         }, 4, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0),
-                TWENTY_MS, System::nanoTime);
+                TWENTY_MS, Time.SYSTEM);
 
         List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
         for (int i = 0; i < busyRequests; i++) {
@@ -331,7 +329,7 @@ class RunStartDispatcherTest {
             calls.incrementAndGet();
             return CompletableFuture.failedFuture(conflict());
         }, 1, 300, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), TWENTY_MS,
-                System::nanoTime);
+                Time.SYSTEM);
 
         List<CompletableFuture<LedgerEntry>> outcomes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -364,7 +362,7 @@ class RunStartDispatcherTest {
                     return CompletableFuture.completedFuture(started("run-" + token));
             }
         }, 1, 60_000, ConflictPolicy.RETRY, new AdaptiveRateLimiter(0), TWENTY_MS,
-                System::nanoTime);
+                Time.SYSTEM);
 
         CompletableFuture<LedgerEntry> retrying =
                 dispatcher.submit(new RequestCoordinates("requests", 0, 1), "retrying", DS_A);
@@ -400,15 +398,14 @@ class RunStartDispatcherTest {
 
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
                                           ConflictPolicy onConflict, AdaptiveRateLimiter limiter) {
-        return dispatcher(call, maxInFlight, retryTimeoutMs, onConflict, limiter, FAST_BACKOFF, System::nanoTime);
+        return dispatcher(call, maxInFlight, retryTimeoutMs, onConflict, limiter, FAST_BACKOFF, Time.SYSTEM);
     }
 
     private RunStartDispatcher dispatcher(StartRunCall call, int maxInFlight, long retryTimeoutMs,
                                           ConflictPolicy onConflict, AdaptiveRateLimiter limiter,
-                                          BackoffStrategy backoff, LongSupplier nanoTime) {
+                                          BackoffStrategy backoff, Time time) {
         return new RunStartDispatcher(call, new DataZoneErrorClassifier(SecretRedactor.none()), scheduler,
-                maxInFlight, limiter, backoff, retryTimeoutMs, onConflict, nanoTime,
-                Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), counters);
+                maxInFlight, limiter, backoff, retryTimeoutMs, onConflict, time, counters);
     }
 
     private RequestCoordinates next() {

@@ -11,11 +11,12 @@ import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.simulator.DataZoneSimulator;
-import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.OddAnswers;
 import io.kcdatazone.simulator.OddAnswers.OptionalRunMember;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.testkit.CapturedLog;
+import io.kcdatazone.testkit.MockTimeClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.MockTime;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -47,9 +48,11 @@ class OddDataZoneAnswersTest {
     private static final String POLLER_LOGGER = RunStatusPoller.class.getName();
 
     /** The simulator's clock and this worker's: they agree unless a test skews DataZone's timestamps. */
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
+    private final Clock clock = new MockTimeClock(time);
     private final DataSourceRunEvents events = new DataSourceRunEvents(true);
-    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, new EventCounter());
+    private final StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { },
+            new EventCounter());
     private DataZoneSimulator simulator;
     private OddAnswers odd;
     private DataZoneClients clients;
@@ -61,7 +64,7 @@ class OddDataZoneAnswersTest {
         odd = simulator.oddAnswers();
         clients = SimulatorClients.open(simulator, "odd-answers-test");
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), budget, millis -> { }, millis -> { },
-                clock);
+                time);
     }
 
     @AfterEach
@@ -81,7 +84,7 @@ class OddDataZoneAnswersTest {
         assertThat(RunSnapshot.of(replay)).isEqualTo(RunSnapshot.of(start("odd-0")));
 
         for (Duration step : List.of(Duration.ZERO, REQUESTED_FOR, RUNNING_FOR)) {
-            clock.advance(step);
+            time.sleep(step.toMillis());
             Map<String, RunObservation> plain = poll(runs);
             odd.addUnknownMembers(true);
             Map<String, RunObservation> withUnknownMembers = poll(runs);
@@ -109,7 +112,7 @@ class OddDataZoneAnswersTest {
         runStarted.validate();
         assertThat(runStarted.get("dataSourceConfigurationSnapshot")).isNull();
 
-        clock.advance(REQUESTED_FOR.plus(RUNNING_FOR));
+        time.sleep(REQUESTED_FOR.plus(RUNNING_FOR).toMillis());
         // Both ways a poll reads a run: listed, and with GetDataSourceRun.
         RunSnapshot listed = snapshots(poll(List.of(runId))).get(runId);
         RunSnapshot got = RunSnapshot.of(clients.sync().getDataSourceRun(b -> b.domainIdentifier(ORDERS.domainId())
@@ -144,7 +147,7 @@ class OddDataZoneAnswersTest {
 
         try (CapturedLog log = CapturedLog.start(Map.of(POLLER_LOGGER, Level.INFO))) {
             assertThat(poll(runs)).containsOnlyKeys(runs);
-            clock.advance(REQUESTED_FOR);
+            time.sleep(REQUESTED_FOR.toMillis());
             Map<String, RunObservation> seen = poll(runs);
 
             assertThat(snapshots(seen).values()).extracting(RunSnapshot::status).containsOnly("RUNNING");
@@ -159,7 +162,7 @@ class OddDataZoneAnswersTest {
     void runsBeyondTheLastOnePagePerRunPageAreReadOneByOne() throws Exception {
         List<String> runs = startRuns(RunStatusPoller.MAX_PAGES + 3);
         odd.limitRunsPerPage(1);
-        clock.advance(REQUESTED_FOR);
+        time.sleep(REQUESTED_FOR.toMillis());
 
         Map<String, RunObservation> seen = poll(runs);
 
@@ -196,7 +199,7 @@ class OddDataZoneAnswersTest {
         try (CapturedLog log = CapturedLog.start(Map.of(POLLER_LOGGER, Level.INFO))) {
             List<String> statuses = new ArrayList<>();
             for (Duration step : List.of(Duration.ZERO, REQUESTED_FOR, RUNNING_FOR)) {
-                clock.advance(step);
+                time.sleep(step.toMillis());
                 RunSnapshot run = snapshots(poll(List.of(started.id()))).get(started.id());
                 statuses.add(run.status());
                 assertThat(run.createdAt()).isEqualTo(createdAt.plus(ahead));
@@ -233,7 +236,7 @@ class OddDataZoneAnswersTest {
         List<Instant> updatedAts = new ArrayList<>();
 
         for (Duration step : List.of(Duration.ZERO, REQUESTED_FOR, Duration.ofSeconds(1), RUNNING_FOR)) {
-            clock.advance(step);
+            time.sleep(step.toMillis());
             RunSnapshot run = snapshots(poll(List.of(runId))).get(runId);
             statuses.add(run.status());
             updatedAts.add(run.updatedAt());

@@ -1,17 +1,17 @@
 package io.kcdatazone.source;
 
-import io.kcdatazone.datazone.DataSourceRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.simulator.DataZoneSimulator;
-import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.ServiceError;
 import io.kcdatazone.testkit.CapturedLog;
+import io.kcdatazone.testkit.MockTimeClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.MockTime;
-import org.apache.kafka.common.utils.Time;
 import org.apache.logging.log4j.Level;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -35,19 +34,20 @@ class RunStatusPollerTest {
 
     private static final DataSourceRef SALES = new DataSourceRef("dzd_demo", "sales_glue");
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
     /** Unlimited: these tests are about which calls the poller makes; it counts them. */
-    private final StatusCallBudget budget = new StatusCallBudget(0, Time.SYSTEM, error -> false, () -> { }, new EventCounter());
+    private final StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { },
+            new EventCounter());
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
 
     @BeforeEach
     void start() {
-        simulator = SimulatorClients.startSimulator(clock);
+        simulator = SimulatorClients.startSimulator(new MockTimeClock(time));
         clients = SimulatorClients.open(simulator, "poller-test");
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), budget, millis -> { }, millis -> { },
-                clock);
+                time);
     }
 
     @AfterEach
@@ -73,7 +73,7 @@ class RunStatusPollerTest {
     @Test
     void oneListCallObservesEveryRunOfADataSource() throws Exception {
         List<String> runs = startRuns(30);
-        clock.advance(Duration.ofSeconds(3));
+        time.sleep(3_000);
 
         Map<String, RunObservation> seen = poll(Set.copyOf(runs));
 
@@ -93,7 +93,7 @@ class RunStatusPollerTest {
     void aRunBeyondThePagesIsReadWithGetDataSourceRun() throws Exception {
         int total = RunStatusPoller.PAGE_SIZE * RunStatusPoller.MAX_PAGES + 5;
         List<String> runs = startRuns(total);
-        clock.advance(Duration.ofSeconds(10));
+        time.sleep(10_000);
         // The list is newest first: the oldest run is on no page the poller reads; the newest is on the first.
         String oldest = runs.get(0);
         String newest = runs.get(total - 1);
@@ -111,12 +111,12 @@ class RunStatusPollerTest {
 
     @Test
     void everyPageAndEveryGetDataSourceRunWaitsForItsPermitOfTheBudget() throws Exception {
-        MockTime time = new MockTime();
-        StatusCallBudget paced = new StatusCallBudget(2, time, error -> false, () -> { }, new EventCounter());
+        StatusCallBudget paced = new StatusCallBudget(2, time, error -> false, () -> { },
+                new EventCounter());
         RunStatusPoller poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), paced,
-                millis -> { }, millis -> { }, clock);
+                millis -> { }, millis -> { }, time);
         List<String> runs = startRuns(RunStatusPoller.PAGE_SIZE * RunStatusPoller.MAX_PAGES + 5);
-        clock.advance(Duration.ofSeconds(10));
+        time.sleep(10_000);
 
         CompletableFuture<Map<String, RunObservation>> poll = poller.poll(SALES, Set.of(runs.get(0)));
 
@@ -201,7 +201,7 @@ class RunStatusPollerTest {
     @Test
     void aListDeniedForADataSourceFallsBackToReadingItsRunsOneByOne() throws Exception {
         List<String> runs = startRuns(2);
-        clock.advance(Duration.ofSeconds(3));
+        time.sleep(3_000);
         simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.ACCESS_DENIED, 1);
 
         Map<String, RunObservation> seen = poll(Set.copyOf(runs));

@@ -9,8 +9,8 @@ import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.DataZoneSimulator;
-import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.testkit.CapturedLog;
+import io.kcdatazone.testkit.MockTimeClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.MockTime;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -44,7 +45,7 @@ class SourceTaskLedgerReadingTest {
     private static final TopicPartition PARTITION = new TopicPartition(LEDGER, 0);
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
 
-    private final ManualClock clock = new ManualClock(NOW);
+    private final MockTime time = new MockTime(0, NOW.toEpochMilli(), 0);
     /** When set, asking the ledger for a partition's first offsets meets a status answer's wake-up. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE) {
@@ -68,7 +69,7 @@ class SourceTaskLedgerReadingTest {
 
     @BeforeEach
     void start() {
-        simulator = SimulatorClients.startSimulator(clock);
+        simulator = SimulatorClients.startSimulator(new MockTimeClock(time));
         props.put("name", "ledger-reading");
         props.put("output.topic", "events");
         props.put("datazone.region", "us-east-1");
@@ -96,7 +97,7 @@ class SourceTaskLedgerReadingTest {
     }
 
     private void startTask(StoredOffsetsContext context) {
-        task = new DataSourceRunSourceTask(ignored -> consumer, clock);
+        task = new DataSourceRunSourceTask(ignored -> consumer, time);
         task.initialize(context);
         task.start(props);
     }

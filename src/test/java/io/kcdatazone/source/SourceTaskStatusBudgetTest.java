@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.metrics.TaskMetrics;
 import io.kcdatazone.simulator.DataZoneSimulator;
-import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.SimulatorOptions;
+import io.kcdatazone.testkit.MockTimeClock;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +19,7 @@ import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.MockTime;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real task restarted with the runs of {@value #DATA_SOURCES} data sources in its stored offsets (offset format v1),
  * over Kafka's {@link MockConsumer} and the real DataZone client pointed at the simulator: how many status polls it
- * starts at once. The task's clock moves only when the test moves it.
+ * starts at once, and how many calls DataZone receives. The task's clock (Kafka's {@link MockTime}, which the
+ * simulator reads too) moves only when the test moves it.
  */
 class SourceTaskStatusBudgetTest {
 
@@ -36,7 +38,9 @@ class SourceTaskStatusBudgetTest {
     private static final String LEDGER = "ledger";
     private static final TopicPartition PARTITION = new TopicPartition(LEDGER, 0);
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T10:00:00Z"));
+    private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
+    private final SimulatorOptions.Builder dataZone = SimulatorOptions.builder().clock(new MockTimeClock(time))
+            .seed(Pipeline.seed(DATA_SOURCES)).startsEveryRun();
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.NONE);
     private final Map<String, String> props = new HashMap<>();
     private DataZoneSimulator simulator;
@@ -44,11 +48,8 @@ class SourceTaskStatusBudgetTest {
 
     @BeforeEach
     void start() {
-        simulator = DataZoneSimulator.start(SimulatorOptions.builder().clock(clock).seed(Pipeline.seed(DATA_SOURCES))
-                .startsEveryRun().build());
         props.put("output.topic", "events");
         props.put("datazone.region", "us-east-1");
-        props.put("datazone.endpoint.override", simulator.endpoint().toString());
         props.put("aws.access.key.id", "AKIATESTONLY");
         props.put("aws.secret.access.key", "test-only-secret");
         props.put("ledger.topic", LEDGER);
@@ -64,7 +65,9 @@ class SourceTaskStatusBudgetTest {
         if (task != null) {
             task.stop();
         }
-        simulator.close();
+        if (simulator != null) {
+            simulator.close();
+        }
     }
 
     @Test
@@ -75,10 +78,10 @@ class SourceTaskStatusBudgetTest {
 
         task.poll();
         long atOnce = statusCalls();
-        clock.advance(Duration.ofMillis(INTERVAL_MS / 2));
+        time.sleep(INTERVAL_MS / 2);
         task.poll();
         long inHalfAnInterval = statusCalls();
-        clock.advance(Duration.ofMillis(INTERVAL_MS / 2));
+        time.sleep(INTERVAL_MS / 2);
         task.poll();
 
         assertThat(atOnce).as("polls at the restart").isLessThanOrEqualTo(2);
@@ -95,7 +98,7 @@ class SourceTaskStatusBudgetTest {
         // Its share as the connector sets it: a second's worth of permits is far beyond this test's few milliseconds.
         props.put("task.status.requests.per.second", "0.5");
         restartTrackingOneRunPerDataSource();
-        clock.advance(Duration.ofMillis(INTERVAL_MS));
+        time.sleep(INTERVAL_MS);
 
         task.poll();
 
@@ -106,6 +109,8 @@ class SourceTaskStatusBudgetTest {
 
     /** Starts a run on each data source in DataZone, then the task with those runs in its stored offset. */
     private void restartTrackingOneRunPerDataSource() {
+        simulator = DataZoneSimulator.start(dataZone.build());
+        props.put("datazone.endpoint.override", simulator.endpoint().toString());
         List<String> runs = new ArrayList<>();
         try (DataZoneClients clients = SimulatorClients.open(simulator, "restart")) {
             for (int i = 0; i < DATA_SOURCES; i++) {
@@ -117,7 +122,7 @@ class SourceTaskStatusBudgetTest {
             }
         }
         Map<String, Object> offset = Map.of("version", 1, "position", 0L, "runs", "[" + String.join(",", runs) + "]");
-        task = new DataSourceRunSourceTask(ignored -> consumer, clock);
+        task = new DataSourceRunSourceTask(ignored -> consumer, time);
         task.initialize(new StoredOffsetsContext(Map.of(PartitionOffset.key(LEDGER, 0), offset)));
         task.start(props);
     }
