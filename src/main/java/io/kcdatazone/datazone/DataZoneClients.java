@@ -26,6 +26,7 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.datazone.DataZoneAsyncClient;
 import software.amazon.awssdk.services.datazone.DataZoneClient;
 
@@ -37,8 +38,9 @@ import software.amazon.awssdk.services.datazone.DataZoneClient;
  * starts must not fail it), and {@link #verifyCredentials()} resolves them on demand, as {@code validate()} does. The
  * asynchronous client (Netty) and the synchronous one (Apache HTTP) are built on first use and share the
  * credentials. Both use the SDK's standard retry strategy with {@value DataZoneConnectionConfig#SDK_MAX_ATTEMPTS}
- * attempts (the connectors own the longer backoff), the configured call timeouts, and a user agent suffix naming the
- * plugin version and the connector. {@link #close()} closes the clients and the credentials provider.
+ * attempts (the connectors own the longer backoff), unless opened {@link #openWithoutSdkRetries without}, the
+ * configured call timeouts, and a user agent suffix naming the plugin version and the connector. {@link #close()}
+ * closes the clients and the credentials provider.
  *
  * <p>The SDK's threads (Netty I/O, response callbacks, timers) are ours, made by {@link ContextThreads} on the thread
  * that opened the clients, so the lines the SDK logs on them carry the task's Connect logging context.
@@ -62,6 +64,8 @@ public final class DataZoneClients implements AutoCloseable {
     private final String userAgentSuffix;
     private final DataZoneErrorClassifier errorClassifier;
     private final int asyncMaxConcurrency;
+    /** Attempts the SDK makes per call: the configured ones, or 1 where the caller retries itself. */
+    private final int sdkAttempts;
     private final String threadPrefix;
     private final ScheduledExecutorService timers;
     private ThreadPoolExecutor callbacks;
@@ -71,13 +75,14 @@ public final class DataZoneClients implements AutoCloseable {
     private boolean closed;
 
     private DataZoneClients(DataZoneConnectionConfig config, Region region, AwsCredentialsProvider credentials,
-                            String connectorName, int asyncMaxConcurrency) {
+                            String connectorName, int asyncMaxConcurrency, int sdkAttempts) {
         this.config = config;
         this.region = region;
         this.credentials = credentials;
         this.userAgentSuffix = userAgentSuffix(connectorName);
         this.errorClassifier = new DataZoneErrorClassifier(config.secretRedactor());
         this.asyncMaxConcurrency = asyncMaxConcurrency;
+        this.sdkAttempts = sdkAttempts;
         this.threadPrefix = "datazone-sdk-" + connectorName;
         // Retry delays and call timeouts; the SDK would otherwise start five threads of its own per client.
         this.timers = Executors.newScheduledThreadPool(1, ContextThreads.named(threadPrefix + "-timer"));
@@ -103,6 +108,21 @@ public final class DataZoneClients implements AutoCloseable {
      */
     public static DataZoneClients open(DataZoneConnectionConfig config, String connectorName,
                                        int asyncMaxConcurrency) {
+        return open(config, connectorName, asyncMaxConcurrency, config.sdkMaxAttempts());
+    }
+
+    /**
+     * Like {@link #open(DataZoneConnectionConfig, String, int)}, with clients that make one attempt per call, for a
+     * caller that paces every attempt it sends (the source's status-call budget): it retries itself, on the
+     * decisions of {@link #retryStrategy()}. Retries inside the SDK would send attempts its pacing never saw.
+     */
+    public static DataZoneClients openWithoutSdkRetries(DataZoneConnectionConfig config, String connectorName,
+                                                        int asyncMaxConcurrency) {
+        return open(config, connectorName, asyncMaxConcurrency, 1);
+    }
+
+    private static DataZoneClients open(DataZoneConnectionConfig config, String connectorName,
+                                        int asyncMaxConcurrency, int sdkAttempts) {
         if (asyncMaxConcurrency < 1) {
             throw new IllegalArgumentException("asyncMaxConcurrency must be at least 1, got " + asyncMaxConcurrency);
         }
@@ -111,7 +131,7 @@ public final class DataZoneClients implements AutoCloseable {
         AwsCredentialsProvider credentials = AwsCredentialsProviderFactory.create(config, region);
         LOG.info("DataZone clients for connector {} use region {}{}", connectorName, region,
                 config.endpointOverride().map(uri -> " and endpoint " + uri).orElse(""));
-        return new DataZoneClients(config, region, credentials, connectorName, asyncMaxConcurrency);
+        return new DataZoneClients(config, region, credentials, connectorName, asyncMaxConcurrency, sdkAttempts);
     }
 
     /** The asynchronous client, built on first use. */
@@ -160,6 +180,19 @@ public final class DataZoneClients implements AutoCloseable {
         AwsCredentialsProviderFactory.verify(credentials, config);
     }
 
+    /**
+     * A new instance of the retry strategy the SDK uses inside calls of clients opened with retries: its standard
+     * strategy (which failures to retry, backoff with jitter, retry quota) with
+     * {@value DataZoneConnectionConfig#SDK_MAX_ATTEMPTS} attempts. For callers of {@link #openWithoutSdkRetries}.
+     */
+    public RetryStrategy retryStrategy() {
+        return retryStrategy(config.sdkMaxAttempts());
+    }
+
+    private static RetryStrategy retryStrategy(int attempts) {
+        return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder().maxAttempts(attempts).build();
+    }
+
     /** Classifies the failures of these clients' calls, masking this connection's secrets. */
     public DataZoneErrorClassifier errorClassifier() {
         return errorClassifier;
@@ -205,9 +238,7 @@ public final class DataZoneClients implements AutoCloseable {
 
     private ClientOverrideConfiguration overrideConfiguration() {
         return ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
-                        .maxAttempts(config.sdkMaxAttempts())
-                        .build())
+                .retryStrategy(retryStrategy(sdkAttempts))
                 .apiCallTimeout(config.apiCallTimeout())
                 .apiCallAttemptTimeout(config.apiCallAttemptTimeout())
                 .scheduledExecutorService(timers)

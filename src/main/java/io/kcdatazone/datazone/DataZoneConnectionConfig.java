@@ -88,7 +88,9 @@ public final class DataZoneConnectionConfig {
                         "Attempts the AWS SDK makes within one API call (its standard retry strategy, first attempt"
                                 + " included) on throttling, server errors and I/O errors. This is only the SDK's"
                                 + " short inner retry; the connectors' own backoff settings govern retries across"
-                                + " calls.",
+                                + " calls. The source connector makes these attempts of its status calls itself, with"
+                                + " the same strategy, so that each takes a permit of status.requests.per.second (and"
+                                + " datazone.api.call.timeout.ms bounds each attempt).",
                         GROUP, ++order, Width.SHORT, "SDK attempts per call");
         return AwsCredentialsConfig.define(def);
     }

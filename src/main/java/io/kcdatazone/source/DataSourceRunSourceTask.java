@@ -117,12 +117,17 @@ public class DataSourceRunSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new DataSourceRunSourceConfig(props);
         String connectorName = props.getOrDefault("name", "datazone-source");
-        clients = DataZoneClients.open(config.connection(), connectorName);
+        double statusCallRate = config.taskStatusRequestsPerSecond();
+        // The budget owns the retries of status calls, so that each attempt takes a permit; one connection per call
+        // it keeps on the wire.
+        clients = DataZoneClients.openWithoutSdkRetries(config.connection(), connectorName,
+                StatusCallBudget.maxInFlight(statusCallRate));
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName, time);
         EventCounter statusCallCounter = new EventCounter();
-        metrics.meter("status-calls", "ListDataSourceRuns pages and GetDataSourceRun calls made", statusCallCounter);
-        statusCalls = new StatusCallBudget(config.taskStatusRequestsPerSecond(), time,
+        metrics.meter("status-calls", "ListDataSourceRuns pages and GetDataSourceRun calls sent, each retry included",
+                statusCallCounter);
+        statusCalls = new StatusCallBudget(statusCallRate, clients.retryStrategy(), time,
                 error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait,
                 statusCallCounter);
         pollPacer = new PollPacer(statusCalls, bound -> ThreadLocalRandom.current().nextLong(bound),
@@ -414,9 +419,9 @@ public class DataSourceRunSourceTask extends SourceTask {
         if (stopping) {
             return; // woken by stop(): no new DataZone calls for clients about to close
         }
-        pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds) ->
+        pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds, dueMs) ->
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
-                pollsInFlight.put(dataSource, poller.poll(dataSource, Set.copyOf(runIds))
+                pollsInFlight.put(dataSource, poller.poll(dataSource, Set.copyOf(runIds), dueMs)
                         .whenComplete((observations, error) -> wakeFromLedgerWait())), time.milliseconds());
     }
 

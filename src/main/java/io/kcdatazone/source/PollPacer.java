@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.LongUnaryOperator;
 import java.util.stream.Collectors;
 
@@ -17,9 +16,11 @@ import java.util.stream.Collectors;
  * has more to start.
  *
  * <ul>
- *   <li>Fair: the data source due longest ago goes first. A poll held back keeps its due time while a poll sent gets
- *   a new one at least an interval later, so however far demand exceeds the budget, every data source reaches the
- *   front in turn: none starves, each waits at most for the data sources due before it.</li>
+ *   <li>Fair: the call due longest ago goes first, whether it starts a poll or belongs to one under way (its next
+ *   page, a GetDataSourceRun, a retry: each due when it was asked for). A poll held back keeps its due time while a
+ *   poll sent gets a new one at least an interval later, so however far demand exceeds the budget, every data source
+ *   reaches the front in turn: none starves, each waits at most for the calls due before it. A poll whose list is
+ *   refused and that reads its runs one by one does not hold back the polls that were due before those reads.</li>
  *   <li>No spinning: while polls are due but no permit is free, the task waits until one is, not zero.</li>
  *   <li>Spread: after a restart, each data source's first poll comes at a random point of its first interval, so the
  *   polls of many data sources tracked before the restart do not all fire at once.</li>
@@ -49,56 +50,76 @@ final class PollPacer {
     }
 
     /**
-     * How long the task may wait for the ledger before it has a call to send: until the next poll is due, or later
-     * when no permit will be free by then; until the next free permit when calls of polls under way wait for one. At
-     * most {@code maxWaitMs}.
+     * How long the task may wait for the ledger before it has a call to send: until the next poll or queued call is
+     * due, or later when no permit (or no place on the wire) will be free by then. At most {@code maxWaitMs}.
      */
     long untilNextLaunchMs(Collection<PollSchedule> schedules, long nowMs, long maxWaitMs) {
-        long untilPermit = budget.untilPermitFreeMs();
-        long wait = budget.hasWaitingCalls() ? untilPermit
-                : Math.max(PollSchedule.untilNextDue(schedules, nowMs, maxWaitMs), untilPermit);
-        return Math.min(wait, maxWaitMs);
+        long untilDue = Math.min(PollSchedule.untilNextDue(schedules, nowMs, maxWaitMs),
+                budget.untilNextWaitingCallMs());
+        return Math.min(Math.max(untilDue, budget.untilPermitFreeMs()), maxWaitMs);
     }
 
     /**
-     * Sends the calls of polls under way that wait for a permit, then starts due polls, due longest first, while
-     * permits are free. A data source with no runs tracked any more loses its schedule (a run tracked later starts a
-     * new one); a due one whose previous poll is still in flight (sent before its runs all ended and were tracked
-     * anew) waits for that poll's answer instead.
+     * Sends calls and starts due polls, the one due longest ago first, while permits and places on the wire are free:
+     * the queued calls of polls under way (next pages, GetDataSourceRun, retries) and the due polls, in one order of
+     * due times. A data source with no runs tracked any more loses its schedule (a run tracked later starts a new
+     * one); a due one whose previous poll is still in flight (sent before its runs all ended and were tracked anew)
+     * waits for that poll's answer instead.
      *
      * @param inFlight the data sources whose poll has not answered yet
      * @param runsBySource the tracked runs of each data source
      * @param launch starts the poll of a data source's runs
      */
     void launchDue(Map<DataSourceRef, PollSchedule> schedules, Set<DataSourceRef> inFlight,
-                   Map<DataSourceRef, Set<String>> runsBySource, BiConsumer<DataSourceRef, Set<String>> launch,
-                   long nowMs) {
-        budget.sendWaitingCalls();
+                   Map<DataSourceRef, Set<String>> runsBySource, Launch launch, long nowMs) {
         schedules.keySet().retainAll(runsBySource.keySet());
         List<Map.Entry<DataSourceRef, PollSchedule>> due = schedules.entrySet().stream()
                 .filter(entry -> entry.getValue().due(nowMs))
                 .sorted(Comparator.comparingLong(entry -> entry.getValue().nextPollAtMs()))
                 .collect(Collectors.toList());
         int heldBack = 0;
+        long oldestHeldMs = Long.MAX_VALUE;
         for (Map.Entry<DataSourceRef, PollSchedule> entry : due) {
             DataSourceRef dataSource = entry.getKey();
             PollSchedule schedule = entry.getValue();
+            long dueMs = schedule.nextPollAtMs();
             if (inFlight.contains(dataSource)) {
                 // Not due again until that answer comes, so the task's wait does not stay at zero meanwhile.
                 schedule.sent(nowMs);
-            } else if (budget.permitFree()) {
+                continue;
+            }
+            if (heldBack == 0) {
+                // Queued calls due before this poll go first.
+                budget.sendWaitingCalls(dueMs);
+            }
+            if (heldBack == 0 && budget.canSend()) {
                 if (schedule.wasHeldByBudget()) {
                     pollsDelayed.incrementAndGet();
-                    budgetWait.record(nowMs - schedule.nextPollAtMs());
+                    budgetWait.record(nowMs - dueMs);
                 }
                 schedule.sent(nowMs);
-                launch.accept(dataSource, runsBySource.get(dataSource));
+                // Its first call goes at once: it is the oldest due, and the budget lets it by.
+                budget.pollsDueSince(dueMs);
+                launch.launch(dataSource, runsBySource.get(dataSource), dueMs);
             } else {
                 schedule.heldByBudget();
+                oldestHeldMs = Math.min(oldestHeldMs, dueMs);
                 heldBack++;
             }
         }
+        budget.sendWaitingCalls(oldestHeldMs);
+        budget.pollsDueSince(schedules.values().stream().mapToLong(PollSchedule::nextPollAtMs).min()
+                .orElse(Long.MAX_VALUE));
         pollsWaiting = heldBack;
+    }
+
+    /** Starts the poll of a data source's runs. */
+    @FunctionalInterface
+    interface Launch {
+        /**
+         * @param dueMs when the poll became due, which places its first call among those waiting for the budget
+         */
+        void launch(DataSourceRef dataSource, Set<String> runIds, long dueMs);
     }
 
     /** Polls sent later than due because the budget had no permit free. */

@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.datazone.model.ListDataSourceRunsResponse
  * Reads the current status of a data source's tracked runs at the lowest API cost: ListDataSourceRuns pages (50 runs
  * each) until every tracked run is seen, since one call covers them all; GetDataSourceRun only for runs the list did
  * not show within {@value #MAX_PAGES} pages, or for all of them when the list is refused (404 for a deleted data
- * source, 403 for a role that may read runs but not list them). Every call takes a permit of the task's
- * {@link StatusCallBudget} before it is sent.
+ * source, 403 for a role that may read runs but not list them). Every call, and every retry of one, takes a permit
+ * of the task's {@link StatusCallBudget} before it is sent; the first is due when the poll is, each later one when the
+ * answer before it asks for it.
  *
  * <p>It says what it saw when DataZone answers oddly but legally, at most once per {@link #ODDITY_LOG_INTERVAL} per
  * data source and kind: pages shorter than asked for that still lead on, and run timestamps ahead of this worker's
@@ -77,10 +78,13 @@ public final class RunStatusPoller {
      * the future fails when the list call fails otherwise than with 404 or 403, and when it was refused and every
      * GetDataSourceRun failed otherwise than with 404: then the poll learnt nothing (a role that lost read access), and
      * failing it has the task count it and back off instead of mistaking it for runs that did not move.
+     *
+     * @param dueMs when the poll became due, which places its first call among those waiting for the budget
      */
-    public CompletableFuture<Map<String, RunObservation>> poll(DataSourceRef dataSource, Set<String> runIds) {
+    public CompletableFuture<Map<String, RunObservation>> poll(DataSourceRef dataSource, Set<String> runIds,
+                                                               long dueMs) {
         Map<String, RunObservation> seen = new HashMap<>();
-        return listPage(dataSource, runIds, null, 1, seen).handle((ignored, error) -> {
+        return listPage(dataSource, runIds, null, 1, dueMs, seen).handle((ignored, error) -> {
             if (error == null) {
                 return false;
             }
@@ -118,8 +122,8 @@ public final class RunStatusPoller {
     }
 
     private CompletableFuture<Void> listPage(DataSourceRef dataSource, Set<String> runIds, String nextToken, int page,
-                                             Map<String, RunObservation> seen) {
-        return budget.call(() -> listLatency.timed(time, () -> client.listDataSourceRuns(b -> b
+                                             long dueMs, Map<String, RunObservation> seen) {
+        return budget.call(dueMs, () -> listLatency.timed(time, () -> client.listDataSourceRuns(b -> b
                         .domainIdentifier(dataSource.domainId())
                         .dataSourceIdentifier(dataSource.dataSourceId())
                         .maxResults(PAGE_SIZE)
@@ -139,7 +143,7 @@ public final class RunStatusPoller {
                                 dataSource, PAGE_SIZE, MAX_PAGES);
                     }
                     if (more && page < MAX_PAGES && !seen.keySet().containsAll(runIds)) {
-                        return listPage(dataSource, runIds, next, page + 1, seen);
+                        return listPage(dataSource, runIds, next, page + 1, time.milliseconds(), seen);
                     }
                     return CompletableFuture.completedFuture(null);
                 });

@@ -1,132 +1,294 @@
 package io.kcdatazone.source;
 
 import io.kcdatazone.datazone.AdaptiveRateLimiter;
+import io.kcdatazone.datazone.DataZoneClients;
+import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.metrics.EventCounter;
-import java.util.ArrayDeque;
-import java.util.Queue;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Time;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
+import software.amazon.awssdk.retries.api.RecordSuccessRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.retries.api.RetryToken;
+import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 
 /**
- * A source task's share of {@code status.requests.per.second}. Every status call (each ListDataSourceRuns page, each
- * GetDataSourceRun) takes a permit before it is sent, so the task never sends more calls per second than its share,
- * and fewer while DataZone throttles ({@link AdaptiveRateLimiter}: a throttled call halves the rate, successes win it
- * back step by step).
+ * A source task's share of {@code status.requests.per.second}. Every attempt of a status call (each ListDataSourceRuns
+ * page, each GetDataSourceRun, and each retry of either) takes a permit before it is sent, so DataZone never receives
+ * more calls per second from the task than its share, and fewer while it throttles ({@link AdaptiveRateLimiter}: a
+ * throttled attempt halves the rate, successes win it back step by step).
  *
- * <p>No thread ever waits for a permit. The task starts a poll only while a permit is free ({@link #permitFree()}), so
- * the first call of a poll goes at once. A later call of a poll (its next page, a GetDataSourceRun) is asked for on the
- * SDK's thread when the previous answer arrives: it too goes at once when a permit is free; otherwise it queues and
- * wakes the task, which sends queued calls from its own thread as permits free up ({@link #sendWaitingCalls()}) and
- * plans its wait around the next free permit ({@link #untilPermitFreeMs()}). Queued calls go before new polls: they
- * belong to polls that were due earlier.
+ * <p>Retries are the budget's, not the SDK's: the task's DataZone client makes one attempt per call
+ * ({@link DataZoneClients#openWithoutSdkRetries}), and the budget asks the SDK's own retry strategy (the same
+ * standard strategy, attempts and backoff the SDK would use) whether and when to try again. An SDK retrying inside
+ * a call would send attempts no permit counted.
  *
- * <p>Thread-safe: the task's thread and the SDK's threads share it.
+ * <p>Fair: every call is due at a time, and the oldest due goes first. The first call of a poll is due when the poll
+ * was ({@link PollPacer}, which publishes the oldest due poll it holds back with {@link #pollsDueSince}), a poll's
+ * next page or GetDataSourceRun when the answer before it asked for it, a retry when its backoff ends. So a poll whose
+ * list is refused, and which reads its runs one by one, queues behind the polls that were due before it.
+ *
+ * <p>Bounded: at most {@link #maxInFlight} calls are on the wire at once. An answer frees a place; a call that finds
+ * none waits like one without a permit.
+ *
+ * <p>No thread ever waits for a permit. A call with a permit free, a place free and nothing due before it goes at
+ * once, on the asking thread; otherwise it queues and wakes the task, which sends queued calls from its own thread as
+ * permits free up ({@link #sendWaitingCalls}) and plans its wait around them ({@link #untilPermitFreeMs},
+ * {@link #untilNextWaitingCallMs}). Thread-safe: the task's thread and the SDK's threads share it.
  */
 final class StatusCallBudget {
 
+    /**
+     * A task keeps at most as many calls on the wire as its share of the budget sends in this time: DataZone answers
+     * in well under a second, so the cap binds only when it slows down, and then the task sends fewer calls instead of
+     * piling them onto it.
+     */
+    static final Duration IN_FLIGHT_WINDOW = Duration.ofSeconds(2);
+    /** However small the share, a call that hangs until its timeout does not stop every other one. */
+    static final int MIN_IN_FLIGHT = 2;
+    private static final String RETRY_SCOPE = "status-calls";
+
     private final AdaptiveRateLimiter limiter;
+    private final int maxInFlight;
+    private final RetryStrategy retries;
     private final Time time;
     private final Predicate<Throwable> isThrottled;
     private final Runnable onCallWaiting;
-    /** Calls that found no permit free, first come first served; completing one with its send time sends it. */
-    private final Queue<CompletableFuture<Long>> waiting = new ArrayDeque<>();
+    /** Calls that could not go when asked, oldest due first (first asked among equals). */
+    private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(
+            Comparator.comparingLong(Waiting::dueMs).thenComparingLong(Waiting::order));
     private final EventCounter calls;
     private final AtomicLong throttledCalls = new AtomicLong();
+    private long asked;
+    private int inFlight;
+    /** When the oldest poll the pacer holds back, or has yet to start, is due; Long.MAX_VALUE when none. */
+    private long pollsDueSinceMs = Long.MAX_VALUE;
+
+    /** A call waiting for its turn; completing {@code permit} with the send time sends it. */
+    private static final class Waiting {
+        private final long dueMs;
+        private final long order;
+        private final CompletableFuture<Long> permit = new CompletableFuture<>();
+
+        Waiting(long dueMs, long order) {
+            this.dueMs = dueMs;
+            this.order = order;
+        }
+
+        long dueMs() {
+            return dueMs;
+        }
+
+        long order() {
+            return order;
+        }
+    }
 
     /**
      * @param callsPerSecond this task's share of the connector's budget; zero or less means unlimited
-     * @param isThrottled whether a failed call was refused as throttled (it then halves the rate)
-     * @param onCallWaiting told (on the asking thread) when a call queues for a permit, to wake the task
-     * @param calls counts each call sent (published as the task's status-calls metrics)
+     * @param retries decides whether and when a failed attempt is tried again (the SDK's standard strategy)
+     * @param isThrottled whether a failed attempt was refused as throttled (it then halves the rate)
+     * @param onCallWaiting told (on the asking or answering thread) when a call queues or a place on the wire frees
+     *                      up while calls queue, to wake the task
+     * @param calls counts each attempt sent (published as the task's status-calls metrics)
      */
-    StatusCallBudget(double callsPerSecond, Time time, Predicate<Throwable> isThrottled, Runnable onCallWaiting,
-                     EventCounter calls) {
+    StatusCallBudget(double callsPerSecond, RetryStrategy retries, Time time,
+                     Predicate<Throwable> isThrottled, Runnable onCallWaiting, EventCounter calls) {
         this.limiter = new AdaptiveRateLimiter(callsPerSecond);
+        this.maxInFlight = maxInFlight(callsPerSecond);
+        this.retries = retries;
         this.time = time;
         this.isThrottled = isThrottled;
         this.onCallWaiting = onCallWaiting;
         this.calls = calls;
     }
 
-    /** Sends the call once it has a permit: at once if one is free, else when the task hands it one. */
-    <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
-        return permit().thenCompose(sentNanos -> send(call, sentNanos));
+    /**
+     * The most calls a task with this share keeps on the wire: its share's worth of {@link #IN_FLIGHT_WINDOW}, at
+     * least {@value #MIN_IN_FLIGHT}, at most the {@value DataZoneClients#DEFAULT_MAX_CONCURRENCY} connections of the
+     * SDK's default pool (also without a budget). The task sizes its client's pool to it, so no call waits for a
+     * connection inside the SDK, where its time would count against the call's timeout.
+     */
+    static int maxInFlight(double callsPerSecond) {
+        if (callsPerSecond <= 0) {
+            return DataZoneClients.DEFAULT_MAX_CONCURRENCY;
+        }
+        double inWindow = Math.ceil(callsPerSecond * IN_FLIGHT_WINDOW.toMillis() / 1000.0);
+        return (int) Math.max(MIN_IN_FLIGHT, Math.min(DataZoneClients.DEFAULT_MAX_CONCURRENCY, inWindow));
     }
 
-    private CompletableFuture<Long> permit() {
-        CompletableFuture<Long> permit = new CompletableFuture<>();
+    /** A call due now: the next page or GetDataSourceRun of a poll under way. */
+    <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+        return call(time.milliseconds(), call);
+    }
+
+    /**
+     * Sends the call, and each retry the retry strategy allows, each once it has its turn and a permit.
+     *
+     * @param dueMs when the call became due, which places it among the others waiting
+     */
+    <T> CompletableFuture<T> call(long dueMs, Supplier<CompletableFuture<T>> call) {
+        RetryToken token = retries.acquireInitialToken(AcquireInitialTokenRequest.create(RETRY_SCOPE)).token();
+        return attempt(call, token, dueMs);
+    }
+
+    private <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call, RetryToken token, long dueMs) {
+        return permit(dueMs).thenCompose(sentNanos -> send(call, sentNanos))
+                .handle((answer, error) -> {
+                    if (error == null) {
+                        retries.recordSuccess(RecordSuccessRequest.create(token));
+                        return CompletableFuture.completedFuture(answer);
+                    }
+                    Throwable failure = DataZoneErrorClassifier.unwrap(error);
+                    RefreshRetryTokenResponse retry;
+                    try {
+                        retry = retries.refreshRetryToken(RefreshRetryTokenRequest.builder().token(token)
+                                .failure(failure).build());
+                    } catch (TokenAcquisitionFailedException notRetried) {
+                        return CompletableFuture.<T>failedFuture(failure);
+                    }
+                    long backoffMs = TimeUnit.NANOSECONDS.toMillis(retry.delay().toNanos() + 999_999);
+                    return attempt(call, retry.token(), time.milliseconds() + backoffMs);
+                })
+                .thenCompose(Function.identity());
+    }
+
+    private CompletableFuture<Long> permit(long dueMs) {
+        Waiting call;
         synchronized (this) {
-            long now = time.nanoseconds();
-            if (waiting.isEmpty() && limiter.nanosUntilFree(now) == 0) {
-                limiter.reserve(now);
-                permit.complete(now);
-                return permit;
+            long nowNanos = time.nanoseconds();
+            long nowMs = time.milliseconds();
+            Waiting next = waiting.peek();
+            boolean olderWaits = next != null && next.dueMs <= Math.min(nowMs, dueMs);
+            if (dueMs <= nowMs && dueMs <= pollsDueSinceMs && !olderWaits && canSend(nowNanos)) {
+                return CompletableFuture.completedFuture(take(nowNanos));
             }
-            waiting.add(permit);
+            call = new Waiting(dueMs, asked++);
+            waiting.add(call);
         }
         onCallWaiting.run();
-        return permit;
+        return call.permit;
+    }
+
+    private boolean canSend(long nowNanos) {
+        return inFlight < maxInFlight && limiter.nanosUntilFree(nowNanos) == 0;
+    }
+
+    /** Books a permit and a place on the wire; returns the send time. */
+    private long take(long nowNanos) {
+        limiter.reserve(nowNanos);
+        inFlight++;
+        return nowNanos;
     }
 
     private <T> CompletableFuture<T> send(Supplier<CompletableFuture<T>> call, long sentNanos) {
         calls.record();
-        return call.get().whenComplete((answer, error) -> onAnswer(error, sentNanos));
+        CompletableFuture<T> answer;
+        try {
+            answer = call.get();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.whenComplete((ignored, error) -> onAnswer(error, sentNanos));
     }
 
-    private synchronized void onAnswer(Throwable error, long sentNanos) {
-        if (error == null) {
-            limiter.onSuccess();
-        } else if (isThrottled.test(error)) {
-            throttledCalls.incrementAndGet();
-            limiter.onThrottled(sentNanos, time.nanoseconds());
+    private void onAnswer(Throwable error, long sentNanos) {
+        boolean wake;
+        synchronized (this) {
+            wake = inFlight-- == maxInFlight && (!waiting.isEmpty() || pollsDueSinceMs != Long.MAX_VALUE);
+            if (error == null) {
+                limiter.onSuccess();
+            } else if (isThrottled.test(error)) {
+                throttledCalls.incrementAndGet();
+                limiter.onThrottled(sentNanos, time.nanoseconds());
+            }
+        }
+        if (wake) {
+            // The task waited for a place on the wire, which only an answer frees.
+            onCallWaiting.run();
         }
     }
 
-    /** Sends queued calls, oldest first, while permits are free. On the task's thread: the calls are sent on it. */
-    void sendWaitingCalls() {
+    /**
+     * Sends queued calls due by {@code dueByMs} (and by now), oldest first, while permits and places are free. On the
+     * task's thread: the calls are sent on it.
+     */
+    void sendWaitingCalls(long dueByMs) {
         while (true) {
-            CompletableFuture<Long> next;
-            long now;
+            Waiting next;
+            long sentNanos;
             synchronized (this) {
-                now = time.nanoseconds();
-                if (waiting.isEmpty() || limiter.nanosUntilFree(now) > 0) {
+                long nowNanos = time.nanoseconds();
+                next = waiting.peek();
+                if (next == null || next.dueMs > Math.min(dueByMs, time.milliseconds()) || !canSend(nowNanos)) {
                     return;
                 }
-                limiter.reserve(now);
-                next = waiting.poll();
+                waiting.poll();
+                sentNanos = take(nowNanos);
             }
-            next.complete(now);
+            next.permit.complete(sentNanos);
         }
     }
 
-    /** Whether a new poll may start now: no call is queued and a permit is free. */
-    synchronized boolean permitFree() {
-        return waiting.isEmpty() && limiter.nanosUntilFree(time.nanoseconds()) == 0;
+    /** Sends every queued call that is due, oldest first, while permits and places are free. */
+    void sendWaitingCalls() {
+        sendWaitingCalls(Long.MAX_VALUE);
     }
 
-    /** Whether calls wait for permits: the task must wake when the next one is free to send them. */
-    synchronized boolean hasWaitingCalls() {
-        return !waiting.isEmpty();
+    /** Whether a call may go now: a permit is free and a place on the wire. */
+    synchronized boolean canSend() {
+        return canSend(time.nanoseconds());
     }
 
-    /** Milliseconds until a permit is free, rounded up, so a task that waits that long finds one. */
+    /**
+     * The pacer's oldest poll due and not started yet, or Long.MAX_VALUE: a call asked on another thread goes at once
+     * only when it is due no later, so it does not take the permit of a poll that has waited longer.
+     */
+    synchronized void pollsDueSince(long dueMs) {
+        pollsDueSinceMs = dueMs;
+    }
+
+    /** Milliseconds until the oldest queued call is due: 0 when one is, Long.MAX_VALUE when none queues. */
+    synchronized long untilNextWaitingCallMs() {
+        Waiting next = waiting.peek();
+        return next == null ? Long.MAX_VALUE : Math.max(0, next.dueMs - time.milliseconds());
+    }
+
+    /**
+     * Milliseconds until a permit is free, rounded up, so a task that waits that long finds one; Long.MAX_VALUE while
+     * every place on the wire is taken, since only an answer frees one (and then wakes the task).
+     */
     synchronized long untilPermitFreeMs() {
+        if (inFlight >= maxInFlight) {
+            return Long.MAX_VALUE;
+        }
         long nanos = limiter.nanosUntilFree(time.nanoseconds());
         return TimeUnit.NANOSECONDS.toMillis(nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1);
     }
 
-    /** Status calls sent so far (each page and each GetDataSourceRun counts one). */
+    /** Attempts sent so far (each page, each GetDataSourceRun and each retry counts one). */
     long calls() {
         return calls.count();
     }
 
-    /** Status calls DataZone answered with ThrottlingException. */
+    /** Attempts DataZone answered with ThrottlingException. */
     long throttledCalls() {
         return throttledCalls.get();
+    }
+
+    /** Calls on the wire now. */
+    synchronized int inFlight() {
+        return inFlight;
     }
 
     /** Calls per second the task allows itself now: its share, less after throttling; +infinity when unlimited. */

@@ -32,6 +32,7 @@ import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
 
 /**
@@ -51,8 +52,8 @@ class OddDataZoneAnswersTest {
     private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
     private final Clock clock = new MockTimeClock(time);
     private final DataSourceRunEvents events = new DataSourceRunEvents(true);
-    private final StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { },
-            new EventCounter());
+    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(), time,
+            error -> false, () -> { }, new EventCounter());
     private DataZoneSimulator simulator;
     private OddAnswers odd;
     private DataZoneClients clients;
@@ -261,7 +262,7 @@ class OddDataZoneAnswersTest {
     }
 
     private Map<String, RunObservation> poll(List<String> runIds) throws Exception {
-        return poller.poll(ORDERS, Set.copyOf(runIds)).get(10, TimeUnit.SECONDS);
+        return poller.poll(ORDERS, Set.copyOf(runIds), time.milliseconds()).get(10, TimeUnit.SECONDS);
     }
 
     private static Map<String, RunSnapshot> snapshots(Map<String, RunObservation> observations) {

@@ -2,14 +2,15 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.metrics.EventCounter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.MockTime;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.datazone.model.ThrottlingException;
 
 /**
@@ -40,7 +42,7 @@ class PollPacerTest {
 
     @Test
     void theDataSourceDueLongestAgoIsPolledFirstAndTheWaitIsRecorded() {
-        StatusCallBudget budget = new StatusCallBudget(1, time, error -> false, () -> { }, new EventCounter());
+        StatusCallBudget budget = budget(1);
         List<Double> budgetWaits = new ArrayList<>();
         PollPacer pacer = new PollPacer(budget, bound -> 0, budgetWaits::add);
         Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
@@ -51,9 +53,9 @@ class PollPacerTest {
         List<DataSourceRef> launched = new ArrayList<>();
 
         for (int second = 0; second < 4; second++) {
-            pacer.launchDue(schedules, Set.of(), runsOf(schedules.keySet()), (dataSource, runs) -> {
+            pacer.launchDue(schedules, Set.of(), runsOf(schedules.keySet()), (dataSource, runs, dueMs) -> {
                 launched.add(dataSource);
-                budget.call(() -> CompletableFuture.completedFuture(null));
+                budget.call(dueMs, () -> CompletableFuture.completedFuture(null));
             }, time.milliseconds());
             if (second == 0) {
                 assertThat(pacer.pollsWaiting()).isEqualTo(2);
@@ -69,7 +71,7 @@ class PollPacerTest {
 
     @Test
     void aDataSourceWhoseRunsAllEndedLosesItsScheduleAtOnceAndOneWithAPollInFlightWaitsForItsAnswer() {
-        StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { }, new EventCounter());
+        StatusCallBudget budget = budget(0);
         PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
         Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
         schedules.put(dataSource(0), new PollSchedule(60_000, 60_000, START_MS + 50_000));
@@ -78,7 +80,7 @@ class PollPacerTest {
         List<DataSourceRef> launched = new ArrayList<>();
 
         pacer.launchDue(schedules, Set.of(dataSource(1)), runsOf(Set.of(dataSource(1))),
-                (dataSource, runs) -> launched.add(dataSource), START_MS);
+                (dataSource, runs, dueMs) -> launched.add(dataSource), START_MS);
 
         // A run tracked later on data source 0 starts a schedule of its own, an interval from then, not this one's.
         assertThat(schedules).containsOnlyKeys(dataSource(1));
@@ -88,7 +90,7 @@ class PollPacerTest {
 
     @Test
     void aTaskWithPollsDueButNoPermitFreeWaitsForThePermitInsteadOfSpinning() {
-        StatusCallBudget budget = new StatusCallBudget(1, time, error -> false, () -> { }, new EventCounter());
+        StatusCallBudget budget = budget(1);
         PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
         PollSchedule due = new PollSchedule(60_000, 60_000, START_MS);
         PollSchedule dueLater = new PollSchedule(60_000, 60_000, START_MS + 300);
@@ -201,7 +203,7 @@ class PollPacerTest {
 
     @Test
     void aRestartSpreadsTheFirstPollsOverOneInterval() {
-        StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { }, new EventCounter());
+        StatusCallBudget budget = budget(0);
         PollPacer pacer = new PollPacer(budget, new SplittableRandom(11)::nextLong, millis -> { });
         List<Integer> perSecond = new ArrayList<>(Collections.nCopies(10, 0));
 
@@ -214,6 +216,58 @@ class PollPacerTest {
 
         // 20 a second on average; all 200 at once without the spread.
         assertThat(perSecond).allSatisfy(polls -> assertThat(polls).isBetween(8, 35));
+    }
+
+    @Test
+    void theGetDataSourceRunFallbacksOfAPollWaitBehindPollsDueBeforeThem() {
+        StatusCallBudget budget = budget(1);
+        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
+        Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
+        schedules.put(dataSource(0), new PollSchedule(600_000, 600_000, START_MS));
+        schedules.put(dataSource(1), new PollSchedule(600_000, 600_000, START_MS + 50));
+        schedules.put(dataSource(2), new PollSchedule(600_000, 600_000, START_MS + 60));
+        List<String> sent = new ArrayList<>();
+        CompletableFuture<Void> listRefused = new CompletableFuture<>();
+        Set<DataSourceRef> inFlight = new HashSet<>();
+
+        for (int step = 0; step < 100; step++) {
+            pacer.launchDue(schedules, inFlight, runsOf(schedules.keySet()), (dataSource, runs, dueMs) -> {
+                inFlight.add(dataSource);
+                if (dataSource.equals(dataSource(0))) {
+                    // Its list is refused (403): it reads its five runs one by one once the answer comes.
+                    budget.call(dueMs, () -> {
+                        sent.add("list " + dataSource.dataSourceId());
+                        return listRefused;
+                    }).exceptionally(refused -> null).thenRun(() -> {
+                        for (int run = 1; run <= 5; run++) {
+                            String get = "get " + run;
+                            budget.call(() -> {
+                                sent.add(get);
+                                return CompletableFuture.completedFuture(null);
+                            });
+                        }
+                    });
+                } else {
+                    budget.call(dueMs, () -> {
+                        sent.add("list " + dataSource.dataSourceId());
+                        return CompletableFuture.completedFuture(null);
+                    });
+                }
+            }, time.milliseconds());
+            time.sleep(100);
+            if (step == 0) {
+                listRefused.completeExceptionally(new IllegalStateException("403"));
+            }
+        }
+
+        assertThat(sent).containsExactly("list ds_00", "list ds_01", "list ds_02", "get 1", "get 2", "get 3",
+                "get 4", "get 5");
+    }
+
+    /** A budget that tells no one when a call queues: these tests step the task's loop themselves. */
+    private StatusCallBudget budget(double callsPerSecond) {
+        return new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time, error -> false, () -> { },
+                new EventCounter());
     }
 
     private static DataSourceRef dataSource(int index) {
@@ -255,7 +309,7 @@ class PollPacerTest {
 
         Simulation(double callsPerSecond, long intervalMs, long maxIntervalMs, long latencyMs,
                    ToIntFunction<DataSourceRef> pages) {
-            this.budget = new StatusCallBudget(callsPerSecond, time,
+            this.budget = new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time,
                     error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, new EventCounter());
             this.pacer = new PollPacer(budget, bound -> 0, millis -> { });
             this.latencyMs = latencyMs;
@@ -291,9 +345,9 @@ class PollPacerTest {
             }
         }
 
-        private void launch(DataSourceRef dataSource, Set<String> runIds) {
+        private void launch(DataSourceRef dataSource, Set<String> runIds, long dueMs) {
             pollsSentMs.computeIfAbsent(dataSource, ds -> new ArrayList<>()).add(time.milliseconds());
-            CompletableFuture<Integer> poll = budget.call(() -> page(dataSource));
+            CompletableFuture<Integer> poll = budget.call(dueMs, () -> page(dataSource));
             for (int page = 2; page <= pages.applyAsInt(dataSource); page++) {
                 poll = poll.thenCompose(changes -> budget.call(() -> page(dataSource)));
             }

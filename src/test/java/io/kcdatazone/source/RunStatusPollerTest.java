@@ -9,7 +9,9 @@ import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.RateLimit;
 import io.kcdatazone.simulator.ServiceError;
+import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.testkit.CapturedLog;
 import io.kcdatazone.testkit.MockTimeClock;
 import java.time.Duration;
@@ -27,7 +29,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
+import software.amazon.awssdk.services.datazone.model.ThrottlingException;
 
 /** The poller against the simulator, through the real asynchronous SDK client. */
 class RunStatusPollerTest {
@@ -36,8 +40,8 @@ class RunStatusPollerTest {
 
     private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
     /** Unlimited: these tests are about which calls the poller makes; it counts them. */
-    private final StatusCallBudget budget = new StatusCallBudget(0, time, error -> false, () -> { },
-            new EventCounter());
+    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(), time,
+            error -> false, () -> { }, new EventCounter());
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
@@ -67,7 +71,7 @@ class RunStatusPollerTest {
     }
 
     private Map<String, RunObservation> poll(Set<String> runIds) throws Exception {
-        return poller.poll(SALES, runIds).get(10, TimeUnit.SECONDS);
+        return poller.poll(SALES, runIds, time.milliseconds()).get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -111,19 +115,20 @@ class RunStatusPollerTest {
 
     @Test
     void everyPageAndEveryGetDataSourceRunWaitsForItsPermitOfTheBudget() throws Exception {
-        StatusCallBudget paced = new StatusCallBudget(2, time, error -> false, () -> { },
-                new EventCounter());
+        StatusCallBudget paced = new StatusCallBudget(2, AwsRetryStrategy.doNotRetry(), time, error -> false,
+                () -> { }, new EventCounter());
         RunStatusPoller poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), paced,
                 millis -> { }, millis -> { }, time);
         List<String> runs = startRuns(RunStatusPoller.PAGE_SIZE * RunStatusPoller.MAX_PAGES + 5);
         time.sleep(10_000);
 
-        CompletableFuture<Map<String, RunObservation>> poll = poller.poll(SALES, Set.of(runs.get(0)));
+        CompletableFuture<Map<String, RunObservation>> poll = poller.poll(SALES, Set.of(runs.get(0)),
+                time.milliseconds());
 
         // Four pages, then GetDataSourceRun for the oldest run, none on a page read: one call per permit.
         for (int call = 2; call <= RunStatusPoller.MAX_PAGES + 1; call++) {
             Awaitility.await("call " + call + " waits for a permit").atMost(Duration.ofSeconds(10))
-                    .until(paced::hasWaitingCalls);
+                    .until(() -> paced.untilNextWaitingCallMs() == 0);
             assertThat(statusCalls()).as("sent before call %d has its permit", call).isEqualTo(call - 1);
             time.sleep(paced.untilPermitFreeMs());
             paced.sendWaitingCalls();
@@ -132,6 +137,40 @@ class RunStatusPollerTest {
                 .hasValue("SUCCESS");
         assertThat(statusCalls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
         assertThat(paced.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+    }
+
+    @Test
+    void everyAttemptDataZoneReceivesTakesAPermitOfTheBudgetThrottledOrNot() throws Exception {
+        // DataZone lets one list call through, then throttles every one for the rest of the test.
+        try (DataZoneSimulator throttling = DataZoneSimulator.start(SimulatorOptions.builder()
+                .clock(new MockTimeClock(time)).startsEveryRun()
+                .rateLimit(Operation.LIST_DATA_SOURCE_RUNS, new RateLimit(0.001, 1)).build());
+             DataZoneClients throttled = SimulatorClients.openWithoutSdkRetries(throttling, "throttled-poller")) {
+            StatusCallBudget paced = new StatusCallBudget(1, throttled.retryStrategy(), time,
+                    error -> throttled.errorClassifier().classify(error).isThrottled(), () -> { }, new EventCounter());
+            RunStatusPoller poller = new RunStatusPoller(throttled.async(), throttled.errorClassifier(), paced,
+                    millis -> { }, millis -> { }, time);
+            Set<String> run = Set.of(throttled.sync().startDataSourceRun(b -> b.domainIdentifier(SALES.domainId())
+                    .dataSourceIdentifier(SALES.dataSourceId()).clientToken("token")).id());
+            CompletableFuture<Map<String, RunObservation>> first = poller.poll(SALES, run, time.milliseconds());
+            CompletableFuture<Map<String, RunObservation>> second = poller.poll(SALES, run, time.milliseconds());
+            first.get(10, TimeUnit.SECONDS);
+
+            // The second poll's call waits for the next permit, a second later; DataZone throttles it, and each retry.
+            for (int elapsed = 1; elapsed <= 60 && !second.isDone(); elapsed++) {
+                time.sleep(1_000);
+                paced.sendWaitingCalls();
+                Awaitility.await("the calls sent so far answered").atMost(Duration.ofSeconds(20))
+                        .until(() -> paced.inFlight() == 0);
+                assertThat(throttling.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS))
+                        .as("calls DataZone received after %d s of permits", elapsed)
+                        .isEqualTo(paced.calls()).isLessThanOrEqualTo(elapsed + 1);
+            }
+            assertThatThrownBy(second::join).hasRootCauseInstanceOf(ThrottlingException.class);
+            assertThat(paced.calls()).as("the first poll's call, then the SDK's three attempts, each paced")
+                    .isEqualTo(1 + 3);
+            assertThat(paced.throttledCalls()).isEqualTo(3);
+        }
     }
 
     private long statusCalls() {
@@ -176,7 +215,7 @@ class RunStatusPollerTest {
         startRuns(1);
         simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.VALIDATION, 1);
 
-        assertThatThrownBy(() -> poller.poll(SALES, Set.of("any")).join())
+        assertThatThrownBy(() -> poller.poll(SALES, Set.of("any"), time.milliseconds()).join())
                 .isInstanceOf(CompletionException.class)
                 .hasRootCauseInstanceOf(software.amazon.awssdk.services.datazone.model.ValidationException.class);
     }
@@ -220,7 +259,7 @@ class RunStatusPollerTest {
 
         try (CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
             // A failed poll is counted (failed-status-polls-total) and backed off by the task, unlike an empty answer.
-            assertThatThrownBy(() -> poller.poll(SALES, Set.copyOf(runs)).join())
+            assertThatThrownBy(() -> poller.poll(SALES, Set.copyOf(runs), time.milliseconds()).join())
                     .isInstanceOf(CompletionException.class)
                     .hasRootCauseInstanceOf(AccessDeniedException.class);
             assertThat(log.lines()).filteredOn(line -> line.contains("WARN") && line.contains("GetDataSourceRun failed"))

@@ -27,6 +27,11 @@ final class SimulatorClients {
         return DataZoneClients.open(config(simulator), name);
     }
 
+    /** Clients with test-only static keys whose SDK makes one attempt per call, as the source task's. */
+    static DataZoneClients openWithoutSdkRetries(DataZoneSimulator simulator, String name) {
+        return DataZoneClients.openWithoutSdkRetries(config(simulator), name, DataZoneClients.DEFAULT_MAX_CONCURRENCY);
+    }
+
     private static DataZoneConnectionConfig config(DataZoneSimulator simulator) {
         Map<String, String> props = Map.of(
                 DataZoneConnectionConfig.REGION, "us-east-1",

@@ -6,6 +6,7 @@ import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.metrics.TaskMetrics;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.RateLimit;
 import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.testkit.MockTimeClock;
 import java.lang.management.ManagementFactory;
@@ -105,6 +106,55 @@ class SourceTaskStatusBudgetTest {
         assertThat(statusCalls()).isEqualTo(1);
         assertThat(taskMetric("status-polls-waiting")).isEqualTo(DATA_SOURCES - 1.0);
         assertThat(taskMetric("status-calls-rate-limit")).isEqualTo(0.5);
+    }
+
+    @Test
+    void throttledOrNotDataZoneNeverReceivesMoreStatusCallsASecondThanTheTasksShare() throws Exception {
+        props.put("name", "throttled-budget");
+        props.put("task.status.requests.per.second", "4");
+        props.put("status.poll.interval.ms", "10000");
+        props.put("status.poll.interval.max.ms", "10000");
+        // DataZone allows half the share: it throttles, and the task retries each throttled call (three attempts).
+        dataZone.rateLimit(Operation.LIST_DATA_SOURCE_RUNS, new RateLimit(2, 1));
+        restartTrackingOneRunPerDataSource();
+
+        List<Long> receivedAtMs = new ArrayList<>();
+        for (int step = 0; step < 300; step++) {
+            time.sleep(100);
+            task.poll();
+            // Every call the task counted as sent has reached DataZone: none is sent but in a poll() of the task.
+            Awaitility.await("the calls sent at this step received").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(5)).untilAsserted(() -> assertThat(statusCallsReceived())
+                            .as("calls DataZone received, against those the budget sent").isEqualTo(statusCalls()));
+            while (receivedAtMs.size() < statusCallsReceived()) {
+                receivedAtMs.add(time.milliseconds());
+            }
+        }
+
+        assertThat(taskMetric("throttled-status-calls-total")).as("DataZone throttled").isGreaterThan(5);
+        assertThat(simulator.introspection().calls(Operation.LIST_DATA_SOURCE_RUNS))
+                .filteredOn(call -> call.httpStatus() == 429).hasSize((int) taskMetric("throttled-status-calls-total"));
+        assertThat(mostInOneSecond(receivedAtMs)).as("calls DataZone received within one second")
+                .isLessThanOrEqualTo(4);
+        assertThat(receivedAtMs).as("calls in 30 s").hasSizeGreaterThan(30);
+    }
+
+    /** The most of these times (ms, ascending) that fall within one second. */
+    private static int mostInOneSecond(List<Long> timesMs) {
+        int most = 0;
+        int first = 0;
+        for (int last = 0; last < timesMs.size(); last++) {
+            while (timesMs.get(last) - timesMs.get(first) >= 1_000) {
+                first++;
+            }
+            most = Math.max(most, last - first + 1);
+        }
+        return most;
+    }
+
+    private long statusCallsReceived() {
+        return simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS)
+                + simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN);
     }
 
     /** Starts a run on each data source in DataZone, then the task with those runs in its stored offset. */

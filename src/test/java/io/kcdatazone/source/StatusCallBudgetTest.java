@@ -2,8 +2,8 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
+import io.kcdatazone.datazone.SecretRedactor;
 import io.kcdatazone.metrics.EventCounter;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.MockTime;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 import software.amazon.awssdk.services.datazone.model.ThrottlingException;
 
 class StatusCallBudgetTest {
@@ -24,13 +28,34 @@ class StatusCallBudgetTest {
     private final List<String> sent = new ArrayList<>();
 
     private StatusCallBudget budget(double callsPerSecond) {
-        return new StatusCallBudget(callsPerSecond, time, error -> CLASSIFIER.classify(error).isThrottled(),
+        return budget(callsPerSecond, AwsRetryStrategy.doNotRetry());
+    }
+
+    private StatusCallBudget budget(double callsPerSecond, RetryStrategy retries) {
+        return new StatusCallBudget(callsPerSecond, retries, time, error -> CLASSIFIER.classify(error).isThrottled(),
                 wakeUps::incrementAndGet, new EventCounter());
+    }
+
+    /** The SDK's standard strategy with three attempts, as {@code DataZoneClients.retryStrategy()} builds it. */
+    private static RetryStrategy standard() {
+        return AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder().maxAttempts(3).build();
+    }
+
+    /** The task's loop: waits until the next queued call may go, then sends what may, until {@code call} is done. */
+    private void runUntilDone(StatusCallBudget budget, CompletableFuture<?> call) {
+        for (int step = 0; step < 10 && !call.isDone(); step++) {
+            time.sleep(Math.max(1, Math.max(budget.untilNextWaitingCallMs(), budget.untilPermitFreeMs())));
+            budget.sendWaitingCalls();
+        }
     }
 
     private CompletableFuture<String> answered(String call) {
         sent.add(call);
         return CompletableFuture.completedFuture(call);
+    }
+
+    private static ThrottlingException throttled() {
+        return ThrottlingException.builder().statusCode(429).message("Rate exceeded").build();
     }
 
     @Test
@@ -44,8 +69,8 @@ class StatusCallBudgetTest {
         assertThat(sent).containsExactly("first");
         assertThat(first).isCompletedWithValue("first");
         assertThat(wakeUps).as("each call that queues wakes the task").hasValue(2);
-        assertThat(budget.hasWaitingCalls()).isTrue();
-        assertThat(budget.permitFree()).isFalse();
+        assertThat(budget.untilNextWaitingCallMs()).as("queued calls are due").isZero();
+        assertThat(budget.canSend()).isFalse();
         assertThat(budget.untilPermitFreeMs()).isEqualTo(100);
 
         time.sleep(99);
@@ -62,20 +87,42 @@ class StatusCallBudgetTest {
         time.sleep(100);
         budget.sendWaitingCalls();
         assertThat(sent).containsExactly("first", "second", "third");
-        assertThat(budget.hasWaitingCalls()).isFalse();
+        assertThat(budget.untilNextWaitingCallMs()).as("none queues").isEqualTo(Long.MAX_VALUE);
         assertThat(budget.calls()).isEqualTo(3);
     }
 
     @Test
-    void aNewPollWaitsBehindQueuedCallsEvenWhenAPermitIsFree() {
+    void theCallDueLongestAgoGoesFirstAndANewOneQueuesBehindItEvenWhenAPermitIsFree() {
         StatusCallBudget budget = budget(10);
-        budget.call(() -> answered("page 1"));
-        budget.call(() -> answered("page 2"));
+        budget.call(() -> answered("first"));
+        budget.call(() -> answered("due now"));
+        budget.call(START_MS - 50, () -> answered("due 50 ms ago"));
         time.sleep(100);
 
-        assertThat(budget.permitFree()).as("page 2 of a poll under way goes first").isFalse();
+        budget.call(() -> answered("due later"));
+        assertThat(sent).as("older calls wait for the task").containsExactly("first");
+        budget.sendWaitingCalls(START_MS);
+        assertThat(sent).as("only calls due by then").containsExactly("first", "due 50 ms ago");
+        time.sleep(100);
         budget.sendWaitingCalls();
-        assertThat(sent).containsExactly("page 1", "page 2");
+        time.sleep(100);
+        budget.sendWaitingCalls();
+        assertThat(sent).containsExactly("first", "due 50 ms ago", "due now", "due later");
+    }
+
+    @Test
+    void aCallAskedOnAnotherThreadDoesNotTakeThePermitOfAPollDueBeforeIt() {
+        StatusCallBudget budget = budget(10);
+        budget.pollsDueSince(START_MS - 1);
+
+        budget.call(() -> answered("next page"));
+        assertThat(sent).as("a poll held back since before it goes first").isEmpty();
+
+        // The pacer starts that poll; its first call goes at once, before the page asked for later.
+        budget.call(START_MS - 1, () -> answered("that poll"));
+        time.sleep(100);
+        budget.sendWaitingCalls();
+        assertThat(sent).containsExactly("that poll", "next page");
     }
 
     @Test
@@ -94,8 +141,7 @@ class StatusCallBudgetTest {
     @Test
     void aThrottledAnswerHalvesTheRateAndSuccessesWinItBackStepByStep() {
         StatusCallBudget budget = budget(10);
-        budget.call(() -> CompletableFuture.failedFuture(ThrottlingException.builder().statusCode(429)
-                .message("Rate exceeded").build()));
+        budget.call(() -> CompletableFuture.failedFuture(throttled()));
 
         assertThat(budget.throttledCalls()).isEqualTo(1);
         assertThat(budget.currentRate()).isEqualTo(5.0);
@@ -108,7 +154,7 @@ class StatusCallBudgetTest {
             budget.call(() -> answered("recovering"));
         }
         assertThat(budget.currentRate()).isEqualTo(10.0);
-        assertThat(budget.hasWaitingCalls()).isFalse();
+        assertThat(budget.untilNextWaitingCallMs()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -121,6 +167,86 @@ class StatusCallBudgetTest {
     }
 
     @Test
+    void aThrottledAttemptIsRetriedAfterTheStrategysBackoffWithAPermitOfItsOwn() {
+        StatusCallBudget budget = budget(10, standard());
+        List<Long> sentAtMs = new ArrayList<>();
+        List<Long> retryDueMs = new ArrayList<>();
+
+        CompletableFuture<String> call = budget.call(() -> {
+            sentAtMs.add(time.milliseconds());
+            return sentAtMs.size() < 3 ? CompletableFuture.failedFuture(throttled()) : answered("third attempt");
+        });
+        assertThat(sentAtMs).as("the retry waits for its backoff and its permit").hasSize(1);
+        for (int step = 0; step < 10 && !call.isDone(); step++) {
+            retryDueMs.add(time.milliseconds() + budget.untilNextWaitingCallMs());
+            time.sleep(Math.max(1, Math.max(budget.untilNextWaitingCallMs(), budget.untilPermitFreeMs())));
+            budget.sendWaitingCalls();
+        }
+
+        assertThat(call).isCompletedWithValue("third attempt");
+        assertThat(sentAtMs).hasSize(3);
+        for (int retry = 1; retry < 3; retry++) {
+            assertThat(sentAtMs.get(retry)).as("retry %d after its backoff", retry)
+                    .isGreaterThanOrEqualTo(retryDueMs.get(retry - 1))
+                    .as("retry %d a permit after the attempt before", retry)
+                    .isGreaterThanOrEqualTo(sentAtMs.get(retry - 1) + 100);
+        }
+        assertThat(budget.calls()).as("every attempt is a call of the budget").isEqualTo(3);
+        assertThat(budget.throttledCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aCallIsTriedAtMostTheStrategysAttemptsAndAFailureItDoesNotRetryFailsAtOnce() {
+        StatusCallBudget budget = budget(0, standard());
+        CompletableFuture<String> throttledThrice = budget.call(() -> CompletableFuture.failedFuture(throttled()));
+        runUntilDone(budget, throttledThrice);
+        CompletableFuture<String> denied = budget.call(() -> CompletableFuture.failedFuture(
+                AccessDeniedException.builder().statusCode(403).message("denied").build()));
+
+        assertThat(throttledThrice).isCompletedExceptionally();
+        assertThat(denied).isCompletedExceptionally();
+        assertThat(budget.calls()).isEqualTo(3 + 1);
+        assertThat(budget.untilNextWaitingCallMs()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void callsThatDataZoneDoesNotAnswerHoldTheirPlaceSoNoMoreThanTheCapAreInFlight() {
+        StatusCallBudget budget = budget(10);
+        List<CompletableFuture<String>> onTheWire = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            budget.call(() -> {
+                sent.add("hanging");
+                CompletableFuture<String> answer = new CompletableFuture<>();
+                onTheWire.add(answer);
+                return answer;
+            });
+        }
+
+        for (int step = 0; step < 200; step++) {
+            time.sleep(100);
+            budget.sendWaitingCalls();
+        }
+
+        assertThat(StatusCallBudget.maxInFlight(10)).isEqualTo(20);
+        assertThat(sent).as("calls on the wire at once, none answered").hasSize(20);
+        assertThat(budget.inFlight()).isEqualTo(20);
+        assertThat(budget.untilPermitFreeMs()).as("only an answer frees a place").isEqualTo(Long.MAX_VALUE);
+        int wakeUpsBefore = wakeUps.get();
+        onTheWire.get(0).complete("late");
+        assertThat(wakeUps).as("the answer wakes the task").hasValue(wakeUpsBefore + 1);
+        budget.sendWaitingCalls();
+        assertThat(sent).as("an answer frees a place").hasSize(21);
+    }
+
+    @Test
+    void theCapFollowsTheShareOfTheBudgetWithinBounds() {
+        assertThat(StatusCallBudget.maxInFlight(0.1)).isEqualTo(StatusCallBudget.MIN_IN_FLIGHT);
+        assertThat(StatusCallBudget.maxInFlight(10.0 / 3)).isEqualTo(7);
+        assertThat(StatusCallBudget.maxInFlight(1_000)).isEqualTo(50);
+        assertThat(StatusCallBudget.maxInFlight(0)).as("no budget: the SDK's connection pool").isEqualTo(50);
+    }
+
+    @Test
     void withoutABudgetEveryCallGoesAtOnceAndIsStillCounted() {
         StatusCallBudget budget = budget(0);
         for (int i = 0; i < 100; i++) {
@@ -130,7 +256,7 @@ class StatusCallBudgetTest {
         assertThat(sent).hasSize(100);
         assertThat(budget.calls()).isEqualTo(100);
         assertThat(wakeUps).hasValue(0);
-        assertThat(budget.permitFree()).isTrue();
+        assertThat(budget.canSend()).isTrue();
         assertThat(budget.untilPermitFreeMs()).isZero();
         assertThat(budget.currentRate()).isInfinite();
     }
