@@ -13,7 +13,6 @@ import io.kcdatazone.ledger.LedgerRecord;
 import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
 import io.kcdatazone.logging.ThrottledLog;
-import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,6 +96,11 @@ public class DataSourceRunSourceTask extends SourceTask {
     /** The task's one clock: status polls, the budget, event times, the run-tracking state, logs and metrics. */
     private final Time time;
     private volatile boolean stopping;
+    /**
+     * The runs tracked, as of the end of the task thread's last poll: what the {@code runs-tracked} gauge reads on the
+     * metrics reporter's thread, which must not read the tracker's state while the task thread changes it.
+     */
+    private volatile int runsTracked;
 
     public DataSourceRunSourceTask() {
         this(KafkaConsumer::new, Time.SYSTEM);
@@ -124,24 +128,21 @@ public class DataSourceRunSourceTask extends SourceTask {
                 StatusCallBudget.maxInFlight(statusCallRate));
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName, time);
-        EventCounter statusCallCounter = new EventCounter();
-        metrics.meter("status-calls", "ListDataSourceRuns pages and GetDataSourceRun calls sent, each retry included",
-                statusCallCounter);
         statusCalls = new StatusCallBudget(statusCallRate, clients.retryStrategy(), time,
-                error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait,
-                statusCallCounter);
+                error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait, counters);
         pollPacer = new PollPacer(statusCalls, bound -> ThreadLocalRandom.current().nextLong(bound),
                 metrics.latency("status-poll-budget-wait", "time a due status poll waited for the status-call"
-                        + " budget"));
+                        + " budget"), counters);
         poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), statusCalls,
                 metrics.latency("list-data-source-runs-latency", "ListDataSourceRuns call latency"),
                 metrics.latency("get-data-source-run-latency", "GetDataSourceRun call latency"), time);
-        SourceTaskMetrics.register(metrics, counters, this::trackedRunCount, statusCalls, pollPacer);
+        SourceTaskMetrics.register(metrics, counters, () -> runsTracked, statusCalls, pollPacer);
         progressLog = new TaperingProgressLog(LOG, this::progress, time);
         oddities = new ThrottledLog(LOG, RunStatusPoller.ODDITY_LOG_INTERVAL, time);
         String ledgerTopic = config.ledger().topic();
         List<Integer> partitions = config.taskLedgerPartitions();
         restoreState(ledgerTopic, partitions);
+        runsTracked = tracker.trackedRunCount();
         consumer = consumers.apply(config.ledger().consumerProps(
                 ContextThreads.kafkaClientId("ledger-reader", connectorName)));
         List<TopicPartition> assignment = new ArrayList<>();
@@ -186,8 +187,8 @@ public class DataSourceRunSourceTask extends SourceTask {
         return counters.ledgerEntries() + " ledger entries, " + counters.events(EventType.RUN_STARTED)
                 + " RUN_STARTED, " + counters.events(EventType.RUN_START_FAILED) + " RUN_START_FAILED, "
                 + counters.events(EventType.RUN_STATUS_CHANGED) + " RUN_STATUS_CHANGED, " + trackedRunCount()
-                + " runs tracked, " + statusCalls.calls() + " status calls (" + counters.failedPolls() + " failed, "
-                + statusCalls.throttledCalls() + " throttled)";
+                + " runs tracked, " + counters.statusCalls() + " status calls (" + counters.failedPolls()
+                + " failed, " + counters.throttledStatusCalls() + " throttled)";
     }
 
     private int trackedRunCount() {
@@ -209,6 +210,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             stopOverdueRuns(records);
             readLedger(records);
             launchDuePolls();
+            runsTracked = tracker.trackedRunCount();
             progressLog.maybeLog();
             metrics.registerPending();
             return records.isEmpty() ? null : records;

@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 import java.util.stream.Collectors;
 
@@ -31,17 +30,20 @@ final class PollPacer {
     private final StatusCallBudget budget;
     private final LongUnaryOperator randomBelow;
     private final TaskMetrics.LatencyRecorder budgetWait;
-    private final AtomicLong pollsDelayed = new AtomicLong();
+    private final SourceTaskCounters counters;
     private volatile int pollsWaiting;
 
     /**
      * @param randomBelow a random number from 0 (inclusive) to its argument (exclusive), for the restart's spread
      * @param budgetWait records, for each poll that waited for the budget, how long past its due time it was sent
+     * @param counters counts the polls sent later than due
      */
-    PollPacer(StatusCallBudget budget, LongUnaryOperator randomBelow, TaskMetrics.LatencyRecorder budgetWait) {
+    PollPacer(StatusCallBudget budget, LongUnaryOperator randomBelow, TaskMetrics.LatencyRecorder budgetWait,
+              SourceTaskCounters counters) {
         this.budget = budget;
         this.randomBelow = randomBelow;
         this.budgetWait = budgetWait;
+        this.counters = counters;
     }
 
     /** When a data source whose runs were tracked before the task (re)started is first polled: within an interval. */
@@ -94,7 +96,7 @@ final class PollPacer {
             }
             if (heldBack == 0 && budget.canSend()) {
                 if (schedule.wasHeldByBudget()) {
-                    pollsDelayed.incrementAndGet();
+                    counters.onPollDelayed();
                     budgetWait.record(nowMs - dueMs);
                 }
                 schedule.sent(nowMs);
@@ -120,11 +122,6 @@ final class PollPacer {
          * @param dueMs when the poll became due, which places its first call among those waiting for the budget
          */
         void launch(DataSourceRef dataSource, Set<String> runIds, long dueMs);
-    }
-
-    /** Polls sent later than due because the budget had no permit free. */
-    long pollsDelayed() {
-        return pollsDelayed.get();
     }
 
     /** Data sources due but waiting for the budget, as of the last look. */

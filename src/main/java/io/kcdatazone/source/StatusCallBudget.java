@@ -3,13 +3,11 @@ package io.kcdatazone.source;
 import io.kcdatazone.datazone.AdaptiveRateLimiter;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
-import io.kcdatazone.metrics.EventCounter;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -67,8 +65,7 @@ final class StatusCallBudget {
     /** Calls that could not go when asked, oldest due first (first asked among equals). */
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(
             Comparator.comparingLong(Waiting::dueMs).thenComparingLong(Waiting::order));
-    private final EventCounter calls;
-    private final AtomicLong throttledCalls = new AtomicLong();
+    private final SourceTaskCounters counters;
     private long asked;
     private int inFlight;
     /** When the oldest poll the pacer holds back, or has yet to start, is due; Long.MAX_VALUE when none. */
@@ -100,17 +97,17 @@ final class StatusCallBudget {
      * @param isThrottled whether a failed attempt was refused as throttled (it then halves the rate)
      * @param onCallWaiting told (on the asking or answering thread) when a call queues or a place on the wire frees
      *                      up while calls queue, to wake the task
-     * @param calls counts each attempt sent (published as the task's status-calls metrics)
+     * @param counters counts each attempt sent, and each one throttled
      */
     StatusCallBudget(double callsPerSecond, RetryStrategy retries, Time time,
-                     Predicate<Throwable> isThrottled, Runnable onCallWaiting, EventCounter calls) {
+                     Predicate<Throwable> isThrottled, Runnable onCallWaiting, SourceTaskCounters counters) {
         this.limiter = new AdaptiveRateLimiter(callsPerSecond);
         this.maxInFlight = maxInFlight(callsPerSecond);
         this.retries = retries;
         this.time = time;
         this.isThrottled = isThrottled;
         this.onCallWaiting = onCallWaiting;
-        this.calls = calls;
+        this.counters = counters;
     }
 
     /**
@@ -192,7 +189,7 @@ final class StatusCallBudget {
     }
 
     private <T> CompletableFuture<T> send(Supplier<CompletableFuture<T>> call, long sentNanos) {
-        calls.record();
+        counters.onStatusCall();
         CompletableFuture<T> answer;
         try {
             answer = call.get();
@@ -209,7 +206,7 @@ final class StatusCallBudget {
             if (error == null) {
                 limiter.onSuccess();
             } else if (isThrottled.test(error)) {
-                throttledCalls.incrementAndGet();
+                counters.onThrottledStatusCall();
                 limiter.onThrottled(sentNanos, time.nanoseconds());
             }
         }
@@ -274,16 +271,6 @@ final class StatusCallBudget {
         }
         long nanos = limiter.nanosUntilFree(time.nanoseconds());
         return TimeUnit.NANOSECONDS.toMillis(nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1);
-    }
-
-    /** Attempts sent so far (each page, each GetDataSourceRun and each retry counts one). */
-    long calls() {
-        return calls.count();
-    }
-
-    /** Attempts DataZone answered with ThrottlingException. */
-    long throttledCalls() {
-        return throttledCalls.get();
     }
 
     /** Calls on the wire now. */

@@ -9,7 +9,6 @@ import io.kcdatazone.event.DataSourceRunEvents;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
-import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.OddAnswers;
 import io.kcdatazone.simulator.OddAnswers.OptionalRunMember;
@@ -53,7 +52,7 @@ class OddDataZoneAnswersTest {
     private final Clock clock = new MockTimeClock(time);
     private final DataSourceRunEvents events = new DataSourceRunEvents(true);
     private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(), time,
-            error -> false, () -> { }, new EventCounter());
+            error -> false, () -> { }, new SourceTaskCounters());
     private DataZoneSimulator simulator;
     private OddAnswers odd;
     private DataZoneClients clients;

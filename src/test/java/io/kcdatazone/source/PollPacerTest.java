@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.SecretRedactor;
-import io.kcdatazone.metrics.EventCounter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -39,12 +38,13 @@ class PollPacerTest {
     private static final DataZoneErrorClassifier CLASSIFIER = new DataZoneErrorClassifier(SecretRedactor.none());
 
     private final MockTime time = new MockTime(0, START_MS, TimeUnit.MILLISECONDS.toNanos(START_MS));
+    private final SourceTaskCounters counters = new SourceTaskCounters();
 
     @Test
     void theDataSourceDueLongestAgoIsPolledFirstAndTheWaitIsRecorded() {
         StatusCallBudget budget = budget(1);
         List<Double> budgetWaits = new ArrayList<>();
-        PollPacer pacer = new PollPacer(budget, bound -> 0, budgetWaits::add);
+        PollPacer pacer = new PollPacer(budget, bound -> 0, budgetWaits::add, counters);
         Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
         schedules.put(dataSource(0), new PollSchedule(60_000, 60_000, START_MS - 1_000));
         schedules.put(dataSource(1), new PollSchedule(60_000, 60_000, START_MS - 3_000));
@@ -65,14 +65,14 @@ class PollPacerTest {
 
         assertThat(launched).containsExactly(dataSource(1), dataSource(3), dataSource(0));
         assertThat(pacer.pollsWaiting()).isZero();
-        assertThat(pacer.pollsDelayed()).isEqualTo(2);
+        assertThat(counters.pollsDelayed.count()).isEqualTo(2);
         assertThat(budgetWaits).as("ms past their due time").containsExactly(3_000.0, 3_000.0);
     }
 
     @Test
     void aDataSourceWhoseRunsAllEndedLosesItsScheduleAtOnceAndOneWithAPollInFlightWaitsForItsAnswer() {
         StatusCallBudget budget = budget(0);
-        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
+        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { }, counters);
         Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
         schedules.put(dataSource(0), new PollSchedule(60_000, 60_000, START_MS + 50_000));
         PollSchedule inFlight = new PollSchedule(60_000, 60_000, START_MS);
@@ -91,7 +91,7 @@ class PollPacerTest {
     @Test
     void aTaskWithPollsDueButNoPermitFreeWaitsForThePermitInsteadOfSpinning() {
         StatusCallBudget budget = budget(1);
-        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
+        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { }, counters);
         PollSchedule due = new PollSchedule(60_000, 60_000, START_MS);
         PollSchedule dueLater = new PollSchedule(60_000, 60_000, START_MS + 300);
         List<PollSchedule> schedules = List.of(due, dueLater);
@@ -130,7 +130,7 @@ class PollPacerTest {
         assertThat(dataZone.unseenChanges()).isZero();
         assertThat(dataZone.lagsMs).hasSize(200);
         assertThat(Collections.max(dataZone.lagsMs)).isBetween(interval - 100, interval + latency);
-        assertThat(dataZone.budget.calls()).isEqualTo(dataZone.sentNanos.size());
+        assertThat(counters.statusCalls()).isEqualTo(dataZone.sentNanos.size());
     }
 
     @Test
@@ -151,7 +151,7 @@ class PollPacerTest {
         });
         // From the first due poll on, a call every 500 ms.
         assertThat(dataZone.sentNanos.size()).as("the budget is used, not just kept").isEqualTo(2 * 59);
-        assertThat(dataZone.pacer.pollsDelayed()).isGreaterThan(100);
+        assertThat(counters.pollsDelayed.count()).isGreaterThan(100);
     }
 
     @Test
@@ -167,7 +167,7 @@ class PollPacerTest {
 
         assertThat(dataZone.mostCallsInOneSecond()).isLessThanOrEqualTo(10);
         assertThat(dataZone.sentNanos.size()).as("the budget is used, not just kept").isEqualTo(10 * 119);
-        assertThat(dataZone.budget.calls()).isEqualTo(dataZone.sentNanos.size());
+        assertThat(counters.statusCalls()).isEqualTo(dataZone.sentNanos.size());
         assertThat(dataZone.pagesSent).isEqualTo(dataZone.sentNanos.size());
     }
 
@@ -182,10 +182,10 @@ class PollPacerTest {
 
         dataZone.runFor(30_000);
         int callsBefore = dataZone.sentNanos.size();
-        long throttledBefore = dataZone.budget.throttledCalls();
+        long throttledBefore = counters.throttledStatusCalls();
         dataZone.runFor(30_000);
         int calls = dataZone.sentNanos.size() - callsBefore;
-        long throttled = dataZone.budget.throttledCalls() - throttledBefore;
+        long throttled = counters.throttledStatusCalls() - throttledBefore;
 
         assertThat((double) throttled / calls).as("throttled share of the calls").isLessThan(0.25);
         assertThat(calls).as("calls in 30 s").isBetween(4 * 30 / 2, 4 * 30 * 5 / 4);
@@ -204,7 +204,7 @@ class PollPacerTest {
     @Test
     void aRestartSpreadsTheFirstPollsOverOneInterval() {
         StatusCallBudget budget = budget(0);
-        PollPacer pacer = new PollPacer(budget, new SplittableRandom(11)::nextLong, millis -> { });
+        PollPacer pacer = new PollPacer(budget, new SplittableRandom(11)::nextLong, millis -> { }, counters);
         List<Integer> perSecond = new ArrayList<>(Collections.nCopies(10, 0));
 
         for (int i = 0; i < 200; i++) {
@@ -221,7 +221,7 @@ class PollPacerTest {
     @Test
     void theGetDataSourceRunFallbacksOfAPollWaitBehindPollsDueBeforeThem() {
         StatusCallBudget budget = budget(1);
-        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { });
+        PollPacer pacer = new PollPacer(budget, bound -> 0, millis -> { }, counters);
         Map<DataSourceRef, PollSchedule> schedules = new LinkedHashMap<>();
         schedules.put(dataSource(0), new PollSchedule(600_000, 600_000, START_MS));
         schedules.put(dataSource(1), new PollSchedule(600_000, 600_000, START_MS + 50));
@@ -267,7 +267,7 @@ class PollPacerTest {
     /** A budget that tells no one when a call queues: these tests step the task's loop themselves. */
     private StatusCallBudget budget(double callsPerSecond) {
         return new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time, error -> false, () -> { },
-                new EventCounter());
+                counters);
     }
 
     private static DataSourceRef dataSource(int index) {
@@ -310,8 +310,8 @@ class PollPacerTest {
         Simulation(double callsPerSecond, long intervalMs, long maxIntervalMs, long latencyMs,
                    ToIntFunction<DataSourceRef> pages) {
             this.budget = new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time,
-                    error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, new EventCounter());
-            this.pacer = new PollPacer(budget, bound -> 0, millis -> { });
+                    error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, counters);
+            this.pacer = new PollPacer(budget, bound -> 0, millis -> { }, counters);
             this.latencyMs = latencyMs;
             this.intervalMs = intervalMs;
             this.maxIntervalMs = maxIntervalMs;

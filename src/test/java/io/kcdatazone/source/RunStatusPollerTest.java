@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.RunSnapshot;
-import io.kcdatazone.metrics.EventCounter;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.RateLimit;
@@ -40,8 +39,9 @@ class RunStatusPollerTest {
 
     private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
     /** Unlimited: these tests are about which calls the poller makes; it counts them. */
+    private final SourceTaskCounters counters = new SourceTaskCounters();
     private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(), time,
-            error -> false, () -> { }, new EventCounter());
+            error -> false, () -> { }, counters);
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
@@ -90,7 +90,7 @@ class RunStatusPollerTest {
                 }));
         assertThat(simulator.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS)).isEqualTo(1);
         assertThat(simulator.introspection().callCount(Operation.GET_DATA_SOURCE_RUN)).isZero();
-        assertThat(budget.calls()).isEqualTo(1);
+        assertThat(counters.statusCalls()).isEqualTo(1);
     }
 
     @Test
@@ -110,13 +110,14 @@ class RunStatusPollerTest {
                 .isEqualTo(RunStatusPoller.MAX_PAGES);
         assertThat(simulator.introspection().calls(Operation.GET_DATA_SOURCE_RUN)).singleElement()
                 .satisfies(call -> assertThat(call.labels()).containsEntry("identifier", oldest));
-        assertThat(budget.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+        assertThat(counters.statusCalls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
     }
 
     @Test
     void everyPageAndEveryGetDataSourceRunWaitsForItsPermitOfTheBudget() throws Exception {
+        SourceTaskCounters pacedCounters = new SourceTaskCounters();
         StatusCallBudget paced = new StatusCallBudget(2, AwsRetryStrategy.doNotRetry(), time, error -> false,
-                () -> { }, new EventCounter());
+                () -> { }, pacedCounters);
         RunStatusPoller poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), paced,
                 millis -> { }, millis -> { }, time);
         List<String> runs = startRuns(RunStatusPoller.PAGE_SIZE * RunStatusPoller.MAX_PAGES + 5);
@@ -136,7 +137,7 @@ class RunStatusPollerTest {
         assertThat(poll.get(10, TimeUnit.SECONDS).get(runs.get(0)).snapshot()).map(RunSnapshot::status)
                 .hasValue("SUCCESS");
         assertThat(statusCalls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
-        assertThat(paced.calls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
+        assertThat(pacedCounters.statusCalls()).isEqualTo(RunStatusPoller.MAX_PAGES + 1);
     }
 
     @Test
@@ -146,8 +147,9 @@ class RunStatusPollerTest {
                 .clock(new MockTimeClock(time)).startsEveryRun()
                 .rateLimit(Operation.LIST_DATA_SOURCE_RUNS, new RateLimit(0.001, 1)).build());
              DataZoneClients throttled = SimulatorClients.openWithoutSdkRetries(throttling, "throttled-poller")) {
+            SourceTaskCounters pacedCounters = new SourceTaskCounters();
             StatusCallBudget paced = new StatusCallBudget(1, throttled.retryStrategy(), time,
-                    error -> throttled.errorClassifier().classify(error).isThrottled(), () -> { }, new EventCounter());
+                    error -> throttled.errorClassifier().classify(error).isThrottled(), () -> { }, pacedCounters);
             RunStatusPoller poller = new RunStatusPoller(throttled.async(), throttled.errorClassifier(), paced,
                     millis -> { }, millis -> { }, time);
             Set<String> run = Set.of(throttled.sync().startDataSourceRun(b -> b.domainIdentifier(SALES.domainId())
@@ -164,12 +166,12 @@ class RunStatusPollerTest {
                         .until(() -> paced.inFlight() == 0);
                 assertThat(throttling.introspection().callCount(Operation.LIST_DATA_SOURCE_RUNS))
                         .as("calls DataZone received after %d s of permits", elapsed)
-                        .isEqualTo(paced.calls()).isLessThanOrEqualTo(elapsed + 1);
+                        .isEqualTo(pacedCounters.statusCalls()).isLessThanOrEqualTo(elapsed + 1);
             }
             assertThatThrownBy(second::join).hasRootCauseInstanceOf(ThrottlingException.class);
-            assertThat(paced.calls()).as("the first poll's call, then the SDK's three attempts, each paced")
+            assertThat(pacedCounters.statusCalls()).as("the first poll's call, then the SDK's three attempts, each paced")
                     .isEqualTo(1 + 3);
-            assertThat(paced.throttledCalls()).isEqualTo(3);
+            assertThat(pacedCounters.throttledStatusCalls()).isEqualTo(3);
         }
     }
 

@@ -10,17 +10,30 @@ import io.kcdatazone.simulator.RateLimit;
 import io.kcdatazone.simulator.SimulatorOptions;
 import io.kcdatazone.testkit.MockTimeClock;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.MockTime;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +42,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A real task restarted with the runs of {@value #DATA_SOURCES} data sources in its stored offsets (offset format v1),
  * over Kafka's {@link MockConsumer} and the real DataZone client pointed at the simulator: how many status polls it
- * starts at once, and how many calls DataZone receives. The task's clock (Kafka's {@link MockTime}, which the
- * simulator reads too) moves only when the test moves it.
+ * starts at once, how many calls DataZone receives, and what its metrics say. The task's clock (Kafka's
+ * {@link MockTime}, which the simulator reads too) moves only when the test moves it.
  */
 class SourceTaskStatusBudgetTest {
 
@@ -139,6 +152,83 @@ class SourceTaskStatusBudgetTest {
         assertThat(receivedAtMs).as("calls in 30 s").hasSizeGreaterThan(30);
     }
 
+    @Test
+    void theRunsTrackedGaugeReadOnAnotherThreadSaysWhatTheTaskThreadLastCounted() throws Exception {
+        props.put("name", "runs-tracked");
+        props.put("status.requests.per.second", "0");
+        restartTrackingOneRunPerDataSource();
+        ExecutorService reporter = Executors.newSingleThreadExecutor();
+        try {
+            Callable<Double> runsTracked = () -> taskMetric("runs-tracked");
+            assertThat(reporter.submit(runsTracked).get()).as("restored from the offsets")
+                    .isEqualTo(DATA_SOURCES * 1.0);
+
+            // Every run ends; the task publishes each terminal status, and Connect acknowledges it.
+            time.sleep(INTERVAL_MS);
+            Awaitility.await("every run's last status published").atMost(Duration.ofSeconds(30)).until(() -> {
+                List<SourceRecord> records = task.poll();
+                if (records != null) {
+                    records.forEach(record -> task.commitRecord(record, null));
+                }
+                return reporter.submit(runsTracked).get() == 0;
+            });
+            assertThat(taskMetric("events-emitted-total", "event-type", "RUN_STATUS_CHANGED"))
+                    .isEqualTo(DATA_SOURCES * 1.0);
+        } finally {
+            reporter.shutdownNow();
+        }
+    }
+
+    @Test
+    void everySourceMetricTheReadmeListsIsPublishedAndEveryOnePublishedIsListed() throws Exception {
+        props.put("name", "documented-metrics");
+        restartTrackingOneRunPerDataSource();
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        Set<String> published = new TreeSet<>();
+        for (ObjectName bean : jmx.queryNames(new ObjectName(TaskMetrics.FALLBACK_JMX_PREFIX
+                + ":type=datazone-task-metrics,connector=" + props.get("name") + ",*"), null)) {
+            String tags = bean.getKeyPropertyList().keySet().stream()
+                    .filter(key -> !List.of("type", "connector", "task").contains(key))
+                    .map(key -> "{" + key + "}").collect(Collectors.joining());
+            for (MBeanAttributeInfo attribute : jmx.getMBeanInfo(bean).getAttributes()) {
+                published.add(attribute.getName() + tags);
+            }
+        }
+
+        assertThat(published).containsExactlyInAnyOrderElementsOf(documentedSourceMetrics());
+    }
+
+    /**
+     * The names in the first column of the README's source metric table, shorthand spelt out: {@code `x-total`,
+     * `-rate`} is {@code x-total} and {@code x-rate}, tags in braces kept.
+     */
+    private static Set<String> documentedSourceMetrics() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        int header = readme.indexOf("| source metric | meaning |");
+        assertThat(header).as("the README's source metric table").isNotNegative();
+        Set<String> names = new TreeSet<>();
+        Pattern quoted = Pattern.compile("`([^`]+)`");
+        for (String row : readme.subList(header + 2, readme.size())) {
+            if (!row.startsWith("|")) {
+                break;
+            }
+            Matcher name = quoted.matcher(row.split("\\|")[1]);
+            String full = null;
+            while (name.find()) {
+                String token = name.group(1);
+                if (token.startsWith("-")) {
+                    int tag = full.indexOf('{') < 0 ? full.length() : full.indexOf('{');
+                    String base = full.substring(0, tag);
+                    names.add(base.substring(0, base.lastIndexOf('-')) + token + full.substring(tag));
+                } else {
+                    full = token;
+                    names.add(token);
+                }
+            }
+        }
+        return names;
+    }
+
     /** The most of these times (ms, ascending) that fall within one second. */
     private static int mostInOneSecond(List<Long> timesMs) {
         int most = 0;
@@ -184,8 +274,13 @@ class SourceTaskStatusBudgetTest {
 
     /** A metric of the task, read over JMX: without plugin metrics it publishes through its own reporter. */
     private double taskMetric(String name) throws Exception {
+        return taskMetric(name, null, null);
+    }
+
+    /** A metric of the task told apart by a tag, such as {@code event-type}. */
+    private double taskMetric(String name, String tag, String value) throws Exception {
         return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
                 TaskMetrics.FALLBACK_JMX_PREFIX + ":type=datazone-task-metrics,connector=" + props.get("name")
-                        + ",task=unknown"), name)).doubleValue();
+                        + ",task=unknown" + (tag == null ? "" : "," + tag + "=" + value)), name)).doubleValue();
     }
 }

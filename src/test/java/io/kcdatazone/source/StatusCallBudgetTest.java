@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.SecretRedactor;
-import io.kcdatazone.metrics.EventCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +25,7 @@ class StatusCallBudgetTest {
     private final MockTime time = new MockTime(0, START_MS, TimeUnit.MILLISECONDS.toNanos(START_MS));
     private final AtomicInteger wakeUps = new AtomicInteger();
     private final List<String> sent = new ArrayList<>();
+    private final SourceTaskCounters counters = new SourceTaskCounters();
 
     private StatusCallBudget budget(double callsPerSecond) {
         return budget(callsPerSecond, AwsRetryStrategy.doNotRetry());
@@ -33,7 +33,7 @@ class StatusCallBudgetTest {
 
     private StatusCallBudget budget(double callsPerSecond, RetryStrategy retries) {
         return new StatusCallBudget(callsPerSecond, retries, time, error -> CLASSIFIER.classify(error).isThrottled(),
-                wakeUps::incrementAndGet, new EventCounter());
+                wakeUps::incrementAndGet, counters);
     }
 
     /** The SDK's standard strategy with three attempts, as {@code DataZoneClients.retryStrategy()} builds it. */
@@ -88,7 +88,7 @@ class StatusCallBudgetTest {
         budget.sendWaitingCalls();
         assertThat(sent).containsExactly("first", "second", "third");
         assertThat(budget.untilNextWaitingCallMs()).as("none queues").isEqualTo(Long.MAX_VALUE);
-        assertThat(budget.calls()).isEqualTo(3);
+        assertThat(counters.statusCalls()).isEqualTo(3);
     }
 
     @Test
@@ -143,7 +143,7 @@ class StatusCallBudgetTest {
         StatusCallBudget budget = budget(10);
         budget.call(() -> CompletableFuture.failedFuture(throttled()));
 
-        assertThat(budget.throttledCalls()).isEqualTo(1);
+        assertThat(counters.throttledStatusCalls()).isEqualTo(1);
         assertThat(budget.currentRate()).isEqualTo(5.0);
         time.sleep(100);
         budget.call(() -> answered("after the cut"));
@@ -163,7 +163,7 @@ class StatusCallBudgetTest {
         budget.call(() -> CompletableFuture.failedFuture(new IllegalStateException("not found")));
 
         assertThat(budget.currentRate()).isEqualTo(10.0);
-        assertThat(budget.throttledCalls()).isZero();
+        assertThat(counters.throttledStatusCalls()).isZero();
     }
 
     @Test
@@ -191,8 +191,8 @@ class StatusCallBudgetTest {
                     .as("retry %d a permit after the attempt before", retry)
                     .isGreaterThanOrEqualTo(sentAtMs.get(retry - 1) + 100);
         }
-        assertThat(budget.calls()).as("every attempt is a call of the budget").isEqualTo(3);
-        assertThat(budget.throttledCalls()).isEqualTo(2);
+        assertThat(counters.statusCalls()).as("every attempt is a call of the budget").isEqualTo(3);
+        assertThat(counters.throttledStatusCalls()).isEqualTo(2);
     }
 
     @Test
@@ -205,7 +205,7 @@ class StatusCallBudgetTest {
 
         assertThat(throttledThrice).isCompletedExceptionally();
         assertThat(denied).isCompletedExceptionally();
-        assertThat(budget.calls()).isEqualTo(3 + 1);
+        assertThat(counters.statusCalls()).isEqualTo(3 + 1);
         assertThat(budget.untilNextWaitingCallMs()).isEqualTo(Long.MAX_VALUE);
     }
 
@@ -254,7 +254,7 @@ class StatusCallBudgetTest {
         }
 
         assertThat(sent).hasSize(100);
-        assertThat(budget.calls()).isEqualTo(100);
+        assertThat(counters.statusCalls()).isEqualTo(100);
         assertThat(wakeUps).hasValue(0);
         assertThat(budget.canSend()).isTrue();
         assertThat(budget.untilPermitFreeMs()).isZero();
