@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  *       status outside the lifecycle, which then counts as the run's last status);</li>
  *   <li>every malformed record is in the dead letter queue, and nothing else is there (a malformed record there
  *       more than once was redelivered: counted, and allowed, see {@link ChaosReport.Severity#REDELIVERED});</li>
- *   <li>no connector task is FAILED at the end.</li>
+ *   <li>no connector task is FAILED at the end, and none was FAILED at any time: Connect's status topic holds every
+ *       state reported, so a failure a later restart cured still counts.</li>
  * </ul>
  * A status the source never observed (a run can pass RUNNING between two polls, or while its task moves) is not
  * missing; a status published twice, or after a later one, is a violation.
@@ -89,14 +90,15 @@ public final class ChaosChecker {
      * @param events the committed output topic, in any order
      * @param deadLetters the dead letter queue
      * @param taskStates each connector task's state at the end, by {@code connector/task}
+     * @param failures every FAILED state Connect's status topic holds
      */
     public static ChaosReport check(List<SentRequest> sent, List<RunRecord> runs, List<OutputEvent> events,
-            List<DeadLetter> deadLetters, Map<String, String> taskStates) {
-        return new ChaosChecker().run(sent, runs, events, deadLetters, taskStates);
+            List<DeadLetter> deadLetters, Map<String, String> taskStates, List<TaskFailure> failures) {
+        return new ChaosChecker().run(sent, runs, events, deadLetters, taskStates, failures);
     }
 
     private ChaosReport run(List<SentRequest> sent, List<RunRecord> runs, List<OutputEvent> events,
-            List<DeadLetter> deadLetters, Map<String, String> taskStates) {
+            List<DeadLetter> deadLetters, Map<String, String> taskStates, List<TaskFailure> failures) {
         List<OutputEvent> ordered = events.stream()
                 .sorted(Comparator.comparingInt(OutputEvent::partition).thenComparingLong(OutputEvent::offset))
                 .toList();
@@ -109,6 +111,7 @@ public final class ChaosChecker {
                 report(Violation.TASK_FAILED, task);
             }
         });
+        failures.forEach(failure -> report(Violation.FAILED_ON_THE_WAY, failure.evidence()));
 
         Set<String> validKeys = sent.stream().filter(s -> !s.malformed()).map(SentRequest::key)
                 .collect(Collectors.toSet());

@@ -41,6 +41,7 @@ public final class ChaosReport {
         UNEXPECTED_DEAD_LETTER(Severity.UNEXPECTED, "DLQ records of no malformed record"),
         WRONG_CLOSE(Severity.UNEXPECTED, "runs closed as vanished that DataZone still knows"),
         TASK_FAILED(Severity.FAILED, "connector tasks FAILED at the end"),
+        FAILED_ON_THE_WAY(Severity.FAILED, "FAILED states in Connect's status topic (restarted or not)"),
         DEAD_LETTER_REPEATED(Severity.REDELIVERED, "malformed records in the DLQ more than once");
 
         private final Severity severity;

@@ -16,7 +16,9 @@ import io.kcdatazone.testkit.ChildConnectWorker;
 import io.kcdatazone.testkit.ChildKafkaCluster;
 import io.kcdatazone.testkit.HangingTransactions;
 import io.kcdatazone.testkit.ReplicatedConnectStack;
+import io.kcdatazone.testkit.SecretScan;
 import io.kcdatazone.testkit.TopicDump;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +74,8 @@ final class ChaosScenario {
     static final String LEDGER = "chaos-ledger";
     static final String SINK = "chaos-sink";
     static final String SOURCE = "chaos-source";
+    private static final String ACCESS_KEY_ID = "AKIACHAOSTESTONLY";
+    private static final String SECRET_ACCESS_KEY = "chaos-test-only-secret";
 
     private final ReplicatedConnectStack stack;
     private final DataZoneSimulator simulator;
@@ -288,9 +292,15 @@ final class ChaosScenario {
 
     /** @param taskStates the tasks' states at the end, read while every worker still ran */
     ChaosReport check(List<SentRequest> sent, List<OutputEvent> events, Map<String, String> taskStates) {
-        List<DeadLetter> deadLetters = new TopicDump(stack.bootstrapServers(), Map.of()).records(DLQ).stream()
-                .map(DeadLetter::of).toList();
-        return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates);
+        TopicDump dump = new TopicDump(stack.bootstrapServers(), Map.of());
+        List<DeadLetter> deadLetters = dump.records(DLQ).stream().map(DeadLetter::of).toList();
+        SecretScan secrets = SecretScan.of(Map.of("aws.access.key.id", ACCESS_KEY_ID,
+                "aws.secret.access.key", SECRET_ACCESS_KEY));
+        List<TaskFailure> failures = dump.records(stack.statusTopic()).stream()
+                .flatMap(record -> TaskFailure.of(record.key() == null ? null
+                        : new String(record.key(), StandardCharsets.UTF_8), record.value(), secrets).stream())
+                .toList();
+        return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates, failures);
     }
 
     /** Transactions open for over a minute on the offsets, output and ledger topics: evidence of a hanging one. */
@@ -356,8 +366,8 @@ final class ChaosScenario {
         config.put("key.converter", StringConverter.class.getName());
         config.put("datazone.region", "us-east-1");
         config.put("datazone.endpoint.override", simulator.endpoint().toString());
-        config.put("aws.access.key.id", "AKIACHAOSTESTONLY");
-        config.put("aws.secret.access.key", "chaos-test-only-secret");
+        config.put("aws.access.key.id", ACCESS_KEY_ID);
+        config.put("aws.secret.access.key", SECRET_ACCESS_KEY);
         config.put("ledger.topic", LEDGER);
         // Through the proxies that ledgerUnreachable() cuts; Connect's own clients go to the brokers directly.
         config.put("ledger.bootstrap.servers", stack.kafka().proxiedBootstrapServers());
