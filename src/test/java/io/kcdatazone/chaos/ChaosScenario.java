@@ -22,6 +22,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.IntConsumer;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.common.TopicPartition;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -65,6 +73,12 @@ final class ChaosScenario {
     /** The ledger producer's delivery timeout, which a ledger outage in the schedule outlasts. */
     static final Duration LEDGER_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
     static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * A transaction open this long hangs: Connect's producers keep Kafka's default {@code transaction.timeout.ms} of
+     * 60 s, after which the coordinator aborts (checking every 10 s).
+     */
+    static final Duration OPEN_FOR = Duration.ofSeconds(60);
+    private static final Duration PROBE_DELAY = OPEN_FOR.plusSeconds(15);
     static final List<Operation> DATAZONE_CALLS = List.of(Operation.START_DATA_SOURCE_RUN,
             Operation.LIST_DATA_SOURCE_RUNS, Operation.GET_DATA_SOURCE_RUN);
 
@@ -83,6 +97,13 @@ final class ChaosScenario {
     private final Duration trackingLimit;
     /** Every child worker started, the killed ones included. */
     private final List<ChildConnectWorker> children = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService probeExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "chaos-transaction-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** What each Kafka fault's look for open transactions found (empty: none). */
+    private final List<Future<List<String>>> probes = new CopyOnWriteArrayList<>();
 
     /**
      * @param trackingLimit the source's {@code max.run.tracking.ms}: the stuck run closes this long after the source
@@ -124,7 +145,8 @@ final class ChaosScenario {
         try (Admin admin = stack.kafka().admin()) {
             admin.createTopics(List.of(new NewTopic(REQUESTS, PARTITIONS, (short) ChildKafkaCluster.REPLICATION_FACTOR),
                     new NewTopic(OUTPUT, PARTITIONS, (short) ChildKafkaCluster.REPLICATION_FACTOR),
-                    new NewTopic(DLQ, 1, (short) ChildKafkaCluster.REPLICATION_FACTOR))).all().get(60, TimeUnit.SECONDS);
+                    new NewTopic(DLQ, 1, (short) ChildKafkaCluster.REPLICATION_FACTOR))).all()
+                    .get(60, TimeUnit.SECONDS);
         }
         configure(SINK, sinkConfig());
         configure(SOURCE, sourceConfig());
@@ -234,39 +256,94 @@ final class ChaosScenario {
         stack.removeWorker(worker);
     }
 
-    // Kafka's faults
+    // Kafka's faults. Each is followed, PROBE_DELAY later, by a look for transactions it left open.
 
+    /** A production roll: each node in turn shut down cleanly ({@code SIGTERM}), restarted and back in every ISR. */
     void rollingRestart() {
         stack.kafka().rollingRestart();
+        probeLater("the rolling restart");
     }
 
-    /** SIGKILL of the node leading the most partitions of the ledger and Connect's offsets topic, then its return. */
-    void killLeaderOfLedgerAndOffsets() {
-        ChildKafkaCluster kafka = stack.kafka();
-        synchronized (kafka) {
-            List<String> topics = List.of(LEDGER, stack.offsetsTopic());
-            Map<Integer, Long> leadership = kafka.leadership(topics);
-            int leader = leadership.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            LOG.info("Partition leaders of {} by node: {}; killing node {}", topics, leadership, leader);
-            kafka.kill(leader);
-            Awaitility.await("leadership of " + topics + " moved off node " + leader).atMost(TIMEOUT)
-                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> !kafka.leadership(topics).containsKey(leader));
-            kafka.restart(leader);
-        }
+    /**
+     * {@code SIGKILL} of the node leading the most of the partitions the connectors write: the ledger's, and those
+     * of Connect's offsets topic holding the source's offsets (the topic's other partitions hold none).
+     */
+    void killLeaderOfLedgerAndOffsets() throws Exception {
+        List<TopicPartition> written = new ArrayList<>(stack.kafka().partitions(LEDGER));
+        written.addAll(partitionsHoldingSourceOffsets());
+        killAndRestart("the leader of " + written, () -> {
+            Map<Integer, Long> leadership = stack.kafka().leadership(written);
+            LOG.info("Leaders of the ledger and the source's offsets partitions, by node: {}", leadership);
+            return leadership.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        });
     }
 
-    /** SIGKILL of the active KRaft controller; another takes over, then it returns. */
-    void controllerFailover() {
+    /** The partitions of Connect's offsets topic that hold an offset of the source connector. */
+    private Set<TopicPartition> partitionsHoldingSourceOffsets() {
+        // Connect keys a source offset as the JSON array [connector name, source partition].
+        byte[] prefix = ("[\"" + SOURCE + "\"").getBytes(StandardCharsets.UTF_8);
+        return new TopicDump(stack.bootstrapServers(), Map.of()).records(stack.offsetsTopic()).stream()
+                .filter(record -> record.key() != null && Arrays.equals(record.key(), 0,
+                        Math.min(prefix.length, record.key().length), prefix, 0, prefix.length))
+                .map(record -> new TopicPartition(record.topic(), record.partition()))
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * {@code SIGKILL} of the node coordinating the most of the source tasks' transactions (Connect names their
+     * transactional ids {@code <group id>-<connector>-<task>}): their transactions move to another coordinator while
+     * open.
+     */
+    void killTransactionCoordinator() throws Exception {
+        killAndRestart("the source tasks' transaction coordinator", () -> {
+            try (Admin admin = stack.kafka().admin()) {
+                String prefix = stack.groupId() + "-" + SOURCE + "-";
+                Set<String> ids = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                        .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix))
+                        .collect(Collectors.toSet());
+                Map<String, Integer> coordinators = new TreeMap<>();
+                admin.describeTransactions(ids).all().get(30, TimeUnit.SECONDS)
+                        .forEach((id, description) -> coordinators.put(id, description.coordinatorId()));
+                LOG.info("Transaction coordinators of the source tasks: {}", coordinators);
+                return coordinators.values().stream()
+                        .collect(Collectors.groupingBy(node -> node, Collectors.counting())).entrySet().stream()
+                        .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            }
+        });
+    }
+
+    /** {@code SIGKILL} of the active KRaft controller; another takes over, then it returns. */
+    void controllerFailover() throws Exception {
         ChildKafkaCluster kafka = stack.kafka();
-        synchronized (kafka) {
-            int controller = kafka.activeController();
-            kafka.kill(controller);
+        killAndRestart("the active controller", kafka::activeController, controller -> {
             Awaitility.await("a new active controller").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptions().until(() -> kafka.activeController() != controller);
             LOG.info("Node {} is the active controller after node {} died", kafka.activeController(), controller);
-            kafka.restart(controller);
+        });
+    }
+
+    private void killAndRestart(String victim, Callable<Integer> choice) throws Exception {
+        killAndRestart(victim, choice, node -> { });
+    }
+
+    /**
+     * {@code SIGKILL} of the node {@code choice} names, {@code whileDown} with it down, then its restart, which also
+     * follows a failure in between: the next fault must find three nodes.
+     */
+    private void killAndRestart(String victim, Callable<Integer> choice, IntConsumer whileDown) throws Exception {
+        ChildKafkaCluster kafka = stack.kafka();
+        // The choice and the kill in one turn: no other node operation moves the leaders in between.
+        synchronized (kafka) {
+            int node = choice.call();
+            LOG.info("Killing node {}, {}", node, victim);
+            try {
+                kafka.kill(node);
+                whileDown.accept(node);
+            } finally {
+                kafka.restart(node);
+            }
         }
+        probeLater("the SIGKILL of " + victim);
     }
 
     /** The ledger clients lose the whole cluster (Connect's own clients do not) until {@link #restoreLedger()}. */
@@ -303,11 +380,35 @@ final class ChaosScenario {
         return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates, failures);
     }
 
-    /** Transactions open for over a minute on the offsets, output and ledger topics: evidence of a hanging one. */
+    /**
+     * Looks for transactions left open by a fault, {@link #PROBE_DELAY} after it ended: by then each transaction
+     * open at the fault has either ended or been aborted by its coordinator, or it hangs.
+     */
+    private void probeLater(String fault) {
+        probes.add(probeExecutor.schedule(() -> hangingTransactions("after " + fault), PROBE_DELAY.toMillis(),
+                TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Transactions open for longer than {@link #OPEN_FOR} on the topics written in transactions (Connect's offsets
+     * and config topics, the output) and on the ledger: each Kafka fault's probe (waiting for those still due), then
+     * one now. Any is evidence of a hanging transaction.
+     */
     List<String> hangingTransactions() throws Exception {
+        List<String> evidence = new ArrayList<>();
+        for (Future<List<String>> probe : probes) {
+            evidence.addAll(probe.get(PROBE_DELAY.plus(TIMEOUT).toMillis(), TimeUnit.MILLISECONDS));
+        }
+        evidence.addAll(hangingTransactions("at the end"));
+        return evidence;
+    }
+
+    private List<String> hangingTransactions(String when) throws Exception {
         try (Admin admin = stack.kafka().admin()) {
-            return HangingTransactions.find(admin, List.of(stack.offsetsTopic(), OUTPUT, LEDGER),
-                    Duration.ofMinutes(1));
+            List<String> found = HangingTransactions.find(admin, List.of(stack.offsetsTopic(), stack.configTopic(),
+                    OUTPUT, LEDGER), OPEN_FOR);
+            LOG.info("Transactions open for over {} s {}: {}", OPEN_FOR.toSeconds(), when, found);
+            return found.stream().map(line -> when + ": " + line).toList();
         }
     }
 
@@ -324,6 +425,7 @@ final class ChaosScenario {
 
     void closeChildren() {
         children.forEach(ChildConnectWorker::close);
+        probeExecutor.shutdownNow();
     }
 
     private Map<String, String> sinkConfig() {

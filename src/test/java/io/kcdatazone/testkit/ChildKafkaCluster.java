@@ -26,7 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * A production-shaped KRaft cluster: {@code n} nodes, each broker and controller, each a child JVM set up as a
  * production install is ({@code kafka-storage format}, then {@code kafka.Kafka server.properties}), so a test can
  * kill one the way a machine dies ({@code SIGKILL}: no controlled shutdown, no clean log close, log recovery on the
- * way back), or stop it the way a production roll does ({@code SIGTERM}: controlled shutdown). Internal topics have three replicas and {@code min.insync.replicas=2}, as {@link #DEFAULT_MIN_ISR} says,
+ * way back), or stop it the way a production roll does ({@code SIGTERM}: controlled shutdown). Internal topics have
+ * three replicas and {@code min.insync.replicas=2}, as {@link #DEFAULT_MIN_ISR} says,
  * and so has every topic created without explicit settings.
  *
  * <p>Besides the usual client listener, each node has a second one that clients reach only through a {@link TcpProxy}
@@ -292,14 +293,29 @@ public final class ChildKafkaCluster implements AutoCloseable {
         }
     }
 
-    /** How many partitions of {@code topics} each node leads now. */
-    public Map<Integer, Long> leadership(Collection<String> topics) {
+    /** The partitions of {@code topic}. */
+    public List<TopicPartition> partitions(String topic) {
+        return describe(List.of(topic)).get(topic).partitions().stream()
+                .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+    }
+
+    /** How many of {@code partitions} each node leads now. */
+    public Map<Integer, Long> leadership(Collection<TopicPartition> partitions) {
+        Set<String> topics = partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet());
+        Map<Integer, Long> leadership = new TreeMap<>();
+        describe(topics).values().forEach(topic -> topic.partitions().forEach(partition -> {
+            Node leader = partition.leader();
+            if (partitions.contains(new TopicPartition(topic.name(), partition.partition())) && leader != null
+                    && !leader.isEmpty()) {
+                leadership.merge(leader.id(), 1L, Long::sum);
+            }
+        }));
+        return leadership;
+    }
+
+    private Map<String, TopicDescription> describe(Collection<String> topics) {
         try (Admin admin = admin()) {
-            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .flatMap(topic -> topic.partitions().stream())
-                    .map(TopicPartitionInfo::leader)
-                    .filter(leader -> leader != null && !leader.isEmpty())
-                    .collect(Collectors.groupingBy(Node::id, TreeMap::new, Collectors.counting()));
+            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot describe " + topics, e);
         } catch (InterruptedException e) {
