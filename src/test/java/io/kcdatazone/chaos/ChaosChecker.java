@@ -4,6 +4,7 @@ import io.kcdatazone.chaos.ChaosReport.Violation;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.RunRecord;
 import io.kcdatazone.sink.ClientTokens;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -120,6 +122,33 @@ public final class ChaosChecker {
                 ordered.stream().filter(OutputEvent::isResult).count(),
                 ordered.stream().filter(OutputEvent::isStatusChange).count(), deadLetters.size(), seenRunning);
         return new ChaosReport(volumes, violations);
+    }
+
+    /**
+     * Liveness: the steps of a chaos schedule after which the output stood still for longer than {@code grace}, as
+     * evidence. A step stalls the output when the events read {@code grace} after it ended are no more than those
+     * read when it began, though more came later; after a step that found the output complete, nothing more comes.
+     *
+     * @param progress how many events had been read at each moment ({@link System#nanoTime()})
+     */
+    static List<String> stalls(List<ChaosSchedule.Window> windows, NavigableMap<Long, Long> progress,
+            Duration grace) {
+        long last = progress.isEmpty() ? 0 : progress.lastEntry().getValue();
+        List<String> stalls = new ArrayList<>();
+        for (ChaosSchedule.Window window : windows) {
+            long before = readBy(progress, window.startNanos());
+            long after = readBy(progress, window.endNanos() + grace.toNanos());
+            if (after <= before && last > before) {
+                stalls.add(window.name() + ": " + before + " events read when it began, none more until "
+                        + grace.toSeconds() + " s after it ended (" + last + " in the end)");
+            }
+        }
+        return stalls;
+    }
+
+    private static long readBy(NavigableMap<Long, Long> progress, long nanos) {
+        Map.Entry<Long, Long> sample = progress.floorEntry(nanos);
+        return sample == null ? 0 : sample.getValue();
     }
 
     /** One key, one run: returns each valid key's run by client token. */

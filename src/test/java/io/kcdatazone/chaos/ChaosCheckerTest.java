@@ -7,12 +7,14 @@ import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.RunRecord;
 import io.kcdatazone.testkit.SecretScan;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -286,6 +288,26 @@ class ChaosCheckerTest {
         assertThat(TaskFailure.of("status-connector-chaos-sink", null, secrets)).isEmpty();
         assertThat(TaskFailure.of("status-connector-chaos-sink", failed, secrets)).get()
                 .extracting(TaskFailure::subject).isEqualTo("chaos-sink");
+    }
+
+    @Test
+    void detectsAFaultAfterWhichTheOutputStoodStill() {
+        List<ChaosSchedule.Window> windows = List.of(new ChaosSchedule.Window("kill", seconds(10), seconds(20)));
+        TreeMap<Long, Long> progress = new TreeMap<>(Map.of(0L, 0L, seconds(10), 5L, seconds(85), 5L,
+                seconds(100), 9L));
+
+        assertThat(ChaosChecker.stalls(windows, progress, Duration.ofSeconds(60))).singleElement()
+                .satisfies(stall -> assertThat(stall).startsWith("kill: 5 events read when it began"));
+
+        progress.put(seconds(50), 7L);
+        assertThat(ChaosChecker.stalls(windows, progress, Duration.ofSeconds(60))).as("moving again in time")
+                .isEmpty();
+        assertThat(ChaosChecker.stalls(windows, new TreeMap<>(Map.of(seconds(5), 9L, seconds(100), 9L)),
+                Duration.ofSeconds(60))).as("complete before the fault").isEmpty();
+    }
+
+    private static long seconds(long seconds) {
+        return Duration.ofSeconds(seconds).toNanos();
     }
 
     private void assertDetects(Violation kind, String evidence) {

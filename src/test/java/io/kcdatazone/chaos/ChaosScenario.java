@@ -15,6 +15,7 @@ import io.kcdatazone.source.DataSourceRunSourceConnector;
 import io.kcdatazone.testkit.ChildConnectWorker;
 import io.kcdatazone.testkit.ChildKafkaCluster;
 import io.kcdatazone.testkit.HangingTransactions;
+import io.kcdatazone.testkit.OutputTopicReader;
 import io.kcdatazone.testkit.ReplicatedConnectStack;
 import io.kcdatazone.testkit.SecretScan;
 import io.kcdatazone.testkit.TopicDump;
@@ -23,26 +24,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.IntConsumer;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.common.TopicPartition;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
@@ -57,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * source is deleted while the source follows it) and {@link #STUCK} (its run ends in {@code CANCELLED}, a status
  * DataZone does not document, reported without a stop time, so only the tracking limit ends it).
  */
-final class ChaosScenario {
+final class ChaosScenario implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosScenario.class);
 
@@ -73,6 +78,10 @@ final class ChaosScenario {
     /** The ledger producer's delivery timeout, which a ledger outage in the schedule outlasts. */
     static final Duration LEDGER_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
     static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** A ledger outage outlasts the ledger producer's delivery timeout. */
+    static final Duration LEDGER_OUTAGE = LEDGER_DELIVERY_TIMEOUT.plusSeconds(10);
+    /** The longest the output may stand still after a fault while more is to come. */
+    static final Duration LIVENESS_GRACE = Duration.ofSeconds(60);
     /**
      * A transaction open this long hangs: Connect's producers keep Kafka's default {@code transaction.timeout.ms} of
      * 60 s, after which the coordinator aborts (checking every 10 s).
@@ -95,6 +104,9 @@ final class ChaosScenario {
     private final DataZoneSimulator simulator;
     private final Path childWorkerDir;
     private final Duration trackingLimit;
+    /** How many output events had been read at each moment ({@link System#nanoTime()}): for the liveness check. */
+    private final NavigableMap<Long, Long> progress = new ConcurrentSkipListMap<>();
+    private final List<OutputEvent> read = new ArrayList<>();
     /** Every child worker started, the killed ones included. */
     private final List<ChildConnectWorker> children = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService probeExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -109,15 +121,20 @@ final class ChaosScenario {
      * @param trackingLimit the source's {@code max.run.tracking.ms}: the stuck run closes this long after the source
      *     began tracking it, and every other run must end sooner, whatever the faults
      */
-    ChaosScenario(ReplicatedConnectStack stack, DataZoneSimulator simulator, Path childWorkerDir,
+    ChaosScenario(ReplicatedConnectStack stack, int runsPerDataSourcePerDay, Path childWorkerDir,
             Duration trackingLimit) {
         this.stack = stack;
-        this.simulator = simulator;
+        this.simulator = DataZoneSimulator.start(simulatorOptions(runsPerDataSourcePerDay));
         this.childWorkerDir = childWorkerDir;
         this.trackingLimit = trackingLimit;
     }
 
-    static SimulatorOptions simulatorOptions(int runsPerDataSourcePerDay) {
+    /** The DataZone account, with its record of every call and run. */
+    DataZoneSimulator simulator() {
+        return simulator;
+    }
+
+    private static SimulatorOptions simulatorOptions(int runsPerDataSourcePerDay) {
         return SimulatorOptions.builder()
                 .seed(seed())
                 .latency(Duration.ofMillis(15), Duration.ofMillis(10))
@@ -355,6 +372,60 @@ final class ChaosScenario {
         stack.kafka().restoreProxiedClients();
     }
 
+    // Reading the output
+
+    /** A reader of the output topic from its beginning, as a downstream Confluent consumer reads it. */
+    OutputTopicReader<OutputEvent> outputReader() {
+        return new OutputTopicReader<>(stack.bootstrapServers(), OUTPUT, PARTITIONS, stack.confluentWireFormat(),
+                (key, partition, offset, value) -> OutputEvent.of(partition, offset, value));
+    }
+
+    /** Reads the output until {@code done} holds, noting the progress; returns everything read so far. */
+    List<OutputEvent> readUntil(OutputTopicReader<OutputEvent> output, BooleanSupplier done) {
+        progress.putIfAbsent(System.nanoTime(), (long) read.size());
+        while (!done.getAsBoolean()) {
+            read.addAll(output.readNext(Duration.ofMillis(200)));
+            progress.put(System.nanoTime(), (long) read.size());
+        }
+        return List.copyOf(read);
+    }
+
+    /**
+     * Reads the output until it holds a result per request record and a closing event per run, or {@code timeout}
+     * passed (the check then says what is missing; a timeout here would hide it); then on to the end of what is
+     * committed, so anything more the connectors wrote (a duplicate) is read too. Returns every event read.
+     */
+    List<OutputEvent> drain(OutputTopicReader<OutputEvent> output, List<RequestStream.Planned> plan,
+            List<SentRequest> sent, Duration timeout) {
+        long validKeys = plan.stream().filter(p -> !p.malformed()).map(RequestStream.Planned::key).distinct().count();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        readUntil(output, () -> System.nanoTime() > deadline || read.stream().filter(OutputEvent::isResult).count()
+                >= sent.size() && ChaosChecker.closedRuns(read) >= validKeys);
+        List<OutputEvent> all = output.readToEnd(TIMEOUT);
+        LOG.info("The output holds {} events ({})", all.size(), System.nanoTime() > deadline
+                ? "INCOMPLETE after " + timeout : "complete");
+        return all;
+    }
+
+    /** The steps of {@code schedule} after which the output stood still for over {@link #LIVENESS_GRACE}. */
+    List<String> stalls(ChaosSchedule schedule) {
+        return ChaosChecker.stalls(schedule.windows(), progress, LIVENESS_GRACE);
+    }
+
+    /** Completes {@code future} with what {@code step} returns, or with its failure, so no one waits forever. */
+    static <T> void complete(CompletableFuture<T> future, Callable<T> step) throws Exception {
+        try {
+            future.complete(step.call());
+        } catch (Exception | Error e) {
+            future.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    static long secondsSince(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos).toSeconds();
+    }
+
     // The end
 
     /** Each task's state, by {@code connector/task}. */
@@ -423,9 +494,16 @@ final class ChaosScenario {
         return text.toString();
     }
 
+    /** Kills every child worker: once the tasks' states are read, nothing more is to come from them. */
     void closeChildren() {
         children.forEach(ChildConnectWorker::close);
+    }
+
+    @Override
+    public void close() {
+        closeChildren();
         probeExecutor.shutdownNow();
+        simulator.close();
     }
 
     private Map<String, String> sinkConfig() {

@@ -2,7 +2,6 @@ package io.kcdatazone.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Operation;
 import io.kcdatazone.simulator.RecordedCall;
 import io.kcdatazone.testkit.ChildConnectWorker;
@@ -15,12 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -60,7 +55,6 @@ class ChaosTest {
 
     private static final int VALID_KEYS = 1_000;
     private static final Duration REQUEST_INTERVAL = Duration.ofMillis(150);
-    private static final Duration LEDGER_OUTAGE = ChaosScenario.LEDGER_DELIVERY_TIMEOUT.plusSeconds(10);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(150);
     /** The stuck run closes within the test. */
     private static final Duration TRACKING_LIMIT = Duration.ofSeconds(90);
@@ -71,29 +65,21 @@ class ChaosTest {
             .dir(Path.of("target", "chaos-kafka"))
             .build();
 
-    private static DataZoneSimulator simulator;
     /** Starts refused for a run in progress before the sink's rebalances began, and once they were over. */
     private final AtomicLong conflictsBeforeRebalances = new AtomicLong();
     private final AtomicLong conflictsAfterRebalances = new AtomicLong();
 
-    @BeforeAll
-    static void startSimulator() {
-        // 50 runs per data source, twice the real account's daily quota.
-        simulator = DataZoneSimulator.start(ChaosScenario.simulatorOptions(100));
-    }
-
-    @AfterAll
-    static void stopSimulator() {
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
-
     @Test
     void nothingIsLostDuplicatedOrReorderedThroughCrashesRestartsFaultsAndBrokerKills() throws Exception {
         long began = System.nanoTime();
-        ChaosScenario scenario = new ChaosScenario(STACK, simulator, Path.of("target", "chaos-workers"),
-                TRACKING_LIMIT);
+        // 50 runs per data source, twice the real account's daily quota.
+        try (ChaosScenario scenario = new ChaosScenario(STACK, 100, Path.of("target", "chaos-workers"),
+                TRACKING_LIMIT)) {
+            run(scenario, began);
+        }
+    }
+
+    private void run(ChaosScenario scenario, long began) throws Exception {
         ChildConnectWorker doomed = scenario.joinChildWorker("first");
         scenario.start();
         Set<String> doomedTasks = scenario.tasksOn(doomed.workerId());
@@ -104,22 +90,20 @@ class ChaosTest {
         List<SentRequest> sent;
         List<OutputEvent> events;
         Map<String, String> taskStates;
+        List<String> stalls;
         try (RequestStream stream = new RequestStream(STACK.bootstrapServers(), ChaosScenario.REQUESTS, plan);
-             OutputTopicReader<OutputEvent> output = new OutputTopicReader<>(STACK.bootstrapServers(),
-                     ChaosScenario.OUTPUT, ChaosScenario.PARTITIONS, STACK.confluentWireFormat(),
-                     (key, partition, offset, value) -> OutputEvent.of(partition, offset, value));
+             OutputTopicReader<OutputEvent> output = scenario.outputReader();
              ChaosSchedule chaos = schedule(scenario, doomed)) {
             stream.start(REQUEST_INTERVAL);
             chaos.start();
-            chaos.awaitDone(Duration.ofMinutes(8));
+            long chaosDeadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+            scenario.readUntil(output, () -> chaos.isDone() || System.nanoTime() > chaosDeadline);
+            chaos.awaitDone(Duration.ZERO);
             sent = stream.awaitAllSent(ChaosScenario.TIMEOUT);
-            long validKeys = plan.stream().filter(p -> !p.malformed()).map(RequestStream.Planned::key).distinct()
-                    .count();
-            boolean drained = drain(output, all -> all.stream().filter(OutputEvent::isResult).count() >= sent.size()
-                    && ChaosChecker.closedRuns(all) >= validKeys);
-            LOG.info("Output {} after {} s", drained ? "complete" : "INCOMPLETE", elapsed(began));
-            events = output.readFor(Duration.ofSeconds(5));
+            events = scenario.drain(output, plan, sent, DRAIN_TIMEOUT);
+            LOG.info("Output read after {} s", ChaosScenario.secondsSince(began));
             taskStates = scenario.taskStates();
+            stalls = scenario.stalls(chaos);
         } finally {
             scenario.closeChildren();
         }
@@ -127,16 +111,18 @@ class ChaosTest {
         ChaosReport report = scenario.check(sent, events, taskStates);
         List<String> hanging = scenario.hangingTransactions();
         String calls = scenario.callSummary();
-        System.out.printf("Chaos suite finished in %d s%n%s%s", elapsed(began), report.summary(), calls);
-        LOG.info("Chaos suite finished in {} s\n{}{}Hanging transactions: {}", elapsed(began), report.summary(),
-                calls, hanging);
+        long seconds = ChaosScenario.secondsSince(began);
+        System.out.printf("Chaos suite finished in %d s%n%s%s", seconds, report.summary(), calls);
+        LOG.info("Chaos suite finished in {} s\n{}{}Hanging transactions: {}; stalls: {}", seconds,
+                report.summary(), calls, hanging, stalls);
 
         assertThat(report.clean()).as(report.summary()).isTrue();
         assertThat(report.volumes().records()).isEqualTo(plan.size());
         assertThat(report.volumes().runs()).isEqualTo(VALID_KEYS + 2);
         assertThat(report.volumes().malformed()).isPositive();
         assertThat(hanging).as("transactions open for over " + ChaosScenario.OPEN_FOR.toSeconds() + " s").isEmpty();
-        assertChaosHappened(simulator.introspection().calls(), events);
+        assertThat(stalls).as("faults after which the output stood still").isEmpty();
+        assertChaosHappened(scenario.simulator().introspection().calls(), events);
         assertThat(conflictsAfterRebalances.get()).as("Starts refused for a run in progress: the sink's tasks were"
                 + " retrying them before the rebalances (" + conflictsBeforeRebalances.get() + ") and through them")
                 .isGreaterThan(conflictsBeforeRebalances.get());
@@ -160,7 +146,7 @@ class ChaosTest {
                     scenario.restartTask(ChaosScenario.SINK, 1);
                 })
                 .at(seconds(28), "a worker joins while conflict retries are pending", () ->
-                        visitor.complete(scenario.workerJoins()))
+                        ChaosScenario.complete(visitor, scenario::workerJoins))
                 .at(seconds(36), "DataZone answers bursts of 500", () -> scenario.burstsOf500(15))
                 .at(seconds(40), "the worker that joined leaves", () -> scenario.workerLeaves(visitor.join()))
                 .at(seconds(44), "DataZone stops refusing Starts while a run is in progress", () -> {
@@ -178,29 +164,17 @@ class ChaosTest {
                     scenario.restartTask(ChaosScenario.SINK, 0);
                     scenario.restartTask(ChaosScenario.SOURCE, 1);
                 })
-                .at(seconds(75), "DataZone back to normal speed", () -> scenario.slowDown(1))
                 .at(seconds(70), "rolling restart of the three Kafka nodes", scenario::rollingRestart)
-                .at(seconds(95), "the ledger becomes unreachable for " + LEDGER_OUTAGE.toSeconds() + " s",
-                        scenario::cutLedger)
-                .at(seconds(95).plus(LEDGER_OUTAGE), "the ledger is reachable again", scenario::restoreLedger)
+                .at(seconds(75), "DataZone back to normal speed", () -> scenario.slowDown(1))
+                .at(seconds(95), "the ledger becomes unreachable for " + ChaosScenario.LEDGER_OUTAGE.toSeconds()
+                        + " s", scenario::cutLedger)
+                .at(seconds(95).plus(ChaosScenario.LEDGER_OUTAGE), "the ledger is reachable again",
+                        scenario::restoreLedger)
                 .at(seconds(130), "SIGKILL the node leading the ledger and Connect's offsets",
                         scenario::killLeaderOfLedgerAndOffsets)
                 .at(seconds(160), "SIGKILL the active KRaft controller", scenario::controllerFailover)
                 .at(seconds(185), "restart the source connector and its tasks", () ->
                         scenario.restartConnector(ChaosScenario.SOURCE));
-    }
-
-    /**
-     * Reads the output until it looks complete; false when it does not within {@link #DRAIN_TIMEOUT}, which the
-     * checker then explains (a timeout here would hide what is missing).
-     */
-    private static boolean drain(OutputTopicReader<OutputEvent> output, Predicate<List<OutputEvent>> complete) {
-        try {
-            output.awaitEvents("a result per request record and a closing event per run", complete, DRAIN_TIMEOUT);
-            return true;
-        } catch (ConditionTimeoutException e) {
-            return false;
-        }
     }
 
     /** Proof that the faults reached the connectors: without them a clean report would prove little. */
@@ -218,9 +192,5 @@ class ChaosTest {
 
     private static Duration seconds(long seconds) {
         return Duration.ofSeconds(seconds);
-    }
-
-    private static long elapsed(long beganNanos) {
-        return Duration.ofNanos(System.nanoTime() - beganNanos).toSeconds();
     }
 }
