@@ -291,6 +291,14 @@ class ChaosCheckerTest {
     }
 
     @Test
+    void detectsRunningMissingFromMostRuns() {
+        events.remove(4);
+        events.set(5, change(6, "a", "run-a", "REQUESTED", "SUCCESS"));
+
+        assertDetects(Violation.RUNNING_SELDOM_PUBLISHED, "0 of 2 runs");
+    }
+
+    @Test
     void detectsAFaultAfterWhichTheOutputStoodStill() {
         List<ChaosSchedule.Window> windows = List.of(new ChaosSchedule.Window("kill", seconds(10), seconds(20)));
         TreeMap<Long, Long> progress = new TreeMap<>(Map.of(0L, 0L, seconds(10), 5L, seconds(85), 5L,

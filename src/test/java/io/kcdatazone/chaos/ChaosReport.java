@@ -28,6 +28,7 @@ public final class ChaosReport {
         RUN_NOT_CLOSED(Severity.LOST, "runs without a closing event (terminal status, RUN_VANISHED or"
                 + " RUN_TRACKING_STOPPED)"),
         MISSING_DEAD_LETTER(Severity.LOST, "malformed records not in the DLQ"),
+        RUNNING_SELDOM_PUBLISHED(Severity.LOST, "too few runs with RUNNING published"),
         KEY_WITH_SEVERAL_RUNS(Severity.DUPLICATED, "keys with more than one run"),
         RECORD_WITH_SEVERAL_RESULTS(Severity.DUPLICATED, "request records with more than one result event"),
         DUPLICATED_STATUS(Severity.DUPLICATED, "runs with a status published twice"),
