@@ -19,7 +19,9 @@ import io.kcdatazone.testkit.OutputTopicReader;
 import io.kcdatazone.testkit.ReplicatedConnectStack;
 import io.kcdatazone.testkit.SecretScan;
 import io.kcdatazone.testkit.TopicDump;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -233,10 +235,16 @@ final class ChaosScenario implements AutoCloseable {
                 .count();
     }
 
-    /** Deletes {@link #DOOMED} once the source follows its run (it takes ten minutes). */
+    /**
+     * Deletes {@link #DOOMED} once the source follows its run (it takes ten minutes): once DataZone has been asked for
+     * that data source's runs.
+     */
     void deleteDoomedDataSource() {
-        Awaitility.await("the doomed data source's run started").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
-                .until(() -> simulator.introspection().runs().stream().anyMatch(r -> DOOMED.equals(r.dataSourceId())));
+        Awaitility.await("the source polling the doomed data source's run").atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> simulator.introspection().calls(Operation.LIST_DATA_SOURCE_RUNS).stream()
+                        .anyMatch(call -> call.httpStatus() == 200
+                                && DOOMED.equals(call.labels().get("dataSourceIdentifier"))));
         simulator.faults().deleteDataSource(DOMAIN, DOOMED);
     }
 
@@ -370,6 +378,26 @@ final class ChaosScenario implements AutoCloseable {
 
     void restoreLedger() {
         stack.kafka().restoreProxiedClients();
+    }
+
+    /**
+     * The sink tasks' warnings that ledger writes expired ({@code delivery.timeout.ms} passed during an outage), from
+     * the test JVM's log and each child worker's: proof that an outage outlasted the producer's delivery timeout.
+     */
+    List<String> ledgerWritesExpired() throws IOException {
+        String warning = "Cannot write request outcomes to the ledger topic '" + LEDGER + "' (TimeoutException";
+        List<Path> logs = new ArrayList<>();
+        logs.add(Path.of(System.getProperty("basedir", "."), "target", "test-logs", "tests.log"));
+        children.forEach(child -> logs.add(child.logFile()));
+        List<String> found = new ArrayList<>();
+        for (Path log : logs) {
+            if (Files.exists(log)) {
+                try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+                    lines.filter(line -> line.contains(warning)).forEach(found::add);
+                }
+            }
+        }
+        return found;
     }
 
     // Reading the output

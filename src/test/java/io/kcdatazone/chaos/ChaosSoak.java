@@ -121,6 +121,8 @@ class ChaosSoak {
         assertThat(report.volumes().runs()).isEqualTo(VALID_KEYS + 2);
         assertThat(hanging).as("transactions open for over " + ChaosScenario.OPEN_FOR.toSeconds() + " s").isEmpty();
         assertThat(stalls).as("faults after which the output stood still").isEmpty();
+        assertThat(scenario.ledgerWritesExpired()).as("ledger writes that expired while the ledger was unreachable")
+                .isNotEmpty();
         assertThat(samples).as("the sampled worker ran tasks at every sample")
                 .allSatisfy(sample -> assertThat(sample.workerTasks()).isPositive());
     }

@@ -122,6 +122,8 @@ class ChaosTest {
         assertThat(report.volumes().malformed()).isPositive();
         assertThat(hanging).as("transactions open for over " + ChaosScenario.OPEN_FOR.toSeconds() + " s").isEmpty();
         assertThat(stalls).as("faults after which the output stood still").isEmpty();
+        assertThat(scenario.ledgerWritesExpired()).as("ledger writes that expired while the ledger was unreachable")
+                .isNotEmpty();
         assertChaosHappened(scenario.simulator().introspection().calls(), events);
         assertThat(conflictsAfterRebalances.get()).as("Starts refused for a run in progress: the sink's tasks were"
                 + " retrying them before the rebalances (" + conflictsBeforeRebalances.get() + ") and through them")
