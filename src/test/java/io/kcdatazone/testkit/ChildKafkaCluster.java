@@ -249,7 +249,7 @@ public final class ChildKafkaCluster implements AutoCloseable {
         LOG.info("Kafka node {} exited with code {}{}", nodeId, exitCode, clean ? " after a clean shutdown" : "");
         if (!clean) {
             throw new IllegalStateException("Kafka node " + nodeId + " exited (" + exitCode + ") without '"
-                    + SHUTDOWN_COMPLETED + "' in " + node.process.logFile());
+                    + SHUTDOWN_COMPLETED + "' in its log under " + node.process.logFile().getParent());
         }
         awaitFenced(nodeId);
     }
@@ -337,16 +337,21 @@ public final class ChildKafkaCluster implements AutoCloseable {
      */
     private static void awaitStarted(NodeSlot node) {
         Awaitility.await("Kafka node " + node.id + " incarnation " + node.incarnation + " started (log: "
-                        + node.process.logFile() + ")")
+                        + node.process.logFile().resolveSibling("target") + ")")
                 .atMost(NODE_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
                     node.process.checkAlive();
                     return logOf(node).contains(STARTED);
                 });
     }
 
+    /**
+     * The current incarnation's server log: the test logging configuration writes it under the child's working
+     * directory ({@code kafka.out} only gets the console's warnings).
+     */
     private static String logOf(NodeSlot node) {
+        Path log = node.dir.resolve("run-" + node.incarnation).resolve(Path.of("target", "test-logs", "tests.log"));
         try {
-            return Files.readString(node.process.logFile(), StandardCharsets.ISO_8859_1);
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
