@@ -4,6 +4,7 @@ import io.kcdatazone.chaos.ChaosReport.Violation;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.RunRecord;
 import io.kcdatazone.sink.ClientTokens;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -30,10 +32,12 @@ import java.util.stream.Collectors;
  *       status outside the lifecycle, which then counts as the run's last status);</li>
  *   <li>every malformed record is in the dead letter queue, and nothing else is there (a malformed record there
  *       more than once was redelivered: counted, and allowed, see {@link ChaosReport.Severity#REDELIVERED});</li>
- *   <li>no connector task is FAILED at the end.</li>
+ *   <li>no connector task is FAILED at the end, and none was FAILED at any time: Connect's status topic holds every
+ *       state reported, so a failure a later restart cured still counts.</li>
  * </ul>
  * A status the source never observed (a run can pass RUNNING between two polls, or while its task moves) is not
- * missing; a status published twice, or after a later one, is a violation.
+ * missing, but fewer than {@link #MIN_SHARE_SEEN_RUNNING} of the runs seen RUNNING is a violation; a status published
+ * twice, or after a later one, is a violation.
  */
 public final class ChaosChecker {
 
@@ -41,6 +45,12 @@ public final class ChaosChecker {
     private static final Map<String, Integer> LIFECYCLE = Map.of("REQUESTED", 0, "RUNNING", 1, "SUCCESS", 2,
             "PARTIALLY_SUCCEEDED", 2, "FAILED", 2);
     private static final int TERMINAL_RANK = 2;
+    /**
+     * A run is RUNNING for seconds, several status polls, so the source sees most runs in it; one that passed between
+     * two polls, or while its task moved, is not missing. The soak published RUNNING for about 85% of its runs. Far
+     * fewer would mean the source drops statuses it saw, which the per-run check cannot tell from polls it missed.
+     */
+    static final double MIN_SHARE_SEEN_RUNNING = 0.5;
 
     private final Map<Violation, List<String>> violations = new EnumMap<>(Violation.class);
 
@@ -89,26 +99,32 @@ public final class ChaosChecker {
      * @param events the committed output topic, in any order
      * @param deadLetters the dead letter queue
      * @param taskStates each connector task's state at the end, by {@code connector/task}
+     * @param failures every FAILED state Connect's status topic holds
      */
     public static ChaosReport check(List<SentRequest> sent, List<RunRecord> runs, List<OutputEvent> events,
-            List<DeadLetter> deadLetters, Map<String, String> taskStates) {
-        return new ChaosChecker().run(sent, runs, events, deadLetters, taskStates);
+            List<DeadLetter> deadLetters, Map<String, String> taskStates, List<TaskFailure> failures) {
+        return new ChaosChecker().run(sent, runs, events, deadLetters, taskStates, failures);
     }
 
     private ChaosReport run(List<SentRequest> sent, List<RunRecord> runs, List<OutputEvent> events,
-            List<DeadLetter> deadLetters, Map<String, String> taskStates) {
+            List<DeadLetter> deadLetters, Map<String, String> taskStates, List<TaskFailure> failures) {
         List<OutputEvent> ordered = events.stream()
                 .sorted(Comparator.comparingInt(OutputEvent::partition).thenComparingLong(OutputEvent::offset))
                 .toList();
         Map<String, RunRecord> runByToken = checkOneRunPerKey(sent, runs);
         checkOneResultPerRecord(sent, ordered, runByToken);
         long seenRunning = checkStatuses(runs, ordered);
+        if (seenRunning < MIN_SHARE_SEEN_RUNNING * runs.size()) {
+            report(Violation.RUNNING_SELDOM_PUBLISHED, seenRunning + " of " + runs.size() + " runs, fewer than "
+                    + Math.round(MIN_SHARE_SEEN_RUNNING * 100) + "%");
+        }
         checkDeadLetters(sent, deadLetters);
         taskStates.forEach((task, state) -> {
             if ("FAILED".equals(state)) {
                 report(Violation.TASK_FAILED, task);
             }
         });
+        failures.forEach(failure -> report(Violation.FAILED_ON_THE_WAY, failure.evidence()));
 
         Set<String> validKeys = sent.stream().filter(s -> !s.malformed()).map(SentRequest::key)
                 .collect(Collectors.toSet());
@@ -117,6 +133,33 @@ public final class ChaosChecker {
                 ordered.stream().filter(OutputEvent::isResult).count(),
                 ordered.stream().filter(OutputEvent::isStatusChange).count(), deadLetters.size(), seenRunning);
         return new ChaosReport(volumes, violations);
+    }
+
+    /**
+     * Liveness: the steps of a chaos schedule after which the output stood still for longer than {@code grace}, as
+     * evidence. A step stalls the output when the events read {@code grace} after it ended are no more than those
+     * read when it began, though more came later; after a step that found the output complete, nothing more comes.
+     *
+     * @param progress how many events had been read at each moment ({@link System#nanoTime()})
+     */
+    static List<String> stalls(List<ChaosSchedule.Window> windows, NavigableMap<Long, Long> progress,
+            Duration grace) {
+        long last = progress.isEmpty() ? 0 : progress.lastEntry().getValue();
+        List<String> stalls = new ArrayList<>();
+        for (ChaosSchedule.Window window : windows) {
+            long before = readBy(progress, window.startNanos());
+            long after = readBy(progress, window.endNanos() + grace.toNanos());
+            if (after <= before && last > before) {
+                stalls.add(window.name() + ": " + before + " events read when it began, none more until "
+                        + grace.toSeconds() + " s after it ended (" + last + " in the end)");
+            }
+        }
+        return stalls;
+    }
+
+    private static long readBy(NavigableMap<Long, Long> progress, long nanos) {
+        Map.Entry<Long, Long> sample = progress.floorEntry(nanos);
+        return sample == null ? 0 : sample.getValue();
     }
 
     /** One key, one run: returns each valid key's run by client token. */

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.chaos.ChaosReport.Violation;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.RunRecord;
+import io.kcdatazone.testkit.SecretScan;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +44,7 @@ class ChaosCheckerTest {
             change(6, "a", "run-a", "RUNNING", "SUCCESS")));
     private final List<DeadLetter> deadLetters = new ArrayList<>(List.of(new DeadLetter(at(3), 0)));
     private final Map<String, String> taskStates = new HashMap<>(Map.of("sink/0", "RUNNING", "source/0", "RUNNING"));
+    private final List<TaskFailure> failures = new ArrayList<>();
 
     @Test
     void aCleanRunHasNoViolationAndCountsWhatItChecked() {
@@ -256,6 +261,63 @@ class ChaosCheckerTest {
         assertThat(check().count(ChaosReport.Severity.FAILED)).isOne();
     }
 
+    @Test
+    void detectsATaskThatFailedOnTheWayThoughARestartCuredIt() {
+        SecretScan secrets = SecretScan.of(Map.of("aws.secret.access.key", "chaos-test-only-secret"));
+        byte[] failed = ("{\"state\":\"FAILED\",\"trace\":\"org.apache.kafka.connect.errors.ConnectException:"
+                + " signing with chaos-test-only-secret failed\\n\\tat Worker.run\",\"worker_id\":\"w1:8083\","
+                + "\"generation\":7}").getBytes(StandardCharsets.UTF_8);
+        TaskFailure failure = TaskFailure.of("status-task-chaos-source-1", failed, secrets).orElseThrow();
+        failures.add(failure);
+
+        assertThat(taskStates).as("RUNNING again at the end").doesNotContainValue("FAILED");
+        assertDetects(Violation.FAILED_ON_THE_WAY, "chaos-source/1 on w1:8083: org.apache.kafka.connect.errors"
+                + ".ConnectException: signing with <aws.secret.access.key> failed");
+        assertThat(check().summary()).doesNotContain("chaos-test-only-secret");
+    }
+
+    @Test
+    void onlyFailedStatusRecordsAreFailures() {
+        SecretScan secrets = SecretScan.of(Map.of());
+        byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w1:8083\",\"generation\":7}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] failed = "{\"state\":\"FAILED\",\"trace\":\"boom\",\"worker_id\":\"w1:8083\",\"generation\":7}"
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(TaskFailure.of("status-task-chaos-sink-0", running, secrets)).isEmpty();
+        assertThat(TaskFailure.of("status-connector-chaos-sink", null, secrets)).isEmpty();
+        assertThat(TaskFailure.of("status-connector-chaos-sink", failed, secrets)).get()
+                .extracting(TaskFailure::subject).isEqualTo("chaos-sink");
+    }
+
+    @Test
+    void detectsRunningMissingFromMostRuns() {
+        events.remove(4);
+        events.set(5, change(6, "a", "run-a", "REQUESTED", "SUCCESS"));
+
+        assertDetects(Violation.RUNNING_SELDOM_PUBLISHED, "0 of 2 runs");
+    }
+
+    @Test
+    void detectsAFaultAfterWhichTheOutputStoodStill() {
+        List<ChaosSchedule.Window> windows = List.of(new ChaosSchedule.Window("kill", seconds(10), seconds(20)));
+        TreeMap<Long, Long> progress = new TreeMap<>(Map.of(0L, 0L, seconds(10), 5L, seconds(85), 5L,
+                seconds(100), 9L));
+
+        assertThat(ChaosChecker.stalls(windows, progress, Duration.ofSeconds(60))).singleElement()
+                .satisfies(stall -> assertThat(stall).startsWith("kill: 5 events read when it began"));
+
+        progress.put(seconds(50), 7L);
+        assertThat(ChaosChecker.stalls(windows, progress, Duration.ofSeconds(60))).as("moving again in time")
+                .isEmpty();
+        assertThat(ChaosChecker.stalls(windows, new TreeMap<>(Map.of(seconds(5), 9L, seconds(100), 9L)),
+                Duration.ofSeconds(60))).as("complete before the fault").isEmpty();
+    }
+
+    private static long seconds(long seconds) {
+        return Duration.ofSeconds(seconds).toNanos();
+    }
+
     private void assertDetects(Violation kind, String evidence) {
         ChaosReport report = check();
 
@@ -266,7 +328,7 @@ class ChaosCheckerTest {
     }
 
     private ChaosReport check() {
-        return ChaosChecker.check(sent, runs, events, deadLetters, taskStates);
+        return ChaosChecker.check(sent, runs, events, deadLetters, taskStates, failures);
     }
 
     private static RequestCoordinates at(long offset) {

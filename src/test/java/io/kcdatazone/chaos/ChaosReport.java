@@ -28,6 +28,7 @@ public final class ChaosReport {
         RUN_NOT_CLOSED(Severity.LOST, "runs without a closing event (terminal status, RUN_VANISHED or"
                 + " RUN_TRACKING_STOPPED)"),
         MISSING_DEAD_LETTER(Severity.LOST, "malformed records not in the DLQ"),
+        RUNNING_SELDOM_PUBLISHED(Severity.LOST, "too few runs with RUNNING published"),
         KEY_WITH_SEVERAL_RUNS(Severity.DUPLICATED, "keys with more than one run"),
         RECORD_WITH_SEVERAL_RESULTS(Severity.DUPLICATED, "request records with more than one result event"),
         DUPLICATED_STATUS(Severity.DUPLICATED, "runs with a status published twice"),
@@ -41,6 +42,7 @@ public final class ChaosReport {
         UNEXPECTED_DEAD_LETTER(Severity.UNEXPECTED, "DLQ records of no malformed record"),
         WRONG_CLOSE(Severity.UNEXPECTED, "runs closed as vanished that DataZone still knows"),
         TASK_FAILED(Severity.FAILED, "connector tasks FAILED at the end"),
+        FAILED_ON_THE_WAY(Severity.FAILED, "FAILED states in Connect's status topic (restarted or not)"),
         DEAD_LETTER_REPEATED(Severity.REDELIVERED, "malformed records in the DLQ more than once");
 
         private final Severity severity;

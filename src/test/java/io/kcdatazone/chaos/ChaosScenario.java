@@ -15,24 +15,41 @@ import io.kcdatazone.source.DataSourceRunSourceConnector;
 import io.kcdatazone.testkit.ChildConnectWorker;
 import io.kcdatazone.testkit.ChildKafkaCluster;
 import io.kcdatazone.testkit.HangingTransactions;
+import io.kcdatazone.testkit.OutputTopicReader;
 import io.kcdatazone.testkit.ReplicatedConnectStack;
+import io.kcdatazone.testkit.SecretScan;
 import io.kcdatazone.testkit.TopicDump;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
@@ -47,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * source is deleted while the source follows it) and {@link #STUCK} (its run ends in {@code CANCELLED}, a status
  * DataZone does not document, reported without a stop time, so only the tracking limit ends it).
  */
-final class ChaosScenario {
+final class ChaosScenario implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChaosScenario.class);
 
@@ -63,6 +80,16 @@ final class ChaosScenario {
     /** The ledger producer's delivery timeout, which a ledger outage in the schedule outlasts. */
     static final Duration LEDGER_DELIVERY_TIMEOUT = Duration.ofSeconds(15);
     static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** A ledger outage outlasts the ledger producer's delivery timeout. */
+    static final Duration LEDGER_OUTAGE = LEDGER_DELIVERY_TIMEOUT.plusSeconds(10);
+    /** The longest the output may stand still after a fault while more is to come. */
+    static final Duration LIVENESS_GRACE = Duration.ofSeconds(60);
+    /**
+     * A transaction open this long hangs: Connect's producers keep Kafka's default {@code transaction.timeout.ms} of
+     * 60 s, after which the coordinator aborts (checking every 10 s).
+     */
+    static final Duration OPEN_FOR = Duration.ofSeconds(60);
+    private static final Duration PROBE_DELAY = OPEN_FOR.plusSeconds(15);
     static final List<Operation> DATAZONE_CALLS = List.of(Operation.START_DATA_SOURCE_RUN,
             Operation.LIST_DATA_SOURCE_RUNS, Operation.GET_DATA_SOURCE_RUN);
 
@@ -72,27 +99,44 @@ final class ChaosScenario {
     static final String LEDGER = "chaos-ledger";
     static final String SINK = "chaos-sink";
     static final String SOURCE = "chaos-source";
+    private static final String ACCESS_KEY_ID = "AKIACHAOSTESTONLY";
+    private static final String SECRET_ACCESS_KEY = "chaos-test-only-secret";
 
     private final ReplicatedConnectStack stack;
     private final DataZoneSimulator simulator;
     private final Path childWorkerDir;
     private final Duration trackingLimit;
+    /** How many output events had been read at each moment ({@link System#nanoTime()}): for the liveness check. */
+    private final NavigableMap<Long, Long> progress = new ConcurrentSkipListMap<>();
+    private final List<OutputEvent> read = new ArrayList<>();
     /** Every child worker started, the killed ones included. */
     private final List<ChildConnectWorker> children = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService probeExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "chaos-transaction-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** What each Kafka fault's look for open transactions found (empty: none). */
+    private final List<Future<List<String>>> probes = new CopyOnWriteArrayList<>();
 
     /**
      * @param trackingLimit the source's {@code max.run.tracking.ms}: the stuck run closes this long after the source
      *     began tracking it, and every other run must end sooner, whatever the faults
      */
-    ChaosScenario(ReplicatedConnectStack stack, DataZoneSimulator simulator, Path childWorkerDir,
+    ChaosScenario(ReplicatedConnectStack stack, int runsPerDataSourcePerDay, Path childWorkerDir,
             Duration trackingLimit) {
         this.stack = stack;
-        this.simulator = simulator;
+        this.simulator = DataZoneSimulator.start(simulatorOptions(runsPerDataSourcePerDay));
         this.childWorkerDir = childWorkerDir;
         this.trackingLimit = trackingLimit;
     }
 
-    static SimulatorOptions simulatorOptions(int runsPerDataSourcePerDay) {
+    /** The DataZone account, with its record of every call and run. */
+    DataZoneSimulator simulator() {
+        return simulator;
+    }
+
+    private static SimulatorOptions simulatorOptions(int runsPerDataSourcePerDay) {
         return SimulatorOptions.builder()
                 .seed(seed())
                 .latency(Duration.ofMillis(15), Duration.ofMillis(10))
@@ -120,7 +164,8 @@ final class ChaosScenario {
         try (Admin admin = stack.kafka().admin()) {
             admin.createTopics(List.of(new NewTopic(REQUESTS, PARTITIONS, (short) ChildKafkaCluster.REPLICATION_FACTOR),
                     new NewTopic(OUTPUT, PARTITIONS, (short) ChildKafkaCluster.REPLICATION_FACTOR),
-                    new NewTopic(DLQ, 1, (short) ChildKafkaCluster.REPLICATION_FACTOR))).all().get(60, TimeUnit.SECONDS);
+                    new NewTopic(DLQ, 1, (short) ChildKafkaCluster.REPLICATION_FACTOR))).all()
+                    .get(60, TimeUnit.SECONDS);
         }
         configure(SINK, sinkConfig());
         configure(SOURCE, sourceConfig());
@@ -190,10 +235,16 @@ final class ChaosScenario {
                 .count();
     }
 
-    /** Deletes {@link #DOOMED} once the source follows its run (it takes ten minutes). */
+    /**
+     * Deletes {@link #DOOMED} once the source follows its run (it takes ten minutes): once DataZone has been asked for
+     * that data source's runs.
+     */
     void deleteDoomedDataSource() {
-        Awaitility.await("the doomed data source's run started").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
-                .until(() -> simulator.introspection().runs().stream().anyMatch(r -> DOOMED.equals(r.dataSourceId())));
+        Awaitility.await("the source polling the doomed data source's run").atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> simulator.introspection().calls(Operation.LIST_DATA_SOURCE_RUNS).stream()
+                        .anyMatch(call -> call.httpStatus() == 200
+                                && DOOMED.equals(call.labels().get("dataSourceIdentifier"))));
         simulator.faults().deleteDataSource(DOMAIN, DOOMED);
     }
 
@@ -230,39 +281,94 @@ final class ChaosScenario {
         stack.removeWorker(worker);
     }
 
-    // Kafka's faults
+    // Kafka's faults. Each is followed, PROBE_DELAY later, by a look for transactions it left open.
 
+    /** A production roll: each node in turn shut down cleanly ({@code SIGTERM}), restarted and back in every ISR. */
     void rollingRestart() {
         stack.kafka().rollingRestart();
+        probeLater("the rolling restart");
     }
 
-    /** SIGKILL of the node leading the most partitions of the ledger and Connect's offsets topic, then its return. */
-    void killLeaderOfLedgerAndOffsets() {
-        ChildKafkaCluster kafka = stack.kafka();
-        synchronized (kafka) {
-            List<String> topics = List.of(LEDGER, stack.offsetsTopic());
-            Map<Integer, Long> leadership = kafka.leadership(topics);
-            int leader = leadership.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            LOG.info("Partition leaders of {} by node: {}; killing node {}", topics, leadership, leader);
-            kafka.kill(leader);
-            Awaitility.await("leadership of " + topics + " moved off node " + leader).atMost(TIMEOUT)
-                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> !kafka.leadership(topics).containsKey(leader));
-            kafka.restart(leader);
-        }
+    /**
+     * {@code SIGKILL} of the node leading the most of the partitions the connectors write: the ledger's, and those
+     * of Connect's offsets topic holding the source's offsets (the topic's other partitions hold none).
+     */
+    void killLeaderOfLedgerAndOffsets() throws Exception {
+        List<TopicPartition> written = new ArrayList<>(stack.kafka().partitions(LEDGER));
+        written.addAll(partitionsHoldingSourceOffsets());
+        killAndRestart("the leader of " + written, () -> {
+            Map<Integer, Long> leadership = stack.kafka().leadership(written);
+            LOG.info("Leaders of the ledger and the source's offsets partitions, by node: {}", leadership);
+            return leadership.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        });
     }
 
-    /** SIGKILL of the active KRaft controller; another takes over, then it returns. */
-    void controllerFailover() {
+    /** The partitions of Connect's offsets topic that hold an offset of the source connector. */
+    private Set<TopicPartition> partitionsHoldingSourceOffsets() {
+        // Connect keys a source offset as the JSON array [connector name, source partition].
+        byte[] prefix = ("[\"" + SOURCE + "\"").getBytes(StandardCharsets.UTF_8);
+        return new TopicDump(stack.bootstrapServers(), Map.of()).records(stack.offsetsTopic()).stream()
+                .filter(record -> record.key() != null && Arrays.equals(record.key(), 0,
+                        Math.min(prefix.length, record.key().length), prefix, 0, prefix.length))
+                .map(record -> new TopicPartition(record.topic(), record.partition()))
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * {@code SIGKILL} of the node coordinating the most of the source tasks' transactions (Connect names their
+     * transactional ids {@code <group id>-<connector>-<task>}): their transactions move to another coordinator while
+     * open.
+     */
+    void killTransactionCoordinator() throws Exception {
+        killAndRestart("the source tasks' transaction coordinator", () -> {
+            try (Admin admin = stack.kafka().admin()) {
+                String prefix = stack.groupId() + "-" + SOURCE + "-";
+                Set<String> ids = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                        .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix))
+                        .collect(Collectors.toSet());
+                Map<String, Integer> coordinators = new TreeMap<>();
+                admin.describeTransactions(ids).all().get(30, TimeUnit.SECONDS)
+                        .forEach((id, description) -> coordinators.put(id, description.coordinatorId()));
+                LOG.info("Transaction coordinators of the source tasks: {}", coordinators);
+                return coordinators.values().stream()
+                        .collect(Collectors.groupingBy(node -> node, Collectors.counting())).entrySet().stream()
+                        .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            }
+        });
+    }
+
+    /** {@code SIGKILL} of the active KRaft controller; another takes over, then it returns. */
+    void controllerFailover() throws Exception {
         ChildKafkaCluster kafka = stack.kafka();
-        synchronized (kafka) {
-            int controller = kafka.activeController();
-            kafka.kill(controller);
+        killAndRestart("the active controller", kafka::activeController, controller -> {
             Awaitility.await("a new active controller").atMost(TIMEOUT).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptions().until(() -> kafka.activeController() != controller);
             LOG.info("Node {} is the active controller after node {} died", kafka.activeController(), controller);
-            kafka.restart(controller);
+        });
+    }
+
+    private void killAndRestart(String victim, Callable<Integer> choice) throws Exception {
+        killAndRestart(victim, choice, node -> { });
+    }
+
+    /**
+     * {@code SIGKILL} of the node {@code choice} names, {@code whileDown} with it down, then its restart, which also
+     * follows a failure in between: the next fault must find three nodes.
+     */
+    private void killAndRestart(String victim, Callable<Integer> choice, IntConsumer whileDown) throws Exception {
+        ChildKafkaCluster kafka = stack.kafka();
+        // The choice and the kill in one turn: no other node operation moves the leaders in between.
+        synchronized (kafka) {
+            int node = choice.call();
+            LOG.info("Killing node {}, {}", node, victim);
+            try {
+                kafka.kill(node);
+                whileDown.accept(node);
+            } finally {
+                kafka.restart(node);
+            }
         }
+        probeLater("the SIGKILL of " + victim);
     }
 
     /** The ledger clients lose the whole cluster (Connect's own clients do not) until {@link #restoreLedger()}. */
@@ -272,6 +378,80 @@ final class ChaosScenario {
 
     void restoreLedger() {
         stack.kafka().restoreProxiedClients();
+    }
+
+    /**
+     * The sink tasks' warnings that ledger writes expired ({@code delivery.timeout.ms} passed during an outage), from
+     * the test JVM's log and each child worker's: proof that an outage outlasted the producer's delivery timeout.
+     */
+    List<String> ledgerWritesExpired() throws IOException {
+        String warning = "Cannot write request outcomes to the ledger topic '" + LEDGER + "' (TimeoutException";
+        List<Path> logs = new ArrayList<>();
+        logs.add(Path.of(System.getProperty("basedir", "."), "target", "test-logs", "tests.log"));
+        children.forEach(child -> logs.add(child.logFile()));
+        List<String> found = new ArrayList<>();
+        for (Path log : logs) {
+            if (Files.exists(log)) {
+                try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+                    lines.filter(line -> line.contains(warning)).forEach(found::add);
+                }
+            }
+        }
+        return found;
+    }
+
+    // Reading the output
+
+    /** A reader of the output topic from its beginning, as a downstream Confluent consumer reads it. */
+    OutputTopicReader<OutputEvent> outputReader() {
+        return new OutputTopicReader<>(stack.bootstrapServers(), OUTPUT, PARTITIONS, stack.confluentWireFormat(),
+                (key, partition, offset, value) -> OutputEvent.of(partition, offset, value));
+    }
+
+    /** Reads the output until {@code done} holds, noting the progress; returns everything read so far. */
+    List<OutputEvent> readUntil(OutputTopicReader<OutputEvent> output, BooleanSupplier done) {
+        progress.putIfAbsent(System.nanoTime(), (long) read.size());
+        while (!done.getAsBoolean()) {
+            read.addAll(output.readNext(Duration.ofMillis(200)));
+            progress.put(System.nanoTime(), (long) read.size());
+        }
+        return List.copyOf(read);
+    }
+
+    /**
+     * Reads the output until it holds a result per request record and a closing event per run, or {@code timeout}
+     * passed (the check then says what is missing; a timeout here would hide it); then on to the end of what is
+     * committed, so anything more the connectors wrote (a duplicate) is read too. Returns every event read.
+     */
+    List<OutputEvent> drain(OutputTopicReader<OutputEvent> output, List<RequestStream.Planned> plan,
+            List<SentRequest> sent, Duration timeout) {
+        long validKeys = plan.stream().filter(p -> !p.malformed()).map(RequestStream.Planned::key).distinct().count();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        readUntil(output, () -> System.nanoTime() > deadline || read.stream().filter(OutputEvent::isResult).count()
+                >= sent.size() && ChaosChecker.closedRuns(read) >= validKeys);
+        List<OutputEvent> all = output.readToEnd(TIMEOUT);
+        LOG.info("The output holds {} events ({})", all.size(), System.nanoTime() > deadline
+                ? "INCOMPLETE after " + timeout : "complete");
+        return all;
+    }
+
+    /** The steps of {@code schedule} after which the output stood still for over {@link #LIVENESS_GRACE}. */
+    List<String> stalls(ChaosSchedule schedule) {
+        return ChaosChecker.stalls(schedule.windows(), progress, LIVENESS_GRACE);
+    }
+
+    /** Completes {@code future} with what {@code step} returns, or with its failure, so no one waits forever. */
+    static <T> void complete(CompletableFuture<T> future, Callable<T> step) throws Exception {
+        try {
+            future.complete(step.call());
+        } catch (Exception | Error e) {
+            future.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    static long secondsSince(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos).toSeconds();
     }
 
     // The end
@@ -288,16 +468,46 @@ final class ChaosScenario {
 
     /** @param taskStates the tasks' states at the end, read while every worker still ran */
     ChaosReport check(List<SentRequest> sent, List<OutputEvent> events, Map<String, String> taskStates) {
-        List<DeadLetter> deadLetters = new TopicDump(stack.bootstrapServers(), Map.of()).records(DLQ).stream()
-                .map(DeadLetter::of).toList();
-        return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates);
+        TopicDump dump = new TopicDump(stack.bootstrapServers(), Map.of());
+        List<DeadLetter> deadLetters = dump.records(DLQ).stream().map(DeadLetter::of).toList();
+        SecretScan secrets = SecretScan.of(Map.of("aws.access.key.id", ACCESS_KEY_ID,
+                "aws.secret.access.key", SECRET_ACCESS_KEY));
+        List<TaskFailure> failures = dump.records(stack.statusTopic()).stream()
+                .flatMap(record -> TaskFailure.of(record.key() == null ? null
+                        : new String(record.key(), StandardCharsets.UTF_8), record.value(), secrets).stream())
+                .toList();
+        return ChaosChecker.check(sent, simulator.introspection().runs(), events, deadLetters, taskStates, failures);
     }
 
-    /** Transactions open for over a minute on the offsets, output and ledger topics: evidence of a hanging one. */
+    /**
+     * Looks for transactions left open by a fault, {@link #PROBE_DELAY} after it ended: by then each transaction
+     * open at the fault has either ended or been aborted by its coordinator, or it hangs.
+     */
+    private void probeLater(String fault) {
+        probes.add(probeExecutor.schedule(() -> hangingTransactions("after " + fault), PROBE_DELAY.toMillis(),
+                TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Transactions open for longer than {@link #OPEN_FOR} on the topics written in transactions (Connect's offsets
+     * and config topics, the output) and on the ledger: each Kafka fault's probe (waiting for those still due), then
+     * one now. Any is evidence of a hanging transaction.
+     */
     List<String> hangingTransactions() throws Exception {
+        List<String> evidence = new ArrayList<>();
+        for (Future<List<String>> probe : probes) {
+            evidence.addAll(probe.get(PROBE_DELAY.plus(TIMEOUT).toMillis(), TimeUnit.MILLISECONDS));
+        }
+        evidence.addAll(hangingTransactions("at the end"));
+        return evidence;
+    }
+
+    private List<String> hangingTransactions(String when) throws Exception {
         try (Admin admin = stack.kafka().admin()) {
-            return HangingTransactions.find(admin, List.of(stack.offsetsTopic(), OUTPUT, LEDGER),
-                    Duration.ofMinutes(1));
+            List<String> found = HangingTransactions.find(admin, List.of(stack.offsetsTopic(), stack.configTopic(),
+                    OUTPUT, LEDGER), OPEN_FOR);
+            LOG.info("Transactions open for over {} s {}: {}", OPEN_FOR.toSeconds(), when, found);
+            return found.stream().map(line -> when + ": " + line).toList();
         }
     }
 
@@ -312,8 +522,16 @@ final class ChaosScenario {
         return text.toString();
     }
 
+    /** Kills every child worker: once the tasks' states are read, nothing more is to come from them. */
     void closeChildren() {
         children.forEach(ChildConnectWorker::close);
+    }
+
+    @Override
+    public void close() {
+        closeChildren();
+        probeExecutor.shutdownNow();
+        simulator.close();
     }
 
     private Map<String, String> sinkConfig() {
@@ -356,8 +574,8 @@ final class ChaosScenario {
         config.put("key.converter", StringConverter.class.getName());
         config.put("datazone.region", "us-east-1");
         config.put("datazone.endpoint.override", simulator.endpoint().toString());
-        config.put("aws.access.key.id", "AKIACHAOSTESTONLY");
-        config.put("aws.secret.access.key", "chaos-test-only-secret");
+        config.put("aws.access.key.id", ACCESS_KEY_ID);
+        config.put("aws.secret.access.key", SECRET_ACCESS_KEY);
         config.put("ledger.topic", LEDGER);
         // Through the proxies that ledgerUnreachable() cuts; Connect's own clients go to the brokers directly.
         config.put("ledger.bootstrap.servers", stack.kafka().proxiedBootstrapServers());

@@ -3,6 +3,7 @@ package io.kcdatazone.chaos;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,8 +30,13 @@ final class ChaosSchedule implements AutoCloseable {
     private record Step(Duration at, String name, Action action) {
     }
 
+    /** When a step ran, by {@link System#nanoTime()}; {@code endNanos} is 0 while it runs. */
+    record Window(String name, long startNanos, long endNanos) {
+    }
+
     private final List<Step> steps = new ArrayList<>();
     private final List<ScheduledFuture<?>> running = new ArrayList<>();
+    private final List<Window> windows = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(8, runnable -> {
         Thread thread = new Thread(runnable, "chaos-schedule");
         thread.setDaemon(true);
@@ -49,11 +55,23 @@ final class ChaosSchedule implements AutoCloseable {
         for (Step step : steps) {
             running.add(executor.schedule(() -> {
                 LOG.info("Chaos at {} s: {}", elapsedSeconds(), step.name());
+                long began = System.nanoTime();
                 step.action().run();
+                windows.add(new Window(step.name(), began, System.nanoTime()));
                 LOG.info("Chaos at {} s: done: {}", elapsedSeconds(), step.name());
                 return null;
             }, step.at().toMillis(), TimeUnit.MILLISECONDS));
         }
+    }
+
+    /** Whether every step has finished (or failed). */
+    boolean isDone() {
+        return running.stream().allMatch(ScheduledFuture::isDone);
+    }
+
+    /** When each step that finished ran. */
+    List<Window> windows() {
+        return List.copyOf(windows);
     }
 
     /** Waits for every step to finish; rethrows the first failure, naming its step. */

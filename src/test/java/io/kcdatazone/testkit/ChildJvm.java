@@ -29,6 +29,26 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Kills the process and its children when this JVM exits, so a test that dies before its clean-up (or a fork
+     * Surefire ends on timeout) leaves no Kafka node or Connect worker running; removed once the process has exited.
+     */
+    private ChildJvm withKillOnExit() {
+        Thread hook = new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }, "kill " + name + " on exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        process.onExit().thenRun(() -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway, on a process already gone.
+            }
+        });
+        return this;
+    }
+
+    /**
      * @param jvmOptions options before the main class, e.g. {@code -Xmx512m}
      */
     public static ChildJvm start(String name, String classpath, List<String> jvmOptions, String mainClass,
@@ -54,7 +74,7 @@ public final class ChildJvm implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
-        return new ChildJvm(name, process, logFile);
+        return new ChildJvm(name, process, logFile).withKillOnExit();
     }
 
     /**
@@ -94,6 +114,27 @@ public final class ChildJvm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while killing " + name, e);
+        }
+    }
+
+    /**
+     * {@code SIGTERM}, so the process shuts down cleanly (Kafka: a controlled shutdown), then waits until it has
+     * exited; returns its exit code.
+     *
+     * @throws IllegalStateException when it is still running after {@code timeout} (it is then killed)
+     */
+    public int stop(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new IllegalStateException(name + " (" + process.pid() + ") did not stop within " + timeout
+                        + " of SIGTERM and was killed; see " + logFile);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping " + name, e);
         }
     }
 

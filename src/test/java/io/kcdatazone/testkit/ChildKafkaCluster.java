@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +19,14 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
@@ -38,15 +37,18 @@ import org.slf4j.LoggerFactory;
  * A production-shaped KRaft cluster: {@code n} nodes, each broker and controller, each a child JVM set up as a
  * production install is ({@code kafka-storage format}, then {@code kafka.Kafka server.properties}), so a test can
  * kill one the way a machine dies ({@code SIGKILL}: no controlled shutdown, no clean log close, log recovery on the
- * way back). Internal topics have three replicas and {@code min.insync.replicas=2}, as {@link #DEFAULT_MIN_ISR} says,
+ * way back), or stop it the way a production roll does ({@code SIGTERM}: controlled shutdown). Internal topics have
+ * three replicas and {@code min.insync.replicas=2}, as {@link #DEFAULT_MIN_ISR} says,
  * and so has every topic created without explicit settings.
  *
  * <p>Besides the usual client listener, each node has a second one that clients reach only through a {@link TcpProxy}
  * ({@link #proxiedBootstrapServers()}, advertised at the proxies' ports): {@link #cutProxiedClients()} partitions
  * those clients from the whole cluster while everyone else goes on.
  *
- * <p>Node operations ({@link #kill}, {@link #restart}, the rolling restart) take turns: never two nodes down at once,
- * so the quorum and {@code min.insync.replicas} hold through each.
+ * <p>Node operations ({@link #kill}, {@link #stop}, {@link #restart}, the rolling restart) take turns and each waits
+ * for its effect on the cluster, not only on the process: a node is down once the cluster has fenced it, and back once
+ * its new incarnation has started and rejoined every ISR. So never two nodes are down at once, and the quorum and
+ * {@code min.insync.replicas} hold through each.
  */
 public final class ChildKafkaCluster implements AutoCloseable {
 
@@ -57,6 +59,9 @@ public final class ChildKafkaCluster implements AutoCloseable {
     public static final int DEFAULT_MIN_ISR = 2;
     private static final String HOST = "127.0.0.1";
     private static final Duration NODE_TIMEOUT = Duration.ofMinutes(3);
+    /** What Kafka logs once a node serves (the broker registered and unfenced), and once it shut down cleanly. */
+    private static final String STARTED = "Kafka Server started";
+    private static final String SHUTDOWN_COMPLETED = "shut down completed";
 
     private final Path dir;
     private final Map<String, String> overrides;
@@ -121,7 +126,7 @@ public final class ChildKafkaCluster implements AutoCloseable {
             throw new UncheckedIOException("Cannot set up the Kafka nodes under " + dir, e);
         }
         nodes.forEach(this::launch);
-        nodes.forEach(ChildKafkaCluster::awaitListening);
+        nodes.forEach(ChildKafkaCluster::awaitStarted);
         try (Admin admin = admin()) {
             for (NodeSlot node : nodes) {
                 awaitServing(admin, node);
@@ -219,16 +224,40 @@ public final class ChildKafkaCluster implements AutoCloseable {
         nodes.forEach(n -> n.proxy.restore());
     }
 
-    /** {@code SIGKILL} of a node, broker and controller alike; returns once the process is gone. */
+    /**
+     * {@code SIGKILL} of a node, broker and controller alike; returns once the cluster has fenced it: it is gone from
+     * the live brokers and from every ISR. Until then the dead node's registration holds (for
+     * {@code broker.session.timeout.ms}), and a node started on its id would be refused as a duplicate.
+     */
     public synchronized void kill(int nodeId) {
         NodeSlot node = node(nodeId);
         LOG.info("SIGKILL of Kafka node {} (pid {})", nodeId, node.process.pid());
         node.process.kill();
+        awaitFenced(nodeId);
     }
 
     /**
-     * Starts a node that was killed again, on its ports and data, and waits until it serves and is back in the ISR
-     * of every partition it holds a replica of.
+     * Stops a node the way a production roll does: {@code SIGTERM}, so the broker shuts down in a controlled way
+     * (it hands its leaderships over first) and closes its logs; waits until the process has exited and the cluster
+     * has fenced the node.
+     */
+    public synchronized void stop(int nodeId) {
+        NodeSlot node = node(nodeId);
+        LOG.info("Controlled shutdown of Kafka node {} (pid {})", nodeId, node.process.pid());
+        int exitCode = node.process.stop(NODE_TIMEOUT);
+        boolean clean = logOf(node).contains(SHUTDOWN_COMPLETED);
+        LOG.info("Kafka node {} exited with code {}{}", nodeId, exitCode, clean ? " after a clean shutdown" : "");
+        if (!clean) {
+            throw new IllegalStateException("Kafka node " + nodeId + " exited (" + exitCode + ") without '"
+                    + SHUTDOWN_COMPLETED + "' in its log under " + node.process.logFile().getParent());
+        }
+        awaitFenced(nodeId);
+    }
+
+    /**
+     * Starts a node that was killed or stopped again, on its ports and data, and waits until this incarnation has
+     * started (its own log says so: the broker has registered and been unfenced) and the node is back in the ISR of
+     * every partition it holds a replica of.
      */
     public synchronized void restart(int nodeId) {
         NodeSlot node = node(nodeId);
@@ -236,18 +265,18 @@ public final class ChildKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("Kafka node " + nodeId + " is running");
         }
         launch(node);
-        awaitListening(node);
+        awaitStarted(node);
         try (Admin admin = admin()) {
             awaitServing(admin, node);
             awaitInSync(admin, nodeId);
         }
-        LOG.info("Kafka node {} is back and in sync", nodeId);
+        LOG.info("Kafka node {} (incarnation {}) is back and in sync", nodeId, node.incarnation);
     }
 
-    /** Kills, restarts and waits for each node in turn, in id order. */
+    /** A production roll: each node in turn, in id order, stopped cleanly, restarted, and back in every ISR. */
     public synchronized void rollingRestart() {
         for (NodeSlot node : nodes) {
-            kill(node.id);
+            stop(node.id);
             restart(node.id);
         }
     }
@@ -264,14 +293,29 @@ public final class ChildKafkaCluster implements AutoCloseable {
         }
     }
 
-    /** How many partitions of {@code topics} each node leads now. */
-    public Map<Integer, Long> leadership(Collection<String> topics) {
+    /** The partitions of {@code topic}. */
+    public List<TopicPartition> partitions(String topic) {
+        return describe(List.of(topic)).get(topic).partitions().stream()
+                .map(partition -> new TopicPartition(topic, partition.partition())).toList();
+    }
+
+    /** How many of {@code partitions} each node leads now. */
+    public Map<Integer, Long> leadership(Collection<TopicPartition> partitions) {
+        Set<String> topics = partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet());
+        Map<Integer, Long> leadership = new TreeMap<>();
+        describe(topics).values().forEach(topic -> topic.partitions().forEach(partition -> {
+            Node leader = partition.leader();
+            if (partitions.contains(new TopicPartition(topic.name(), partition.partition())) && leader != null
+                    && !leader.isEmpty()) {
+                leadership.merge(leader.id(), 1L, Long::sum);
+            }
+        }));
+        return leadership;
+    }
+
+    private Map<String, TopicDescription> describe(Collection<String> topics) {
         try (Admin admin = admin()) {
-            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .flatMap(topic -> topic.partitions().stream())
-                    .map(TopicPartitionInfo::leader)
-                    .filter(leader -> leader != null && !leader.isEmpty())
-                    .collect(Collectors.groupingBy(Node::id, TreeMap::new, Collectors.counting()));
+            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot describe " + topics, e);
         } catch (InterruptedException e) {
@@ -287,18 +331,40 @@ public final class ChildKafkaCluster implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
 
-    /** Waits until the node's client port takes connections: an admin client asking earlier fills the log. */
-    private static void awaitListening(NodeSlot node) {
-        Awaitility.await("Kafka node " + node.id + " listening (log: " + node.process.logFile() + ")")
-                .atMost(NODE_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+    /**
+     * Waits until this incarnation's own log says the server started, which Kafka logs once the broker is registered
+     * and unfenced: the port answering, or the node listed by an earlier incarnation's registration, proves neither.
+     */
+    private static void awaitStarted(NodeSlot node) {
+        Awaitility.await("Kafka node " + node.id + " incarnation " + node.incarnation + " started (log: "
+                        + node.process.logFile().resolveSibling("target") + ")")
+                .atMost(NODE_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
                     node.process.checkAlive();
-                    try (Socket socket = new Socket()) {
-                        socket.connect(new InetSocketAddress(HOST, node.clientPort), 1_000);
-                        return true;
-                    } catch (IOException notYet) {
-                        return false;
-                    }
+                    return logOf(node).contains(STARTED);
                 });
+    }
+
+    /**
+     * The current incarnation's server log: the test logging configuration writes it under the child's working
+     * directory ({@code kafka.out} only gets the console's warnings).
+     */
+    private static String logOf(NodeSlot node) {
+        Path log = node.dir.resolve("run-" + node.incarnation).resolve(Path.of("target", "test-logs", "tests.log"));
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the cluster no longer lists {@code nodeId} among its brokers nor in any ISR. */
+    private void awaitFenced(int nodeId) {
+        try (Admin admin = admin()) {
+            Awaitility.await("Kafka node " + nodeId + " fenced").atMost(NODE_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream()
+                            .noneMatch(n -> n.id() == nodeId) && inIsrOf(admin, nodeId).isEmpty());
+        }
     }
 
     private void awaitServing(Admin admin, NodeSlot node) {
@@ -315,24 +381,33 @@ public final class ChildKafkaCluster implements AutoCloseable {
     private static void awaitInSync(Admin admin, int nodeId) {
         Awaitility.await("Kafka node " + nodeId + " back in every ISR").atMost(NODE_TIMEOUT)
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> outOfSync(admin, nodeId).isEmpty());
+                .until(() -> partitions(admin, nodeId, (replica, inSync) -> replica && !inSync).isEmpty());
     }
 
-    /** The partitions (topic-partition) that have a replica on {@code nodeId} outside their ISR. */
-    private static List<String> outOfSync(Admin admin, int nodeId) throws Exception {
+    /** The partitions whose ISR holds {@code nodeId}. */
+    private static List<String> inIsrOf(Admin admin, int nodeId) throws Exception {
+        return partitions(admin, nodeId, (replica, inSync) -> inSync);
+    }
+
+    /**
+     * The partitions (topic-partition) of every topic, internal ones included, that pass {@code test}: whether
+     * {@code nodeId} is one of its replicas, and whether it is in its ISR.
+     */
+    private static List<String> partitions(Admin admin, int nodeId, BiPredicate<Boolean, Boolean> test)
+            throws Exception {
         Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
                 .get(10, TimeUnit.SECONDS);
         Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
                 .get(10, TimeUnit.SECONDS);
-        List<String> lagging = new ArrayList<>();
+        List<String> matching = new ArrayList<>();
         described.forEach((topic, description) -> description.partitions().forEach(partition -> {
             boolean replica = partition.replicas().stream().anyMatch(n -> n.id() == nodeId);
             boolean inSync = partition.isr().stream().anyMatch(n -> n.id() == nodeId);
-            if (replica && !inSync) {
-                lagging.add(topic + "-" + partition.partition());
+            if (test.test(replica, inSync)) {
+                matching.add(topic + "-" + partition.partition());
             }
         }));
-        return lagging;
+        return matching;
     }
 
     private NodeSlot node(int nodeId) {

@@ -73,6 +73,24 @@ public final class OutputTopicReader<T> implements AutoCloseable {
         return List.copyOf(events);
     }
 
+    /**
+     * Reads up to where the topic ends now (for this {@code read_committed} reader: each partition's last stable
+     * offset), so everything committed so far is read; returns all events read.
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public List<T> readToEnd(Duration timeout) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Could not read to the end offsets " + end + " within " + timeout);
+            }
+            readNext(Duration.ofMillis(100));
+        }
+        return List.copyOf(events);
+    }
+
     /** Reads what arrives within {@code duration}, for checks that nothing more comes. */
     public List<T> readFor(Duration duration) {
         long end = System.nanoTime() + duration.toNanos();

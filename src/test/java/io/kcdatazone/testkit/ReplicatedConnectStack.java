@@ -151,6 +151,21 @@ public final class ReplicatedConnectStack implements BeforeAllCallback, AfterAll
         return WorkerDefaults.cluster(clusterName, 1).get(DistributedConfig.OFFSET_STORAGE_TOPIC_CONFIG);
     }
 
+    /** Connect's config topic (written in transactions by the leader, as exactly-once source support has it). */
+    public String configTopic() {
+        return WorkerDefaults.cluster(clusterName, 1).get(DistributedConfig.CONFIG_TOPIC_CONFIG);
+    }
+
+    /** Connect's status topic: every state each connector and task went through, with a failed one's trace. */
+    public String statusTopic() {
+        return WorkerDefaults.cluster(clusterName, 1).get(DistributedConfig.STATUS_STORAGE_TOPIC_CONFIG);
+    }
+
+    /** The workers' group id, which begins the transactional id of each exactly-once source task. */
+    public String groupId() {
+        return WorkerDefaults.cluster(clusterName, 1).get(DistributedConfig.GROUP_ID_CONFIG);
+    }
+
     public ChildKafkaCluster kafka() {
         if (kafka == null) {
             throw new IllegalStateException("The test stack is not running");

@@ -84,6 +84,14 @@ public final class TcpProxy implements AutoCloseable {
             }
             open.add(client);
             open.add(target);
+            if (cut) {
+                // cut() came between the check above and the adds, and cleared what was open before them.
+                Utils.closeQuietly(client, "refused socket");
+                Utils.closeQuietly(target, "target socket");
+                open.remove(client);
+                open.remove(target);
+                continue;
+            }
             daemon("tcp-proxy-up-" + port(), () -> pump(client, target)).start();
             daemon("tcp-proxy-down-" + port(), () -> pump(target, client)).start();
         }
