@@ -28,7 +28,7 @@ class OldestConnectCompatibilityIT {
     static void startStack() throws Exception {
         DemoLayout layout = DemoLayout.fromSystemProperties();
         stack = DemoStack.start(layout, layout.kafkaClasspath("kafka-" + KAFKA_VERSION + "-runtime.classpath"),
-                StackPorts.free(), null, OUT);
+                StackPorts.free(), null, null, OUT);
     }
 
     @AfterAll
