@@ -143,6 +143,14 @@ final class DemoStack implements AutoCloseable {
         return changed;
     }
 
+    String sinkName() {
+        return sink.path("name").asText();
+    }
+
+    String sourceName() {
+        return source.path("name").asText();
+    }
+
     String connectorNames() {
         return sink.path("name").asText() + " and " + source.path("name").asText();
     }
