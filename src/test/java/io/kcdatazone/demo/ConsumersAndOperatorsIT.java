@@ -3,6 +3,7 @@ package io.kcdatazone.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdatazone.observability.DocumentedMetrics;
+import io.kcdatazone.observability.ExporterCoverage;
 import io.kcdatazone.observability.GrafanaDashboard;
 import io.kcdatazone.observability.PromQl;
 import io.kcdatazone.observability.PrometheusScrape;
@@ -12,18 +13,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.Writer;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -127,29 +125,12 @@ class ConsumersAndOperatorsIT {
 
     @Test
     void exporterServesEveryDocumentedMetricWithItsLabels() throws Exception {
-        PrometheusScrape scrape = scrape();
+        PrometheusScrape scrape = PrometheusScrape.fetch(exporter.metricsUrl());
         List<DocumentedMetrics.Metric> documented = DocumentedMetrics.fromReadme(BASEDIR.resolve("README.md"));
         String sink = stack.sinkName();
         String source = stack.sourceName();
 
-        List<String> missing = new ArrayList<>();
-        for (DocumentedMetrics.Metric metric : documented) {
-            List<PrometheusScrape.Sample> samples = scrape.of(metric.prometheusName());
-            boolean labelled = samples.stream().anyMatch(sample -> sample.labels().keySet().equals(
-                    new HashSet<>(metric.labels()))
-                    && List.of(sink, source).contains(sample.labels().get("connector"))
-                    && sample.labels().get("task").matches("\\d+"));
-            if (!labelled) {
-                missing.add(metric.prometheusName() + metric.labels() + ", served: " + samples);
-            }
-        }
-        assertThat(missing).as("documented metrics the exporter does not serve with their labels").isEmpty();
-
-        // And nothing undocumented: every series of ours is in the README, none fell to the generic plugin rule.
-        assertThat(scrape.names()).filteredOn(name -> name.startsWith(DocumentedMetrics.PROMETHEUS_PREFIX))
-                .allMatch(name -> documented.stream().anyMatch(m -> m.prometheusName().equals(name)), "documented");
-        assertThat(scrape.samples()).filteredOn(sample -> sample.name().startsWith("kafka_connect_plugin_"))
-                .noneMatch(sample -> List.of(sink, source).contains(sample.labels().get("connector")));
+        assertThat(ExporterCoverage.problems(scrape, documented, Set.of(sink, source))).isEmpty();
         // Connect's own: each task's state, by connector and task.
         assertThat(scrape.of("kafka_connect_task_status")).anySatisfy(sample -> assertThat(sample.labels())
                 .containsEntry("connector", sink).containsEntry("status", "running").containsKey("task"));
@@ -157,7 +138,7 @@ class ConsumersAndOperatorsIT {
 
     @Test
     void everyDashboardQueryUsesOnlyWhatTheExporterServes() throws Exception {
-        PrometheusScrape scrape = scrape();
+        PrometheusScrape scrape = PrometheusScrape.fetch(exporter.metricsUrl());
         List<String> problems = new ArrayList<>();
         for (GrafanaDashboard.Query query : GrafanaDashboard.read(BASEDIR.resolve("config")
                 .resolve("grafana-dashboard.json")).queries()) {
@@ -172,13 +153,6 @@ class ConsumersAndOperatorsIT {
             }
         }
         assertThat(problems).isEmpty();
-    }
-
-    private static PrometheusScrape scrape() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(exporter.metricsUrl())
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return PrometheusScrape.parse(response.body());
     }
 
     /** The example's settings file, pointed at this stack. */

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * config/jmx-exporter.yml names every documented metric as documented, from either MBean the plugin publishes it
@@ -24,14 +24,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class JmxExporterRulesTest {
 
-    /** Connect's plugin metrics (Kafka 4.1+), and the plugin's own domain on older workers. */
+    /**
+     * Connect's plugin metrics (Kafka 4.1+), and the plugin's own domain on older workers, which names task 0
+     * {@code task-0}: both get the label task="0".
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"kafka.connect<type=plugins, ", "kafka.connect.datazone<type=datazone-task-metrics, "})
-    void everyDocumentedMetricGetsItsNameAndLabels(String bean) throws Exception {
+    @CsvSource({"'kafka.connect<type=plugins, ', 0", "'kafka.connect.datazone<type=datazone-task-metrics, ', task-0"})
+    void everyDocumentedMetricGetsItsNameAndLabels(String bean, String task) throws Exception {
         List<Rule> rules = rules();
         for (Metric metric : DocumentedMetrics.fromReadme(Path.of("README.md"))) {
             String tag = metric.tag().map(t -> ", " + t + "=SOME_VALUE").orElse("");
-            String matchName = bean + "connector=datazone-sink, task=0" + tag + "><>" + metric.name() + ": 1.0";
+            String matchName = bean + "connector=datazone-sink, task=" + task + tag + "><>" + metric.name() + ": 1.0";
 
             Optional<Map<String, String>> exported = rules.stream().map(rule -> rule.apply(matchName))
                     .flatMap(Optional::stream).findFirst();

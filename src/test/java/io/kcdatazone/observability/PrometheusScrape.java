@@ -1,5 +1,11 @@
 package io.kcdatazone.observability;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +30,16 @@ public final class PrometheusScrape {
 
     private PrometheusScrape(List<Sample> samples) {
         this.samples = samples;
+    }
+
+    /** Scrapes {@code metrics} (an exporter's {@code /metrics}). */
+    public static PrometheusScrape fetch(URI metrics) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(metrics + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return parse(response.body());
     }
 
     public static PrometheusScrape parse(String exposition) {
