@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Collects the rows of one benchmark, prints them as a table and writes them as JSON under target/benchmarks, both
- * headed by the machine they were measured on.
+ * headed by the machine they were measured on, and the charts of that JSON under target/benchmarks/charts.
  */
 public final class BenchmarkReport {
 
@@ -55,6 +55,8 @@ public final class BenchmarkReport {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve(name + ".json").toFile(), Map.of("benchmark", name, "machine", machine,
                         "rows", rows));
+        // Each report redraws the charts its JSON feeds, so a benchmark run leaves every chart beside the JSON.
+        new BenchmarkCharts(dir, dir.resolve("charts")).drawAll();
     }
 
     /** Cores, memory and JVM: what the figures depend on besides the code. */

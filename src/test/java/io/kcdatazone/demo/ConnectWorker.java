@@ -44,9 +44,10 @@ final class ConnectWorker implements AutoCloseable {
 
     /**
      * @param workerConfig the worker file from {@code config/}, with the demo's addresses set over it
+     * @param exporter the Prometheus JMX exporter to run as the worker's agent, or null for none
      */
-    static ConnectWorker start(DemoLayout layout, String classpath, Path workerConfig, Map<String, String> overrides, int port)
-            throws IOException {
+    static ConnectWorker start(DemoLayout layout, String classpath, Path workerConfig, Map<String, String> overrides,
+            int port, JmxExporter exporter) throws IOException {
         Path dir = layout.freshDir("connect");
         Properties config = new Properties();
         try (Reader in = Files.newBufferedReader(workerConfig)) {
@@ -61,8 +62,12 @@ final class ConnectWorker implements AutoCloseable {
         try (Writer out = Files.newBufferedWriter(file)) {
             config.store(out, "Made by the demo from " + workerConfig);
         }
+        List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
+        if (exporter != null) {
+            jvmOptions.add(exporter.jvmOption());
+        }
         ChildJvm process = ChildJvm.start("Connect worker", classpath,
-                layout.logOptions(JVM_OPTIONS, dir.resolve("connect.log")),
+                layout.logOptions(jvmOptions, dir.resolve("connect.log")),
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(file.toString()), dir.resolve("connect.out"));
         ConnectWorker worker = new ConnectWorker(process, URI.create("http://" + Ports.HOST + ":" + port));
         try {

@@ -53,14 +53,23 @@ public final class Demo {
     private int run() throws Exception {
         StackPorts ports = StackPorts.demo();
         ports.requireFree(options.datazoneEndpoint == null);
+        JmxExporter exporter = null;
+        if (options.prometheus) {
+            Ports.requireFree(JmxExporter.DEMO_PORT, "Prometheus JMX exporter");
+            exporter = JmxExporter.of(layout, JmxExporter.DEMO_PORT);
+        }
         stack = DemoStack.start(layout, layout.kafkaClasspath("kafka-runtime.classpath"), ports,
-                options.datazoneEndpoint, out);
+                options.datazoneEndpoint, exporter, out);
         out.println();
         DemoStack.Topics topics = stack.topics();
         out.println("kafka: " + stack.bootstrapServers());
         out.println("connect: " + stack.connect().url());
         out.println("registry: " + stack.registry().ccompatUrl());
         out.println("datazone: " + stack.datazone());
+        if (exporter != null) {
+            out.println("metrics: " + exporter.metricsUrl() + " (Prometheus JMX exporter, rules in "
+                    + "config/jmx-exporter.yml; dashboard: config/grafana-dashboard.json)");
+        }
         out.printf("topics: request=%s output=%s ledger=%s dlq=%s%n", topics.request(), topics.output(),
                 topics.ledger(), topics.dlq());
         stack.connect().connectorPlugins().stream().filter(plugin -> plugin.startsWith("io.kcdatazone."))

@@ -47,6 +47,11 @@ final class DemoLayout {
         return target.resolve("kcdatazone-kafka-connect-datazone-" + version + ".zip");
     }
 
+    /** The Prometheus JMX exporter's Java agent, copied there by the build. */
+    Path jmxExporterAgent() {
+        return target.resolve("jmx-exporter").resolve("jmx_prometheus_javaagent.jar");
+    }
+
     Path workDir() {
         return target.resolve("demo");
     }

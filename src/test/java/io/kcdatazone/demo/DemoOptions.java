@@ -11,19 +11,24 @@ import java.util.List;
  */
 final class DemoOptions {
 
-    static final String USAGE = "usage: demo [--keep-running] [--no-scenario] [--datazone-endpoint URL]\n"
+    static final String USAGE = "usage: demo [--keep-running] [--no-scenario] [--prometheus]"
+            + " [--datazone-endpoint URL]\n"
             + "  --keep-running          leave everything up after the scenario and keep printing events (Ctrl-C stops)\n"
+            + "  --prometheus            run the Connect worker with the Prometheus JMX exporter (config/jmx-exporter.yml)\n"
+            + "                          and print its metrics URL\n"
             + "  --no-scenario           start the stack and both connectors, produce no requests of our own\n"
             + "  --datazone-endpoint URL call this DataZone endpoint (default AWS credentials chain) instead of\n"
             + "                          starting the simulator; needs --no-scenario";
 
     final boolean keepRunning;
     final boolean scenario;
+    final boolean prometheus;
     final URI datazoneEndpoint;
 
-    private DemoOptions(boolean keepRunning, boolean scenario, URI datazoneEndpoint) {
+    private DemoOptions(boolean keepRunning, boolean scenario, boolean prometheus, URI datazoneEndpoint) {
         this.keepRunning = keepRunning;
         this.scenario = scenario;
+        this.prometheus = prometheus;
         this.datazoneEndpoint = datazoneEndpoint;
     }
 
@@ -37,11 +42,13 @@ final class DemoOptions {
         }
         boolean keepRunning = false;
         boolean scenario = true;
+        boolean prometheus = false;
         URI endpoint = null;
         for (int i = 0; i < words.size(); i++) {
             switch (words.get(i)) {
                 case "--keep-running" -> keepRunning = true;
                 case "--no-scenario" -> scenario = false;
+                case "--prometheus" -> prometheus = true;
                 case "--datazone-endpoint" -> {
                     if (i + 1 == words.size()) {
                         throw new IllegalArgumentException("--datazone-endpoint needs a URL");
@@ -55,7 +62,7 @@ final class DemoOptions {
             throw new IllegalArgumentException("the built-in scenario uses the simulator's data sources; "
                     + "with --datazone-endpoint add --no-scenario and send your own requests");
         }
-        return new DemoOptions(keepRunning, scenario, endpoint);
+        return new DemoOptions(keepRunning, scenario, prometheus, endpoint);
     }
 
     private static URI endpoint(String text) {

@@ -15,7 +15,13 @@ class DemoOptionsTest {
 
         assertThat(options.scenario).isTrue();
         assertThat(options.keepRunning).isFalse();
+        assertThat(options.prometheus).isFalse();
         assertThat(options.datazoneEndpoint).isNull();
+    }
+
+    @Test
+    void prometheusIsOptIn() {
+        assertThat(DemoOptions.parse("--keep-running --prometheus").prometheus).isTrue();
     }
 
     @Test

@@ -67,13 +67,14 @@ final class DemoStack implements AutoCloseable {
      *
      * @param kafkaClasspath the Kafka distribution jars for the broker and the worker
      * @param datazoneEndpoint a DataZone endpoint to use, or null to start the simulator
+     * @param exporter the Prometheus JMX exporter to run in the Connect worker, or null for none
      * @param progress where the progress lines go
      */
     static DemoStack start(DemoLayout layout, String kafkaClasspath, StackPorts ports, URI datazoneEndpoint,
-            PrintStream progress) throws Exception {
+            JmxExporter exporter, PrintStream progress) throws Exception {
         DemoStack stack = new DemoStack(layout);
         try {
-            stack.startAll(kafkaClasspath, ports, datazoneEndpoint, progress);
+            stack.startAll(kafkaClasspath, ports, datazoneEndpoint, exporter, progress);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -81,8 +82,8 @@ final class DemoStack implements AutoCloseable {
         }
     }
 
-    private void startAll(String kafkaClasspath, StackPorts ports, URI datazoneEndpoint, PrintStream progress)
-            throws Exception {
+    private void startAll(String kafkaClasspath, StackPorts ports, URI datazoneEndpoint, JmxExporter exporter,
+            PrintStream progress) throws Exception {
         Files.createDirectories(layout.workDir());
         unpackPlugin();
         progress.println("starting 1/4: schema registry (Apicurio) ...");
@@ -103,7 +104,7 @@ final class DemoStack implements AutoCloseable {
                 layout.configDir().resolve("connect-distributed-apicurio.properties"),
                 Map.of("bootstrap.servers", kafka.bootstrapServers(),
                         "value.converter.apicurio.registry.url", registry.registryApiUrl()),
-                ports.connect()));
+                ports.connect(), exporter));
         try (Admin admin = Admin.create(kafka.adminConfig())) {
             admin.createTopics(List.of(new NewTopic(topics.request(), 3, (short) 1),
                     new NewTopic(topics.output(), 3, (short) 1), new NewTopic(topics.dlq(), 1, (short) 1))).all()
@@ -140,6 +141,14 @@ final class DemoStack implements AutoCloseable {
         Map<String, String> changed = new LinkedHashMap<>(sinkOverrides);
         changed.putAll(sourceOverrides);
         return changed;
+    }
+
+    String sinkName() {
+        return sink.path("name").asText();
+    }
+
+    String sourceName() {
+        return source.path("name").asText();
     }
 
     String connectorNames() {

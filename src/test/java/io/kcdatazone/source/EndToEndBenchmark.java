@@ -250,6 +250,8 @@ class EndToEndBenchmark {
         private final List<Double> callsPerTransition = new ArrayList<>();
         private final List<Double> lagP50 = new ArrayList<>();
         private final List<Double> lagP99 = new ArrayList<>();
+        /** Every repetition's lags, for the distribution the charts draw. */
+        private final List<Double> pooledLags = new ArrayList<>();
 
         /** One repetition: the status calls it made, and when it saw each "runId/status". */
         void add(long calls, Map<String, Instant> seen) {
@@ -258,6 +260,7 @@ class EndToEndBenchmark {
                     .map(entry -> (double) Duration.between(changed.get(entry.getKey()), entry.getValue()).toMillis())
                     .toList();
             callsPerTransition.add((double) calls / seen.size());
+            pooledLags.addAll(lags);
             Percentiles percentiles = new Percentiles(lags);
             lagP50.add(percentiles.at(50));
             lagP99.add(percentiles.at(99));
@@ -281,6 +284,15 @@ class EndToEndBenchmark {
             row.put("detection lag p50 ms", BenchmarkStats.of(lagP50));
             row.put("detection lag p99 ms", lagP99());
             row.put("target", target);
+            if (!pooledLags.isEmpty()) {
+                // Every percent of all repetitions' lags pooled: the detection lag chart's distribution.
+                Percentiles pooled = new Percentiles(pooledLags);
+                Map<String, Double> quantiles = new LinkedHashMap<>();
+                for (int percent = 0; percent <= 100; percent++) {
+                    quantiles.put(String.valueOf(percent), pooled.at(percent));
+                }
+                row.put("detection lag quantiles ms", quantiles);
+            }
             return row;
         }
     }

@@ -1,0 +1,75 @@
+package io.kcdatazone.events;
+
+import io.kcdatazone.event.DataSourceRunEvent;
+import java.util.Optional;
+
+/**
+ * Reads what a {@link DataSourceRunEvent} means for its request: its type and statuses as enums, whether it is the
+ * last event of its request, and the request's outcome.
+ *
+ * <p>The rule is the connector's own: a run ends in {@code SUCCESS}, {@code PARTIALLY_SUCCEEDED} or {@code FAILED},
+ * or in any status once it has a {@code stoppedAt} (a status DataZone may add later); a request that started no run
+ * ends with {@code RUN_START_FAILED}; a run whose end will not be seen ends with {@code RUN_VANISHED} or
+ * {@code RUN_TRACKING_STOPPED}. Nothing of the request follows its terminal event. A {@code RUN_STARTED} event can be
+ * terminal too: a request delivered again after its run ended finds the run ended.
+ */
+public final class RunEvents {
+
+    private RunEvents() {
+    }
+
+    /** The event's type; {@link EventType#UNKNOWN} for a type a newer connector added. */
+    public static EventType eventType(DataSourceRunEvent event) {
+        return EventType.of(event.getEventType());
+    }
+
+    /** The run's status; empty when the event has none ({@code RUN_START_FAILED}, {@code RUN_VANISHED}, ...). */
+    public static Optional<RunStatus> status(DataSourceRunEvent event) {
+        return Optional.ofNullable(event.getStatus()).map(RunStatus::of);
+    }
+
+    /** The status the run's previous event carried; empty on a request's first event. */
+    public static Optional<RunStatus> previousStatus(DataSourceRunEvent event) {
+        return Optional.ofNullable(event.getPreviousStatus()).map(RunStatus::of);
+    }
+
+    /**
+     * Whether this is the last event of its request: its run ended, or no run started, or the run's end will not be
+     * seen. An event of a type this library does not know is not terminal.
+     */
+    public static boolean isTerminal(DataSourceRunEvent event) {
+        return outcome(event).isPresent();
+    }
+
+    /** How the request ended, if this event is its last one (see {@link #isTerminal}); empty otherwise. */
+    public static Optional<RunOutcome> outcome(DataSourceRunEvent event) {
+        switch (eventType(event)) {
+            case RUN_START_FAILED:
+                return Optional.of(RunOutcome.NOT_STARTED);
+            case RUN_VANISHED:
+                return Optional.of(RunOutcome.VANISHED);
+            case RUN_TRACKING_STOPPED:
+                return Optional.of(RunOutcome.TRACKING_STOPPED);
+            case RUN_STARTED:
+            case RUN_STATUS_CHANGED:
+                return runOutcome(event);
+            default:
+                return Optional.empty();
+        }
+    }
+
+    private static Optional<RunOutcome> runOutcome(DataSourceRunEvent event) {
+        RunStatus status = status(event).orElse(RunStatus.UNKNOWN);
+        switch (status) {
+            case SUCCESS:
+                return Optional.of(RunOutcome.SUCCEEDED);
+            case PARTIALLY_SUCCEEDED:
+                return Optional.of(RunOutcome.PARTIALLY_SUCCEEDED);
+            case FAILED:
+                return Optional.of(RunOutcome.FAILED);
+            default:
+                // Any status with a stop time ends the run, as the connector decides: DataZone may add statuses.
+                return event.getStoppedAt() == null ? Optional.empty() : Optional.of(RunOutcome.STOPPED);
+        }
+    }
+}
