@@ -46,11 +46,13 @@ public final class ChaosChecker {
             "PARTIALLY_SUCCEEDED", 2, "FAILED", 2);
     private static final int TERMINAL_RANK = 2;
     /**
-     * A run is RUNNING for seconds, several status polls, so the source sees most runs in it; one that passed between
-     * two polls, or while its task moved, is not missing. The soak published RUNNING for about 85% of its runs. Far
-     * fewer would mean the source drops statuses it saw, which the per-run check cannot tell from polls it missed.
+     * A run is RUNNING for seconds, several status polls, so the source sees many runs in it; one that passed between
+     * two polls, while its task moved or while a loaded machine delayed the task, is not missing. The soak published
+     * RUNNING for 74% of its runs, the suite on a loaded 2-core machine for 31%: how many depends on how often the
+     * tasks get to poll, so the bound only catches a source that drops the statuses it saw (none, or next to none,
+     * published), which the per-run check cannot tell from polls it missed.
      */
-    static final double MIN_SHARE_SEEN_RUNNING = 0.5;
+    static final double MIN_SHARE_SEEN_RUNNING = 0.1;
 
     private final Map<Violation, List<String>> violations = new EnumMap<>(Violation.class);
 
