@@ -98,7 +98,9 @@ public final class DataSourceRunSourceConfig extends DataZoneConnectorConfig {
                                 + " that this version does not know, reported without a stoppedAt; or status calls"
                                 + " that keep failing) gets a RUN_TRACKING_STOPPED event saying so and is no longer"
                                 + " polled, so it cannot hold a tracking slot for ever. Counted from when the task"
-                                + " began tracking it, across restarts. At least status.poll.interval.max.ms.",
+                                + " began tracking it, across restarts; a task that takes a run over stops it only"
+                                + " after asking DataZone about its data source at least once. At least"
+                                + " status.poll.interval.max.ms.",
                         EVENTS_GROUP, ++order, Width.SHORT, "Max run tracking time")
                 .define(PARTITION_CHECK_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
                         "How often the connector checks the ledger's partition count, to spread new partitions"

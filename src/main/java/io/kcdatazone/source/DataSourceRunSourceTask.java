@@ -70,6 +70,8 @@ public class DataSourceRunSourceTask extends SourceTask {
     private final SourceTaskCounters counters = new SourceTaskCounters();
     private final Map<DataSourceRef, PollSchedule> schedules = new HashMap<>();
     private final Map<DataSourceRef, CompletableFuture<Map<String, RunObservation>>> pollsInFlight = new HashMap<>();
+    /** Data sources whose runs this task has asked DataZone about (answered or failed): see stopOverdueRuns. */
+    private final Set<DataSourceRef> askedSinceStart = new HashSet<>();
     /** Held by {@link #poll()} while it uses the consumer; {@link #stop()} takes it before closing the consumer. */
     private final Semaphore consumerAccess = new Semaphore(1);
     /** Records handed to Connect, until it acknowledges them; the polling thread alone uses it. */
@@ -405,7 +407,7 @@ public class DataSourceRunSourceTask extends SourceTask {
      * RUN_TRACKING_STOPPED event: whatever DataZone answers, every run closes in bounded time.
      */
     private void stopOverdueRuns(List<SourceRecord> records) {
-        for (Emission stopped : tracker.stopOverdueRuns()) {
+        for (Emission stopped : tracker.stopOverdueRuns(askedSinceStart::contains)) {
             LOG.warn("Stopped tracking {}: {}; its last event is RUN_TRACKING_STOPPED", stopped.before(),
                     stopped.detail());
             records.add(record(stopped));
@@ -445,6 +447,7 @@ public class DataSourceRunSourceTask extends SourceTask {
             }
             it.remove();
             DataSourceRef dataSource = entry.getKey();
+            askedSinceStart.add(dataSource);
             PollSchedule schedule = schedules.get(dataSource);
             Map<String, RunObservation> observations;
             try {

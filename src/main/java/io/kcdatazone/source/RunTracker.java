@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -192,20 +193,30 @@ final class RunTracker {
 
     /**
      * Ends the tracking of runs followed for {@code max.run.tracking.ms} without being seen ending, each with a
-     * RUN_TRACKING_STOPPED event: whatever DataZone answers, every run closes in bounded time.
+     * RUN_TRACKING_STOPPED event: whatever DataZone answers, every run closes in bounded time. A run is stopped only
+     * once its data source has been asked since this task took it ({@code lookedAt}): the limit counts across
+     * restarts, and a task that took a run over after a long restart (or a rebalance while Kafka was degraded) must
+     * not close it without having asked DataZone even once.
      */
-    List<Emission> stopOverdueRuns() {
+    List<Emission> stopOverdueRuns(Predicate<DataSourceRef> lookedAt) {
         long now = time.milliseconds();
         List<Emission> stopped = new ArrayList<>();
-        while (!byTrackingStart.isEmpty()
-                && now - byTrackingStart.first().run().trackedSinceMs() >= maxRunTrackingMs) {
-            FollowedRun overdue = byTrackingStart.first();
-            String status = overdue.run().lastStatus();
+        List<FollowedRun> overdue = new ArrayList<>();
+        for (FollowedRun followed : byTrackingStart) {
+            if (now - followed.run().trackedSinceMs() < maxRunTrackingMs) {
+                break;
+            }
+            if (lookedAt.test(followed.run().dataSource())) {
+                overdue.add(followed);
+            }
+        }
+        for (FollowedRun run : overdue) {
+            String status = run.run().lastStatus();
             String reason = "Not seen ending within max.run.tracking.ms (" + maxRunTrackingMs + " ms) of tracking;"
                     + " last status published: " + status + (RunLifecycle.isKnown(status) ? ""
                     : " (a status this connector does not know, reported without a stoppedAt)");
-            unindex(overdue);
-            stopped.add(overdue.state().ended(EventType.RUN_TRACKING_STOPPED, overdue, reason));
+            unindex(run);
+            stopped.add(run.state().ended(EventType.RUN_TRACKING_STOPPED, run, reason));
         }
         return stopped;
     }

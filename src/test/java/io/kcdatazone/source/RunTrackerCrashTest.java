@@ -166,7 +166,7 @@ class RunTrackerCrashTest {
                     return;
                 }
                 List<Emission> batch = new ArrayList<>();
-                emitted(batch, tracker.stopOverdueRuns());
+                emitted(batch, tracker.stopOverdueRuns(dataSource -> true));
                 int action = random.nextInt(100);
                 if (action < 35) {
                     read(batch, 1 + random.nextInt(4));

@@ -106,6 +106,30 @@ class SourceTaskStatusBudgetTest {
     }
 
     @Test
+    void aRestartedTaskStopsTrackingAnOverdueRunOnlyAfterAskingDataZoneAboutItsDataSource() throws Exception {
+        props.put("name", "overdue-after-restart");
+        props.put("status.requests.per.second", "0");
+        props.put("max.run.tracking.ms", String.valueOf(INTERVAL_MS));
+        // Every run was taken two limits ago, by a task that never saw it end: overdue the moment this one starts.
+        restartTrackingOneRunPerDataSource(time.milliseconds() - 2 * INTERVAL_MS);
+
+        assertThat(task.poll()).as("events before a single status call").isNull();
+        time.sleep(INTERVAL_MS);
+        List<SourceRecord> stopped = new ArrayList<>();
+        Awaitility.await("every run closed after its data source was asked").atMost(Duration.ofSeconds(30))
+                .until(() -> {
+                    List<SourceRecord> records = task.poll();
+                    if (records != null) {
+                        stopped.addAll(records);
+                    }
+                    return stopped.size() >= DATA_SOURCES;
+                });
+
+        assertThat(statusCalls()).as("status calls").isGreaterThanOrEqualTo(DATA_SOURCES);
+        assertThat(stopped).hasSize(DATA_SOURCES);
+    }
+
+    @Test
     void aTaskWithEveryDataSourceDueSendsOnlyWhatItsShareOfTheBudgetAllowsAndSaysHowManyWait() throws Exception {
         props.put("name", "budget-share");
         props.put("status.requests.per.second", "10");
@@ -249,19 +273,31 @@ class SourceTaskStatusBudgetTest {
 
     /** Starts a run on each data source in DataZone, then the task with those runs in its stored offset. */
     private void restartTrackingOneRunPerDataSource() {
+        restartTrackingOneRunPerDataSource(null);
+    }
+
+    /** The same, with every run tracked since {@code trackedSinceMs} when it is not null. */
+    private void restartTrackingOneRunPerDataSource(Long trackedSinceMs) {
         simulator = DataZoneSimulator.start(dataZone.build());
         props.put("datazone.endpoint.override", simulator.endpoint().toString());
         List<String> runs = new ArrayList<>();
+        List<String> runIds = new ArrayList<>();
         try (DataZoneClients clients = SimulatorClients.open(simulator, "restart")) {
             for (int i = 0; i < DATA_SOURCES; i++) {
                 String dataSource = Pipeline.dataSourceId(i);
                 String runId = clients.sync().startDataSourceRun(b -> b.domainIdentifier(Pipeline.DOMAIN)
                         .dataSourceIdentifier(dataSource).clientToken("token-" + dataSource)).id();
+                runIds.add(runId);
                 runs.add(String.format("{\"r\":\"%s\",\"d\":\"%s\",\"s\":\"%s\",\"k\":\"token-%s\",\"t\":\"requests\","
                         + "\"p\":0,\"o\":%d,\"l\":\"REQUESTED\"}", runId, Pipeline.DOMAIN, dataSource, dataSource, i));
             }
         }
-        Map<String, Object> offset = Map.of("version", 1, "position", 0L, "runs", "[" + String.join(",", runs) + "]");
+        Map<String, Object> offset = new HashMap<>(Map.of("version", 1, "position", 0L,
+                "runs", "[" + String.join(",", runs) + "]"));
+        if (trackedSinceMs != null) {
+            offset.put("since", runIds.stream().map(id -> "\"" + id + "\":" + trackedSinceMs)
+                    .collect(Collectors.joining(",", "{", "}")));
+        }
         task = new DataSourceRunSourceTask(ignored -> consumer, time);
         task.initialize(new StoredOffsetsContext(Map.of(PartitionOffset.key(LEDGER, 0), offset)));
         task.start(props);
