@@ -41,6 +41,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -128,7 +129,8 @@ public class DataSourceRunSourceTask extends SourceTask {
                 StatusCallBudget.maxInFlight(statusCallRate));
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName, time);
-        statusCalls = new StatusCallBudget(statusCallRate, clients.retryStrategy(), time,
+        statusCalls = new StatusCallBudget(statusCallRate, clients.retryStrategy(),
+                config.connection().apiCallTimeout(), time,
                 error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait, counters);
         pollPacer = new PollPacer(statusCalls, bound -> ThreadLocalRandom.current().nextLong(bound),
                 metrics.latency("status-poll-budget-wait", "time a due status poll waited for the status-call"
@@ -545,20 +547,21 @@ public class DataSourceRunSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopping = true;
+        if (statusCalls != null) {
+            // First: no retry or queued status call may go out through the client closed below.
+            statusCalls.close();
+        }
         if (consumer != null) {
             consumer.wakeup();
         }
         consumerAccess.acquireUninterruptibly();
         try {
+            // Each closed whatever the one before threw.
             if (consumer != null) {
-                consumer.close(Duration.ofSeconds(5));
+                Utils.closeQuietly(() -> consumer.close(Duration.ofSeconds(5)), "ledger consumer");
             }
-            if (clients != null) {
-                clients.close();
-            }
-            if (metrics != null) {
-                metrics.close();
-            }
+            Utils.closeQuietly(clients, "DataZone clients");
+            Utils.closeQuietly(metrics, "task metrics");
         } finally {
             consumerAccess.release();
         }

@@ -4,8 +4,11 @@ import io.kcdatazone.datazone.AdaptiveRateLimiter;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -29,7 +32,9 @@ import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
  * <p>Retries are the budget's, not the SDK's: the task's DataZone client makes one attempt per call
  * ({@link DataZoneClients#openWithoutSdkRetries}), and the budget asks the SDK's own retry strategy (the same
  * standard strategy, attempts and backoff the SDK would use) whether and when to try again. An SDK retrying inside
- * a call would send attempts no permit counted.
+ * a call would send attempts no permit counted. The SDK's {@code datazone.api.call.timeout.ms} then bounds one attempt
+ * only, so the budget keeps it for the whole call: it plans no retry that would start later than that after the call
+ * was asked (the last attempt may still run up to its own timeout).
  *
  * <p>Fair: every call is due at a time, and the oldest due goes first. The first call of a poll is due when the poll
  * was ({@link PollPacer}, which publishes the oldest due poll it holds back with {@link #pollsDueSince}), a poll's
@@ -59,6 +64,7 @@ final class StatusCallBudget {
     private final AdaptiveRateLimiter limiter;
     private final int maxInFlight;
     private final RetryStrategy retries;
+    private final long callTimeoutNanos;
     private final Time time;
     private final Predicate<Throwable> isThrottled;
     private final Runnable onCallWaiting;
@@ -70,6 +76,8 @@ final class StatusCallBudget {
     private int inFlight;
     /** When the oldest poll the pacer holds back, or has yet to start, is due; Long.MAX_VALUE when none. */
     private long pollsDueSinceMs = Long.MAX_VALUE;
+    /** Set by {@link #close()}: no call or retry is sent after it, on any thread. */
+    private volatile boolean closed;
 
     /** A call waiting for its turn; completing {@code permit} with the send time sends it. */
     private static final class Waiting {
@@ -94,16 +102,18 @@ final class StatusCallBudget {
     /**
      * @param callsPerSecond this task's share of the connector's budget; zero or less means unlimited
      * @param retries decides whether and when a failed attempt is tried again (the SDK's standard strategy)
+     * @param callTimeout how long after it was asked a call may still plan a retry ({@code datazone.api.call.timeout.ms})
      * @param isThrottled whether a failed attempt was refused as throttled (it then halves the rate)
      * @param onCallWaiting told (on the asking or answering thread) when a call queues or a place on the wire frees
      *                      up while calls queue, to wake the task
      * @param counters counts each attempt sent, and each one throttled
      */
-    StatusCallBudget(double callsPerSecond, RetryStrategy retries, Time time,
+    StatusCallBudget(double callsPerSecond, RetryStrategy retries, Duration callTimeout, Time time,
                      Predicate<Throwable> isThrottled, Runnable onCallWaiting, SourceTaskCounters counters) {
         this.limiter = new AdaptiveRateLimiter(callsPerSecond);
         this.maxInFlight = maxInFlight(callsPerSecond);
         this.retries = retries;
+        this.callTimeoutNanos = callTimeout.toNanos();
         this.time = time;
         this.isThrottled = isThrottled;
         this.onCallWaiting = onCallWaiting;
@@ -136,10 +146,11 @@ final class StatusCallBudget {
      */
     <T> CompletableFuture<T> call(long dueMs, Supplier<CompletableFuture<T>> call) {
         RetryToken token = retries.acquireInitialToken(AcquireInitialTokenRequest.create(RETRY_SCOPE)).token();
-        return attempt(call, token, dueMs);
+        return attempt(call, token, dueMs, time.nanoseconds());
     }
 
-    private <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call, RetryToken token, long dueMs) {
+    private <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call, RetryToken token, long dueMs,
+                                             long askedNanos) {
         return permit(dueMs).thenCompose(sentNanos -> send(call, sentNanos))
                 .handle((answer, error) -> {
                     if (error == null) {
@@ -147,6 +158,11 @@ final class StatusCallBudget {
                         return CompletableFuture.completedFuture(answer);
                     }
                     Throwable failure = DataZoneErrorClassifier.unwrap(error);
+                    if (closed) {
+                        // The client is closing: its connections fail with retriable errors, and a retry would be
+                        // sent through a closed client.
+                        return CompletableFuture.<T>failedFuture(failure);
+                    }
                     RefreshRetryTokenResponse retry;
                     try {
                         retry = retries.refreshRetryToken(RefreshRetryTokenRequest.builder().token(token)
@@ -154,8 +170,12 @@ final class StatusCallBudget {
                     } catch (TokenAcquisitionFailedException notRetried) {
                         return CompletableFuture.<T>failedFuture(failure);
                     }
-                    long backoffMs = TimeUnit.NANOSECONDS.toMillis(retry.delay().toNanos() + 999_999);
-                    return attempt(call, retry.token(), time.milliseconds() + backoffMs);
+                    long backoffNanos = retry.delay().toNanos();
+                    if (time.nanoseconds() - askedNanos + backoffNanos > callTimeoutNanos) {
+                        return CompletableFuture.<T>failedFuture(failure);
+                    }
+                    long backoffMs = TimeUnit.NANOSECONDS.toMillis(backoffNanos + 999_999);
+                    return attempt(call, retry.token(), time.milliseconds() + backoffMs, askedNanos);
                 })
                 .thenCompose(Function.identity());
     }
@@ -163,6 +183,9 @@ final class StatusCallBudget {
     private CompletableFuture<Long> permit(long dueMs) {
         Waiting call;
         synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(stopped());
+            }
             long nowNanos = time.nanoseconds();
             long nowMs = time.milliseconds();
             Waiting next = waiting.peek();
@@ -235,6 +258,27 @@ final class StatusCallBudget {
             }
             next.permit.complete(sentNanos);
         }
+    }
+
+    /**
+     * Stops the budget before the task closes its DataZone client: every queued call and retry fails with a
+     * {@link CancellationException}, a call asked from now on fails without being sent, and a call on the wire is
+     * not tried again whatever its answer. Any thread.
+     */
+    void close() {
+        List<Waiting> cancelled;
+        synchronized (this) {
+            closed = true;
+            cancelled = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Waiting call : cancelled) {
+            call.permit.completeExceptionally(stopped());
+        }
+    }
+
+    private static CancellationException stopped() {
+        return new CancellationException("The task stops: no more status calls");
     }
 
     /** Sends every queued call that is due, oldest first, while permits and places are free. */

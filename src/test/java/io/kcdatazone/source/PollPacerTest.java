@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.SecretRedactor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -266,7 +267,8 @@ class PollPacerTest {
 
     /** A budget that tells no one when a call queues: these tests step the task's loop themselves. */
     private StatusCallBudget budget(double callsPerSecond) {
-        return new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time, error -> false, () -> { },
+        return new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                time, error -> false, () -> { },
                 counters);
     }
 
@@ -309,8 +311,8 @@ class PollPacerTest {
 
         Simulation(double callsPerSecond, long intervalMs, long maxIntervalMs, long latencyMs,
                    ToIntFunction<DataSourceRef> pages) {
-            this.budget = new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time,
-                    error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, counters);
+            this.budget = new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                    time, error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, counters);
             this.pacer = new PollPacer(budget, bound -> 0, millis -> { }, counters);
             this.latencyMs = latencyMs;
             this.intervalMs = intervalMs;

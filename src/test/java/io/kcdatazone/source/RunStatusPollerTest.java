@@ -40,8 +40,8 @@ class RunStatusPollerTest {
     private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
     /** Unlimited: these tests are about which calls the poller makes; it counts them. */
     private final SourceTaskCounters counters = new SourceTaskCounters();
-    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(), time,
-            error -> false, () -> { }, counters);
+    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(),
+            Duration.ofSeconds(30), time, error -> false, () -> { }, counters);
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
@@ -116,7 +116,8 @@ class RunStatusPollerTest {
     @Test
     void everyPageAndEveryGetDataSourceRunWaitsForItsPermitOfTheBudget() throws Exception {
         SourceTaskCounters pacedCounters = new SourceTaskCounters();
-        StatusCallBudget paced = new StatusCallBudget(2, AwsRetryStrategy.doNotRetry(), time, error -> false,
+        StatusCallBudget paced = new StatusCallBudget(2, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                time, error -> false,
                 () -> { }, pacedCounters);
         RunStatusPoller poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), paced,
                 millis -> { }, millis -> { }, time);
@@ -148,7 +149,7 @@ class RunStatusPollerTest {
                 .rateLimit(Operation.LIST_DATA_SOURCE_RUNS, new RateLimit(0.001, 1)).build());
              DataZoneClients throttled = SimulatorClients.openWithoutSdkRetries(throttling, "throttled-poller")) {
             SourceTaskCounters pacedCounters = new SourceTaskCounters();
-            StatusCallBudget paced = new StatusCallBudget(1, throttled.retryStrategy(), time,
+            StatusCallBudget paced = new StatusCallBudget(1, throttled.retryStrategy(), Duration.ofSeconds(30), time,
                     error -> throttled.errorClassifier().classify(error).isThrottled(), () -> { }, pacedCounters);
             RunStatusPoller poller = new RunStatusPoller(throttled.async(), throttled.errorClassifier(), paced,
                     millis -> { }, millis -> { }, time);

@@ -6,12 +6,17 @@ import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.SecretRedactor;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.MockTime;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
@@ -32,7 +37,12 @@ class StatusCallBudgetTest {
     }
 
     private StatusCallBudget budget(double callsPerSecond, RetryStrategy retries) {
-        return new StatusCallBudget(callsPerSecond, retries, time, error -> CLASSIFIER.classify(error).isThrottled(),
+        return budget(callsPerSecond, retries, Duration.ofSeconds(30));
+    }
+
+    private StatusCallBudget budget(double callsPerSecond, RetryStrategy retries, Duration callTimeout) {
+        return new StatusCallBudget(callsPerSecond, retries, callTimeout,
+                time, error -> CLASSIFIER.classify(error).isThrottled(),
                 wakeUps::incrementAndGet, counters);
     }
 
@@ -259,5 +269,53 @@ class StatusCallBudgetTest {
         assertThat(budget.canSend()).isTrue();
         assertThat(budget.untilPermitFreeMs()).isZero();
         assertThat(budget.currentRate()).isInfinite();
+    }
+
+    @Test
+    void afterCloseNoCallIsSentQueuedOnesFailAndACallOnTheWireIsNotRetried() {
+        StatusCallBudget budget = budget(1, standard());
+        CompletableFuture<String> onTheWire = new CompletableFuture<>();
+        CompletableFuture<String> inFlight = budget.call(() -> {
+            sent.add("in flight");
+            return onTheWire;
+        });
+        CompletableFuture<String> queued = budget.call(() -> answered("queued"));
+
+        budget.close();
+        // The client closing under it: a failure the strategy would retry at once.
+        onTheWire.completeExceptionally(SdkClientException.create("Connection closed", new IOException("closed")));
+        CompletableFuture<String> askedAfter = budget.call(() -> answered("asked after"));
+        time.sleep(10_000);
+        budget.sendWaitingCalls();
+
+        assertThat(sent).as("nothing sent after close").containsExactly("in flight");
+        assertThat(inFlight).isCompletedExceptionally();
+        assertThat(queued).isCompletedExceptionally();
+        assertThat(askedAfter).isCompletedExceptionally();
+        assertThat(DataZoneErrorClassifier.unwrap(queued.handle((answer, error) -> error).join()))
+                .isInstanceOf(CancellationException.class);
+        assertThat(budget.untilNextWaitingCallMs()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void noRetryIsPlannedToStartLaterThanTheCallTimeoutAfterTheCallWasAsked() {
+        StatusCallBudget budget = budget(0, AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
+                .maxAttempts(10).build(), Duration.ofMillis(1_000));
+        List<Long> sentAtMs = new ArrayList<>();
+
+        // Each attempt runs into its own timeout (400 ms here), which the strategy retries.
+        CompletableFuture<String> call = budget.call(() -> {
+            sentAtMs.add(time.milliseconds());
+            time.sleep(400);
+            return CompletableFuture.failedFuture(ApiCallAttemptTimeoutException.create(400));
+        });
+        for (int step = 0; step < 20 && !call.isDone(); step++) {
+            time.sleep(Math.max(1, budget.untilNextWaitingCallMs()));
+            budget.sendWaitingCalls();
+        }
+
+        assertThat(call).isCompletedExceptionally();
+        assertThat(sentAtMs).as("attempts within the call timeout, not the strategy's 10").hasSizeBetween(2, 3)
+                .allSatisfy(sentAt -> assertThat(sentAt).isLessThanOrEqualTo(START_MS + 1_000));
     }
 }
