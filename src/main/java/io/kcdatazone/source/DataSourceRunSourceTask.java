@@ -176,7 +176,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
         // Runs that were in flight at the last stop may have moved meanwhile: polled within an interval, at a random
         // point of it, so that the data sources of a restart are not all polled at once.
-        long now = time.milliseconds();
+        long now = time.hiResClockMs();
         tracker.dataSources().forEach(dataSource -> schedules.computeIfAbsent(dataSource,
                 ds -> newSchedule(pollPacer.firstPollAfterRestartMs(now, config.statusPollIntervalMs()))));
     }
@@ -384,7 +384,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         FollowedRun followed = offer.followed();
         if (followed != null) {
             // A run resumed from the entries taken before a restart may have moved meanwhile: it is polled at once.
-            long firstPollAt = time.milliseconds() + (offer.resumed() ? 0 : config.statusPollIntervalMs());
+            long firstPollAt = time.hiResClockMs() + (offer.resumed() ? 0 : config.statusPollIntervalMs());
             schedules.computeIfAbsent(followed.run().dataSource(), ds -> newSchedule(firstPollAt));
         }
         if (offer.forgotOlderResult()) {
@@ -415,7 +415,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private Duration untilNextPoll() {
-        return Duration.ofMillis(pollPacer.untilNextLaunchMs(schedules.values(), time.milliseconds(),
+        return Duration.ofMillis(pollPacer.untilNextLaunchMs(schedules.values(), time.hiResClockMs(),
                 MAX_LEDGER_WAIT.toMillis()));
     }
 
@@ -426,7 +426,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds, dueMs) ->
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
                 pollsInFlight.put(dataSource, poller.poll(dataSource, Set.copyOf(runIds), dueMs)
-                        .whenComplete((observations, error) -> wakeFromLedgerWait())), time.milliseconds());
+                        .whenComplete((observations, error) -> wakeFromLedgerWait())), time.hiResClockMs());
     }
 
     /** The runs followed by data source: one entry per data source, each a view of the tracker's own set. */
@@ -456,13 +456,13 @@ public class DataSourceRunSourceTask extends SourceTask {
                 LOG.warn("Could not poll the runs of {}: {}", dataSource,
                         clients.errorClassifier().classify(e));
                 if (schedule != null) {
-                    schedule.failed(time.milliseconds());
+                    schedule.failed(time.hiResClockMs());
                 }
                 continue;
             }
             boolean changed = publishChanges(dataSource, observations, records);
             if (schedule != null) {
-                schedule.polled(time.milliseconds(), changed);
+                schedule.polled(time.hiResClockMs(), changed);
             }
         }
     }

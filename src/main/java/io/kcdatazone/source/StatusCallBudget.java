@@ -36,7 +36,8 @@ import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
  * only, so the budget keeps it for the whole call: it plans no retry that would start later than that after the call
  * was asked (the last attempt may still run up to its own timeout).
  *
- * <p>Fair: every call is due at a time, and the oldest due goes first. The first call of a poll is due when the poll
+ * <p>Fair: every call is due at a time, and the oldest due goes first. Due times are on {@link Time#hiResClockMs()},
+ * which a change of the wall clock does not move, as are the poll schedules' ({@link PollSchedule}). The first call of a poll is due when the poll
  * was ({@link PollPacer}, which publishes the oldest due poll it holds back with {@link #pollsDueSince}), a poll's
  * next page or GetDataSourceRun when the answer before it asked for it, a retry when its backoff ends. So a poll whose
  * list is refused, and which reads its runs one by one, queues behind the polls that were due before it.
@@ -136,7 +137,7 @@ final class StatusCallBudget {
 
     /** A call due now: the next page or GetDataSourceRun of a poll under way. */
     <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
-        return call(time.milliseconds(), call);
+        return call(time.hiResClockMs(), call);
     }
 
     /**
@@ -175,7 +176,7 @@ final class StatusCallBudget {
                         return CompletableFuture.<T>failedFuture(failure);
                     }
                     long backoffMs = TimeUnit.NANOSECONDS.toMillis(backoffNanos + 999_999);
-                    return attempt(call, retry.token(), time.milliseconds() + backoffMs, askedNanos);
+                    return attempt(call, retry.token(), time.hiResClockMs() + backoffMs, askedNanos);
                 })
                 .thenCompose(Function.identity());
     }
@@ -187,7 +188,7 @@ final class StatusCallBudget {
                 return CompletableFuture.failedFuture(stopped());
             }
             long nowNanos = time.nanoseconds();
-            long nowMs = time.milliseconds();
+            long nowMs = time.hiResClockMs();
             Waiting next = waiting.peek();
             boolean olderWaits = next != null && next.dueMs <= Math.min(nowMs, dueMs);
             if (dueMs <= nowMs && dueMs <= pollsDueSinceMs && !olderWaits && canSend(nowNanos)) {
@@ -250,7 +251,7 @@ final class StatusCallBudget {
             synchronized (this) {
                 long nowNanos = time.nanoseconds();
                 next = waiting.peek();
-                if (next == null || next.dueMs > Math.min(dueByMs, time.milliseconds()) || !canSend(nowNanos)) {
+                if (next == null || next.dueMs > Math.min(dueByMs, time.hiResClockMs()) || !canSend(nowNanos)) {
                     return;
                 }
                 waiting.poll();
@@ -302,7 +303,7 @@ final class StatusCallBudget {
     /** Milliseconds until the oldest queued call is due: 0 when one is, Long.MAX_VALUE when none queues. */
     synchronized long untilNextWaitingCallMs() {
         Waiting next = waiting.peek();
-        return next == null ? Long.MAX_VALUE : Math.max(0, next.dueMs - time.milliseconds());
+        return next == null ? Long.MAX_VALUE : Math.max(0, next.dueMs - time.hiResClockMs());
     }
 
     /**

@@ -261,7 +261,7 @@ class OddDataZoneAnswersTest {
     }
 
     private Map<String, RunObservation> poll(List<String> runIds) throws Exception {
-        return poller.poll(ORDERS, Set.copyOf(runIds), time.milliseconds()).get(10, TimeUnit.SECONDS);
+        return poller.poll(ORDERS, Set.copyOf(runIds), time.hiResClockMs()).get(10, TimeUnit.SECONDS);
     }
 
     private static Map<String, RunSnapshot> snapshots(Map<String, RunObservation> observations) {

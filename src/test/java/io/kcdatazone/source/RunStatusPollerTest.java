@@ -71,7 +71,7 @@ class RunStatusPollerTest {
     }
 
     private Map<String, RunObservation> poll(Set<String> runIds) throws Exception {
-        return poller.poll(SALES, runIds, time.milliseconds()).get(10, TimeUnit.SECONDS);
+        return poller.poll(SALES, runIds, time.hiResClockMs()).get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -125,7 +125,7 @@ class RunStatusPollerTest {
         time.sleep(10_000);
 
         CompletableFuture<Map<String, RunObservation>> poll = poller.poll(SALES, Set.of(runs.get(0)),
-                time.milliseconds());
+                time.hiResClockMs());
 
         // Four pages, then GetDataSourceRun for the oldest run, none on a page read: one call per permit.
         for (int call = 2; call <= RunStatusPoller.MAX_PAGES + 1; call++) {
@@ -155,8 +155,8 @@ class RunStatusPollerTest {
                     millis -> { }, millis -> { }, time);
             Set<String> run = Set.of(throttled.sync().startDataSourceRun(b -> b.domainIdentifier(SALES.domainId())
                     .dataSourceIdentifier(SALES.dataSourceId()).clientToken("token")).id());
-            CompletableFuture<Map<String, RunObservation>> first = poller.poll(SALES, run, time.milliseconds());
-            CompletableFuture<Map<String, RunObservation>> second = poller.poll(SALES, run, time.milliseconds());
+            CompletableFuture<Map<String, RunObservation>> first = poller.poll(SALES, run, time.hiResClockMs());
+            CompletableFuture<Map<String, RunObservation>> second = poller.poll(SALES, run, time.hiResClockMs());
             first.get(10, TimeUnit.SECONDS);
 
             // The second poll's call waits for the next permit, a second later; DataZone throttles it, and each retry.
@@ -218,7 +218,7 @@ class RunStatusPollerTest {
         startRuns(1);
         simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.VALIDATION, 1);
 
-        assertThatThrownBy(() -> poller.poll(SALES, Set.of("any"), time.milliseconds()).join())
+        assertThatThrownBy(() -> poller.poll(SALES, Set.of("any"), time.hiResClockMs()).join())
                 .isInstanceOf(CompletionException.class)
                 .hasRootCauseInstanceOf(software.amazon.awssdk.services.datazone.model.ValidationException.class);
     }
@@ -262,7 +262,7 @@ class RunStatusPollerTest {
 
         try (CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
             // A failed poll is counted (failed-status-polls-total) and backed off by the task, unlike an empty answer.
-            assertThatThrownBy(() -> poller.poll(SALES, Set.copyOf(runs), time.milliseconds()).join())
+            assertThatThrownBy(() -> poller.poll(SALES, Set.copyOf(runs), time.hiResClockMs()).join())
                     .isInstanceOf(CompletionException.class)
                     .hasRootCauseInstanceOf(AccessDeniedException.class);
             assertThat(log.lines()).filteredOn(line -> line.contains("WARN") && line.contains("GetDataSourceRun failed"))

@@ -318,4 +318,25 @@ class StatusCallBudgetTest {
         assertThat(sentAtMs).as("attempts within the call timeout, not the strategy's 10").hasSizeBetween(2, 3)
                 .allSatisfy(sentAt -> assertThat(sentAt).isLessThanOrEqualTo(START_MS + 1_000));
     }
+
+    @Test
+    void aWallClockSetBackDoesNotHoldQueuedCallsBack() {
+        long[] wallShiftMs = {0};
+        MockTime shifted = new MockTime(0, START_MS, TimeUnit.MILLISECONDS.toNanos(START_MS)) {
+            @Override
+            public long milliseconds() {
+                return super.milliseconds() + wallShiftMs[0];
+            }
+        };
+        StatusCallBudget budget = new StatusCallBudget(10, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                shifted, error -> false, wakeUps::incrementAndGet, counters);
+        budget.call(() -> answered("first"));
+        budget.call(() -> answered("queued"));
+
+        wallShiftMs[0] = -TimeUnit.HOURS.toMillis(1);
+        assertThat(budget.untilNextWaitingCallMs()).as("still due now").isZero();
+        shifted.sleep(100);
+        budget.sendWaitingCalls();
+        assertThat(sent).containsExactly("first", "queued");
+    }
 }
