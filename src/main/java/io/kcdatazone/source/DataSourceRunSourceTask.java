@@ -124,9 +124,9 @@ public class DataSourceRunSourceTask extends SourceTask {
         String connectorName = props.getOrDefault("name", "datazone-source");
         double statusCallRate = config.taskStatusRequestsPerSecond();
         // The budget owns the retries of status calls, so that each attempt takes a permit; one connection per call
-        // it keeps on the wire.
+        // it keeps on the wire, and a few to spare.
         clients = DataZoneClients.openWithoutSdkRetries(config.connection(), connectorName,
-                StatusCallBudget.maxInFlight(statusCallRate));
+                StatusCallBudget.connections(statusCallRate));
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName, time);
         statusCalls = new StatusCallBudget(statusCallRate, clients.retryStrategy(),

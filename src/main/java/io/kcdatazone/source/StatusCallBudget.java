@@ -60,6 +60,12 @@ final class StatusCallBudget {
     static final Duration IN_FLIGHT_WINDOW = Duration.ofSeconds(2);
     /** However small the share, a call that hangs until its timeout does not stop every other one. */
     static final int MIN_IN_FLIGHT = 2;
+    /**
+     * Connections the task's client has beyond {@link #maxInFlight}: an answer frees its place in the budget when its
+     * future completes, which may be before the SDK has handed its connection back to the pool, and the call sent in
+     * that place then finds one free instead of waiting for it against its timeout.
+     */
+    static final int SPARE_CONNECTIONS = 2;
     private static final String RETRY_SCOPE = "status-calls";
 
     private final AdaptiveRateLimiter limiter;
@@ -124,9 +130,14 @@ final class StatusCallBudget {
     /**
      * The most calls a task with this share keeps on the wire: its share's worth of {@link #IN_FLIGHT_WINDOW}, at
      * least {@value #MIN_IN_FLIGHT}, at most the {@value DataZoneClients#DEFAULT_MAX_CONCURRENCY} connections of the
-     * SDK's default pool (also without a budget). The task sizes its client's pool to it, so no call waits for a
-     * connection inside the SDK, where its time would count against the call's timeout.
+     * SDK's default pool (also without a budget). The task sizes its client's pool to it and a few to spare
+     * ({@link #connections}), so a call rarely waits for a connection inside the SDK, where its time would count
+     * against the call's timeout.
      */
+    static int connections(double callsPerSecond) {
+        return maxInFlight(callsPerSecond) + SPARE_CONNECTIONS;
+    }
+
     static int maxInFlight(double callsPerSecond) {
         if (callsPerSecond <= 0) {
             return DataZoneClients.DEFAULT_MAX_CONCURRENCY;
@@ -213,11 +224,12 @@ final class StatusCallBudget {
     }
 
     private <T> CompletableFuture<T> send(Supplier<CompletableFuture<T>> call, long sentNanos) {
-        counters.onStatusCall();
         CompletableFuture<T> answer;
         try {
             answer = call.get();
+            counters.onStatusCall();
         } catch (RuntimeException e) {
+            // Never sent (a request the SDK refused to build): not a status call DataZone received.
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.whenComplete((ignored, error) -> onAnswer(error, sentNanos));
@@ -225,14 +237,19 @@ final class StatusCallBudget {
 
     private void onAnswer(Throwable error, long sentNanos) {
         boolean wake;
+        boolean throttled = false;
         synchronized (this) {
             wake = inFlight-- == maxInFlight && (!waiting.isEmpty() || pollsDueSinceMs != Long.MAX_VALUE);
             if (error == null) {
                 limiter.onSuccess();
             } else if (isThrottled.test(error)) {
-                counters.onThrottledStatusCall();
+                throttled = true;
                 limiter.onThrottled(sentNanos, time.nanoseconds());
             }
+        }
+        if (throttled) {
+            // Outside the lock: the metrics' sensors take locks of their own.
+            counters.onThrottledStatusCall();
         }
         if (wake) {
             // The task waited for a place on the wire, which only an answer frees.

@@ -254,6 +254,7 @@ class StatusCallBudgetTest {
         assertThat(StatusCallBudget.maxInFlight(10.0 / 3)).isEqualTo(7);
         assertThat(StatusCallBudget.maxInFlight(1_000)).isEqualTo(50);
         assertThat(StatusCallBudget.maxInFlight(0)).as("no budget: the SDK's connection pool").isEqualTo(50);
+        assertThat(StatusCallBudget.connections(10)).as("the client's pool: the cap and 2 to spare").isEqualTo(22);
     }
 
     @Test
@@ -338,5 +339,17 @@ class StatusCallBudgetTest {
         shifted.sleep(100);
         budget.sendWaitingCalls();
         assertThat(sent).containsExactly("first", "queued");
+    }
+
+    @Test
+    void aCallThatThrowsBeforeItIsSentIsNotCountedAndFreesItsPlace() {
+        StatusCallBudget budget = budget(0);
+        CompletableFuture<String> call = budget.call(() -> {
+            throw new IllegalArgumentException("request not built");
+        });
+
+        assertThat(call).isCompletedExceptionally();
+        assertThat(counters.statusCalls()).as("never sent").isZero();
+        assertThat(budget.inFlight()).isZero();
     }
 }
