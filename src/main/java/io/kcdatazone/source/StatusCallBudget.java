@@ -83,6 +83,11 @@ final class StatusCallBudget {
     private int inFlight;
     /** When the oldest poll the pacer holds back, or has yet to start, is due; Long.MAX_VALUE when none. */
     private long pollsDueSinceMs = Long.MAX_VALUE;
+    /**
+     * When the task wakes from its wait as it planned it ({@link #planWait}), or when it was last woken: a call is worth
+     * a wake-up only if it is due before then. Long.MAX_VALUE until the task first plans.
+     */
+    private long plannedWakeMs = Long.MAX_VALUE;
     /** Set by {@link #close()}: no call or retry is sent after it, on any thread. */
     private volatile boolean closed;
 
@@ -111,8 +116,8 @@ final class StatusCallBudget {
      * @param retries decides whether and when a failed attempt is tried again (the SDK's standard strategy)
      * @param callTimeout how long after it was asked a call may still plan a retry ({@code datazone.api.call.timeout.ms})
      * @param isThrottled whether a failed attempt was refused as throttled (it then halves the rate)
-     * @param onCallWaiting told (on the asking or answering thread) when a call queues or a place on the wire frees
-     *                      up while calls queue, to wake the task
+     * @param onCallWaiting told (on the asking or answering thread) when a call queues, or a place on the wire frees
+     *                      up for a queued call or due poll, due before the task planned to wake, to wake it
      * @param counters counts each attempt sent, and each one throttled
      */
     StatusCallBudget(double callsPerSecond, RetryStrategy retries, Duration callTimeout, Time time,
@@ -194,6 +199,7 @@ final class StatusCallBudget {
 
     private CompletableFuture<Long> permit(long dueMs) {
         Waiting call;
+        boolean wake;
         synchronized (this) {
             if (closed) {
                 return CompletableFuture.failedFuture(stopped());
@@ -207,8 +213,11 @@ final class StatusCallBudget {
             }
             call = new Waiting(dueMs, asked++);
             waiting.add(call);
+            wake = wakesTask(dueMs, nowMs);
         }
-        onCallWaiting.run();
+        if (wake) {
+            onCallWaiting.run();
+        }
         return call.permit;
     }
 
@@ -239,7 +248,10 @@ final class StatusCallBudget {
         boolean wake;
         boolean throttled = false;
         synchronized (this) {
-            wake = inFlight-- == maxInFlight && (!waiting.isEmpty() || pollsDueSinceMs != Long.MAX_VALUE);
+            Waiting next = waiting.peek();
+            long nextDueMs = Math.min(next == null ? Long.MAX_VALUE : next.dueMs, pollsDueSinceMs);
+            // With every place taken the task planned no wake-up for a permit: the freed place may bring it forward.
+            wake = inFlight-- == maxInFlight && wakesTask(nextDueMs, time.hiResClockMs());
             if (error == null) {
                 limiter.onSuccess();
             } else if (isThrottled.test(error)) {
@@ -333,6 +345,33 @@ final class StatusCallBudget {
         }
         long nanos = limiter.nanosUntilFree(time.nanoseconds());
         return TimeUnit.NANOSECONDS.toMillis(nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1);
+    }
+
+    /**
+     * Whether a call due at {@code dueMs} must wake the task: only when it could go (due, and a permit and a place
+     * free) before the wake-up the task planned, so a retry due seconds later, or a call behind one the task already
+     * waits for, does not; with every place taken only an answer wakes it. A wake-up counts as the task's
+     * next one until it plans its wait again. Under the lock.
+     */
+    private boolean wakesTask(long dueMs, long nowMs) {
+        long untilFree = untilPermitFreeMs();
+        if (untilFree == Long.MAX_VALUE || Math.max(dueMs, nowMs + untilFree) >= plannedWakeMs) {
+            return false;
+        }
+        plannedWakeMs = nowMs;
+        return true;
+    }
+
+    /**
+     * The task's wait until a call or poll may go: until the next poll is due ({@code untilPollDueMs}) or the oldest
+     * queued call is, and then a permit is free, at most {@code maxWaitMs}. Remembered, so that only a call due before
+     * it wakes the task ({@link #wakesTask}); planned under the lock, so no call queued meanwhile goes unnoticed.
+     */
+    synchronized long planWait(long untilPollDueMs, long maxWaitMs) {
+        long untilDue = Math.min(untilPollDueMs, untilNextWaitingCallMs());
+        long wait = Math.min(Math.max(untilDue, untilPermitFreeMs()), maxWaitMs);
+        plannedWakeMs = time.hiResClockMs() + wait;
+        return wait;
     }
 
     /** Calls on the wire now. */

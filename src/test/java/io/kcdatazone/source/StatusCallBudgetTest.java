@@ -78,7 +78,7 @@ class StatusCallBudgetTest {
 
         assertThat(sent).containsExactly("first");
         assertThat(first).isCompletedWithValue("first");
-        assertThat(wakeUps).as("each call that queues wakes the task").hasValue(2);
+        assertThat(wakeUps).as("the first call that queues wakes the task, which then sees both").hasValue(1);
         assertThat(budget.untilNextWaitingCallMs()).as("queued calls are due").isZero();
         assertThat(budget.canSend()).isFalse();
         assertThat(budget.untilPermitFreeMs()).isEqualTo(100);
@@ -241,6 +241,7 @@ class StatusCallBudgetTest {
         assertThat(sent).as("calls on the wire at once, none answered").hasSize(20);
         assertThat(budget.inFlight()).isEqualTo(20);
         assertThat(budget.untilPermitFreeMs()).as("only an answer frees a place").isEqualTo(Long.MAX_VALUE);
+        budget.planWait(Long.MAX_VALUE, 500);
         int wakeUpsBefore = wakeUps.get();
         onTheWire.get(0).complete("late");
         assertThat(wakeUps).as("the answer wakes the task").hasValue(wakeUpsBefore + 1);
@@ -351,5 +352,43 @@ class StatusCallBudgetTest {
         assertThat(call).isCompletedExceptionally();
         assertThat(counters.statusCalls()).as("never sent").isZero();
         assertThat(budget.inFlight()).isZero();
+    }
+
+    @Test
+    void onlyACallDueBeforeTheTaskPlannedToWakeWakesIt() {
+        StatusCallBudget budget = budget(10);
+        budget.call(() -> answered("first"));
+        assertThat(budget.planWait(500, 500)).as("the next poll's due time").isEqualTo(500);
+
+        budget.call(time.hiResClockMs() + 2_000, () -> answered("retry due in 2 s"));
+        assertThat(wakeUps).as("due after the planned wake-up").hasValue(0);
+        budget.call(() -> answered("next page"));
+        assertThat(wakeUps).as("due now").hasValue(1);
+        budget.call(() -> answered("another page"));
+        assertThat(wakeUps).as("the task is awake already").hasValue(1);
+
+        assertThat(budget.planWait(500, 500)).as("a permit for the page").isEqualTo(100);
+        budget.call(() -> answered("a third page"));
+        assertThat(wakeUps).as("behind the page the task waits for").hasValue(1);
+    }
+
+    @Test
+    void anAnswerFreeingAPlaceWakesTheTaskOnlyForACallDueBeforeThePlannedWake() {
+        StatusCallBudget budget = budget(1);
+        List<CompletableFuture<String>> onTheWire = new ArrayList<>();
+        for (int i = 0; i < StatusCallBudget.maxInFlight(1); i++) {
+            time.sleep(1_000);
+            budget.call(() -> {
+                CompletableFuture<String> answer = new CompletableFuture<>();
+                onTheWire.add(answer);
+                return answer;
+            });
+        }
+        budget.call(time.hiResClockMs() + 2_000, () -> answered("retry due in 2 s"));
+        assertThat(budget.planWait(500, 500)).as("every place taken").isEqualTo(500);
+        int wakeUpsBefore = wakeUps.get();
+
+        onTheWire.get(0).complete("answer");
+        assertThat(wakeUps).as("the freed place's next call is due after the planned wake-up").hasValue(wakeUpsBefore);
     }
 }
