@@ -37,18 +37,19 @@ import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
  * was asked (the last attempt may still run up to its own timeout).
  *
  * <p>Fair: every call is due at a time, and the oldest due goes first. Due times are on {@link Time#hiResClockMs()},
- * which a change of the wall clock does not move, as are the poll schedules' ({@link PollSchedule}). The first call of a poll is due when the poll
- * was ({@link PollPacer}, which publishes the oldest due poll it holds back with {@link #pollsDueSince}), a poll's
- * next page or GetDataSourceRun when the answer before it asked for it, a retry when its backoff ends. So a poll whose
- * list is refused, and which reads its runs one by one, queues behind the polls that were due before it.
+ * which a change of the wall clock does not move, as are the poll schedules' ({@link PollSchedule}). The first call of
+ * a poll is due when the poll was ({@link PollPacer}, which publishes the oldest due poll it holds back with
+ * {@link #pollsDueSince}), a poll's next page or GetDataSourceRun when the answer before it asked for it, a retry when
+ * its backoff ends. So a poll whose list is refused, and which reads its runs one by one, queues behind the polls that
+ * were due before it.
  *
  * <p>Bounded: at most {@link #maxInFlight} calls are on the wire at once. An answer frees a place; a call that finds
  * none waits like one without a permit.
  *
  * <p>No thread ever waits for a permit. A call with a permit free, a place free and nothing due before it goes at
- * once, on the asking thread; otherwise it queues and wakes the task, which sends queued calls from its own thread as
- * permits free up ({@link #sendWaitingCalls}) and plans its wait around them ({@link #untilPermitFreeMs},
- * {@link #untilNextWaitingCallMs}). Thread-safe: the task's thread and the SDK's threads share it.
+ * once, on the asking thread; otherwise it queues, and wakes the task if it can go before the task planned to wake
+ * ({@link #planWait}). The task sends queued calls from its own thread as permits free up ({@link #sendWaitingCalls})
+ * and plans its wait around them. Thread-safe: the task's thread and the SDK's threads share it.
  */
 final class StatusCallBudget {
 
@@ -84,8 +85,8 @@ final class StatusCallBudget {
     /** When the oldest poll the pacer holds back, or has yet to start, is due; Long.MAX_VALUE when none. */
     private long pollsDueSinceMs = Long.MAX_VALUE;
     /**
-     * When the task wakes from its wait as it planned it ({@link #planWait}), or when it was last woken: a call is worth
-     * a wake-up only if it is due before then. Long.MAX_VALUE until the task first plans.
+     * When the task wakes from its wait as it planned it ({@link #planWait}), or when it was last woken: a call is
+     * worth a wake-up only if it can go before then. Long.MAX_VALUE until the task first plans.
      */
     private long plannedWakeMs = Long.MAX_VALUE;
     /** Set by {@link #close()}: no call or retry is sent after it, on any thread. */
@@ -114,7 +115,8 @@ final class StatusCallBudget {
     /**
      * @param callsPerSecond this task's share of the connector's budget; zero or less means unlimited
      * @param retries decides whether and when a failed attempt is tried again (the SDK's standard strategy)
-     * @param callTimeout how long after it was asked a call may still plan a retry ({@code datazone.api.call.timeout.ms})
+     * @param callTimeout how long after it was asked a call may still plan a retry
+     *                    ({@code datazone.api.call.timeout.ms})
      * @param isThrottled whether a failed attempt was refused as throttled (it then halves the rate)
      * @param onCallWaiting told (on the asking or answering thread) when a call queues, or a place on the wire frees
      *                      up for a queued call or due poll, due before the task planned to wake, to wake it
