@@ -77,7 +77,10 @@ public final class DataZoneConnectionConfig {
                         GROUP, ++order, Width.SHORT, "Validate against live systems")
                 .define(API_CALL_TIMEOUT_MS, Type.LONG, DEFAULT_API_CALL_TIMEOUT_MS, Range.atLeast(1),
                         Importance.LOW,
-                        "Upper bound, in milliseconds, on one DataZone API call including the AWS SDK's own retries.",
+                        "Upper bound, in milliseconds, on one DataZone API call including its retries. The source"
+                                + " connector's status calls, which it retries itself, plan no retry that would start"
+                                + " later than this after the call began (the last attempt may run on for up to"
+                                + " datazone.api.call.attempt.timeout.ms).",
                         GROUP, ++order, Width.SHORT, "API call timeout (ms)")
                 .define(API_CALL_ATTEMPT_TIMEOUT_MS, Type.LONG, DEFAULT_API_CALL_ATTEMPT_TIMEOUT_MS, Range.atLeast(1),
                         Importance.LOW,
@@ -89,8 +92,9 @@ public final class DataZoneConnectionConfig {
                                 + " included) on throttling, server errors and I/O errors. This is only the SDK's"
                                 + " short inner retry; the connectors' own backoff settings govern retries across"
                                 + " calls. The source connector makes these attempts of its status calls itself, with"
-                                + " the same strategy, so that each takes a permit of status.requests.per.second (and"
-                                + " datazone.api.call.timeout.ms bounds each attempt).",
+                                + " the same strategy, so that each takes a permit of status.requests.per.second;"
+                                + " datazone.api.call.attempt.timeout.ms bounds each attempt and"
+                                + " datazone.api.call.timeout.ms the call with its retries.",
                         GROUP, ++order, Width.SHORT, "SDK attempts per call");
         return AwsCredentialsConfig.define(def);
     }

@@ -41,6 +41,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -125,12 +126,13 @@ public class DataSourceRunSourceTask extends SourceTask {
         String connectorName = props.getOrDefault("name", "datazone-source");
         double statusCallRate = config.taskStatusRequestsPerSecond();
         // The budget owns the retries of status calls, so that each attempt takes a permit; one connection per call
-        // it keeps on the wire.
+        // it keeps on the wire, and a few to spare.
         clients = DataZoneClients.openWithoutSdkRetries(config.connection(), connectorName,
-                StatusCallBudget.maxInFlight(statusCallRate));
+                StatusCallBudget.connections(statusCallRate));
         events = new DataSourceRunEvents(config.includeConfigurationSnapshot());
         metrics = TaskMetrics.forTask(context, connectorName, time);
-        statusCalls = new StatusCallBudget(statusCallRate, clients.retryStrategy(), time,
+        statusCalls = new StatusCallBudget(statusCallRate, clients.retryStrategy(),
+                config.connection().apiCallTimeout(), time,
                 error -> clients.errorClassifier().classify(error).isThrottled(), this::wakeFromLedgerWait, counters);
         pollPacer = new PollPacer(statusCalls, bound -> ThreadLocalRandom.current().nextLong(bound),
                 metrics.latency("status-poll-budget-wait", "time a due status poll waited for the status-call"
@@ -176,7 +178,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         }
         // Runs that were in flight at the last stop may have moved meanwhile: polled within an interval, at a random
         // point of it, so that the data sources of a restart are not all polled at once.
-        long now = time.milliseconds();
+        long now = time.hiResClockMs();
         tracker.dataSources().forEach(dataSource -> schedules.computeIfAbsent(dataSource,
                 ds -> newSchedule(pollPacer.firstPollAfterRestartMs(now, config.statusPollIntervalMs()))));
     }
@@ -384,7 +386,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         FollowedRun followed = offer.followed();
         if (followed != null) {
             // A run resumed from the entries taken before a restart may have moved meanwhile: it is polled at once.
-            long firstPollAt = time.milliseconds() + (offer.resumed() ? 0 : config.statusPollIntervalMs());
+            long firstPollAt = time.hiResClockMs() + (offer.resumed() ? 0 : config.statusPollIntervalMs());
             schedules.computeIfAbsent(followed.run().dataSource(), ds -> newSchedule(firstPollAt));
         }
         if (offer.forgotOlderResult()) {
@@ -415,7 +417,7 @@ public class DataSourceRunSourceTask extends SourceTask {
     }
 
     private Duration untilNextPoll() {
-        return Duration.ofMillis(pollPacer.untilNextLaunchMs(schedules.values(), time.milliseconds(),
+        return Duration.ofMillis(pollPacer.untilNextLaunchMs(schedules.values(), time.hiResClockMs(),
                 MAX_LEDGER_WAIT.toMillis()));
     }
 
@@ -426,7 +428,7 @@ public class DataSourceRunSourceTask extends SourceTask {
         pollPacer.launchDue(schedules, pollsInFlight.keySet(), trackedRunsBySource(), (dataSource, runIds, dueMs) ->
                 // The answer wakes the task from its wait on the ledger, so it is published without delay.
                 pollsInFlight.put(dataSource, poller.poll(dataSource, Set.copyOf(runIds), dueMs)
-                        .whenComplete((observations, error) -> wakeFromLedgerWait())), time.milliseconds());
+                        .whenComplete((observations, error) -> wakeFromLedgerWait())), time.hiResClockMs());
     }
 
     /** The runs followed by data source: one entry per data source, each a view of the tracker's own set. */
@@ -457,13 +459,13 @@ public class DataSourceRunSourceTask extends SourceTask {
                 LOG.warn("Could not poll the runs of {}: {}", dataSource,
                         clients.errorClassifier().classify(e));
                 if (schedule != null) {
-                    schedule.failed(time.milliseconds());
+                    schedule.failed(time.hiResClockMs());
                 }
                 continue;
             }
             boolean changed = publishChanges(dataSource, observations, records);
             if (schedule != null) {
-                schedule.polled(time.milliseconds(), changed);
+                schedule.polled(time.hiResClockMs(), changed);
             }
         }
     }
@@ -548,20 +550,21 @@ public class DataSourceRunSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopping = true;
+        if (statusCalls != null) {
+            // First: no retry or queued status call may go out through the client closed below.
+            statusCalls.close();
+        }
         if (consumer != null) {
             consumer.wakeup();
         }
         consumerAccess.acquireUninterruptibly();
         try {
+            // Each closed whatever the one before threw.
             if (consumer != null) {
-                consumer.close(Duration.ofSeconds(5));
+                Utils.closeQuietly(() -> consumer.close(Duration.ofSeconds(5)), "ledger consumer");
             }
-            if (clients != null) {
-                clients.close();
-            }
-            if (metrics != null) {
-                metrics.close();
-            }
+            Utils.closeQuietly(clients, "DataZone clients");
+            Utils.closeQuietly(metrics, "task metrics");
         } finally {
             consumerAccess.release();
         }

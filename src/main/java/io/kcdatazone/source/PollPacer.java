@@ -56,9 +56,7 @@ final class PollPacer {
      * due, or later when no permit (or no place on the wire) will be free by then. At most {@code maxWaitMs}.
      */
     long untilNextLaunchMs(Collection<PollSchedule> schedules, long nowMs, long maxWaitMs) {
-        long untilDue = Math.min(PollSchedule.untilNextDue(schedules, nowMs, maxWaitMs),
-                budget.untilNextWaitingCallMs());
-        return Math.min(Math.max(untilDue, budget.untilPermitFreeMs()), maxWaitMs);
+        return budget.planWait(PollSchedule.untilNextDue(schedules, nowMs, maxWaitMs), maxWaitMs);
     }
 
     /**

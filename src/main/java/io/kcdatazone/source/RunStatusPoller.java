@@ -143,7 +143,7 @@ public final class RunStatusPoller {
                                 dataSource, PAGE_SIZE, MAX_PAGES);
                     }
                     if (more && page < MAX_PAGES && !seen.keySet().containsAll(runIds)) {
-                        return listPage(dataSource, runIds, next, page + 1, time.milliseconds(), seen);
+                        return listPage(dataSource, runIds, next, page + 1, time.hiResClockMs(), seen);
                     }
                     return CompletableFuture.completedFuture(null);
                 });

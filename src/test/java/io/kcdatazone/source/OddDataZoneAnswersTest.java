@@ -51,8 +51,8 @@ class OddDataZoneAnswersTest {
     private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
     private final Clock clock = new MockTimeClock(time);
     private final DataSourceRunEvents events = new DataSourceRunEvents(true);
-    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(), time,
-            error -> false, () -> { }, new SourceTaskCounters());
+    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(),
+            Duration.ofSeconds(30), time, error -> false, () -> { }, new SourceTaskCounters());
     private DataZoneSimulator simulator;
     private OddAnswers odd;
     private DataZoneClients clients;
@@ -261,7 +261,7 @@ class OddDataZoneAnswersTest {
     }
 
     private Map<String, RunObservation> poll(List<String> runIds) throws Exception {
-        return poller.poll(ORDERS, Set.copyOf(runIds), time.milliseconds()).get(10, TimeUnit.SECONDS);
+        return poller.poll(ORDERS, Set.copyOf(runIds), time.hiResClockMs()).get(10, TimeUnit.SECONDS);
     }
 
     private static Map<String, RunSnapshot> snapshots(Map<String, RunObservation> observations) {

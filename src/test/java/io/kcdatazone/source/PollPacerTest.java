@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.SecretRedactor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -56,7 +57,7 @@ class PollPacerTest {
             pacer.launchDue(schedules, Set.of(), runsOf(schedules.keySet()), (dataSource, runs, dueMs) -> {
                 launched.add(dataSource);
                 budget.call(dueMs, () -> CompletableFuture.completedFuture(null));
-            }, time.milliseconds());
+            }, time.hiResClockMs());
             if (second == 0) {
                 assertThat(pacer.pollsWaiting()).isEqualTo(2);
             }
@@ -101,13 +102,13 @@ class PollPacerTest {
         assertThat(pacer.untilNextLaunchMs(schedules, START_MS, MAX_LEDGER_WAIT_MS))
                 .as("due, but the next permit is a second away: at most the ledger wait").isEqualTo(500);
         time.sleep(700);
-        assertThat(pacer.untilNextLaunchMs(schedules, time.milliseconds(), MAX_LEDGER_WAIT_MS)).isEqualTo(300);
+        assertThat(pacer.untilNextLaunchMs(schedules, time.hiResClockMs(), MAX_LEDGER_WAIT_MS)).isEqualTo(300);
 
-        due.sent(time.milliseconds());
-        assertThat(pacer.untilNextLaunchMs(List.of(due), time.milliseconds(), MAX_LEDGER_WAIT_MS))
+        due.sent(time.hiResClockMs());
+        assertThat(pacer.untilNextLaunchMs(List.of(due), time.hiResClockMs(), MAX_LEDGER_WAIT_MS))
                 .as("nothing due: the longest wait").isEqualTo(MAX_LEDGER_WAIT_MS);
         budget.call(() -> CompletableFuture.completedFuture(null));
-        assertThat(pacer.untilNextLaunchMs(List.of(due), time.milliseconds(), MAX_LEDGER_WAIT_MS))
+        assertThat(pacer.untilNextLaunchMs(List.of(due), time.hiResClockMs(), MAX_LEDGER_WAIT_MS))
                 .as("the next page of a poll under way waits for the permit").isEqualTo(300);
     }
 
@@ -253,7 +254,7 @@ class PollPacerTest {
                         return CompletableFuture.completedFuture(null);
                     });
                 }
-            }, time.milliseconds());
+            }, time.hiResClockMs());
             time.sleep(100);
             if (step == 0) {
                 listRefused.completeExceptionally(new IllegalStateException("403"));
@@ -266,7 +267,8 @@ class PollPacerTest {
 
     /** A budget that tells no one when a call queues: these tests step the task's loop themselves. */
     private StatusCallBudget budget(double callsPerSecond) {
-        return new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time, error -> false, () -> { },
+        return new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                time, error -> false, () -> { },
                 counters);
     }
 
@@ -309,8 +311,8 @@ class PollPacerTest {
 
         Simulation(double callsPerSecond, long intervalMs, long maxIntervalMs, long latencyMs,
                    ToIntFunction<DataSourceRef> pages) {
-            this.budget = new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), time,
-                    error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, counters);
+            this.budget = new StatusCallBudget(callsPerSecond, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                    time, error -> CLASSIFIER.classify(error).isThrottled(), () -> { }, counters);
             this.pacer = new PollPacer(budget, bound -> 0, millis -> { }, counters);
             this.latencyMs = latencyMs;
             this.intervalMs = intervalMs;
@@ -331,9 +333,9 @@ class PollPacerTest {
 
         /** The task's poll loop for {@code durationMs}; fails if it ever would not wait (a spinning task). */
         void runFor(long durationMs) {
-            long end = time.milliseconds() + durationMs;
-            while (time.milliseconds() < end) {
-                long now = time.milliseconds();
+            long end = time.hiResClockMs() + durationMs;
+            while (time.hiResClockMs() < end) {
+                long now = time.hiResClockMs();
                 answerCallsDue(now);
                 collectFinishedPolls(now);
                 pacer.launchDue(schedules, inFlight.keySet(), runsOf(schedules.keySet()), this::launch, now);
@@ -346,7 +348,7 @@ class PollPacerTest {
         }
 
         private void launch(DataSourceRef dataSource, Set<String> runIds, long dueMs) {
-            pollsSentMs.computeIfAbsent(dataSource, ds -> new ArrayList<>()).add(time.milliseconds());
+            pollsSentMs.computeIfAbsent(dataSource, ds -> new ArrayList<>()).add(time.hiResClockMs());
             CompletableFuture<Integer> poll = budget.call(dueMs, () -> page(dataSource));
             for (int page = 2; page <= pages.applyAsInt(dataSource); page++) {
                 poll = poll.thenCompose(changes -> budget.call(() -> page(dataSource)));
@@ -356,7 +358,7 @@ class PollPacerTest {
 
         /** DataZone receives one call. */
         private CompletableFuture<Integer> page(DataSourceRef dataSource) {
-            long now = time.milliseconds();
+            long now = time.hiResClockMs();
             sentNanos.add(time.nanoseconds());
             pagesSent++;
             boolean throttled = !withinQuota();

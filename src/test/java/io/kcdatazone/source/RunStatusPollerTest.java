@@ -40,8 +40,8 @@ class RunStatusPollerTest {
     private final MockTime time = new MockTime(0, Instant.parse("2026-03-02T10:00:00Z").toEpochMilli(), 0);
     /** Unlimited: these tests are about which calls the poller makes; it counts them. */
     private final SourceTaskCounters counters = new SourceTaskCounters();
-    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(), time,
-            error -> false, () -> { }, counters);
+    private final StatusCallBudget budget = new StatusCallBudget(0, AwsRetryStrategy.doNotRetry(),
+            Duration.ofSeconds(30), time, error -> false, () -> { }, counters);
     private DataZoneSimulator simulator;
     private DataZoneClients clients;
     private RunStatusPoller poller;
@@ -71,7 +71,7 @@ class RunStatusPollerTest {
     }
 
     private Map<String, RunObservation> poll(Set<String> runIds) throws Exception {
-        return poller.poll(SALES, runIds, time.milliseconds()).get(10, TimeUnit.SECONDS);
+        return poller.poll(SALES, runIds, time.hiResClockMs()).get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -116,7 +116,8 @@ class RunStatusPollerTest {
     @Test
     void everyPageAndEveryGetDataSourceRunWaitsForItsPermitOfTheBudget() throws Exception {
         SourceTaskCounters pacedCounters = new SourceTaskCounters();
-        StatusCallBudget paced = new StatusCallBudget(2, AwsRetryStrategy.doNotRetry(), time, error -> false,
+        StatusCallBudget paced = new StatusCallBudget(2, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                time, error -> false,
                 () -> { }, pacedCounters);
         RunStatusPoller poller = new RunStatusPoller(clients.async(), clients.errorClassifier(), paced,
                 millis -> { }, millis -> { }, time);
@@ -124,7 +125,7 @@ class RunStatusPollerTest {
         time.sleep(10_000);
 
         CompletableFuture<Map<String, RunObservation>> poll = poller.poll(SALES, Set.of(runs.get(0)),
-                time.milliseconds());
+                time.hiResClockMs());
 
         // Four pages, then GetDataSourceRun for the oldest run, none on a page read: one call per permit.
         for (int call = 2; call <= RunStatusPoller.MAX_PAGES + 1; call++) {
@@ -148,14 +149,14 @@ class RunStatusPollerTest {
                 .rateLimit(Operation.LIST_DATA_SOURCE_RUNS, new RateLimit(0.001, 1)).build());
              DataZoneClients throttled = SimulatorClients.openWithoutSdkRetries(throttling, "throttled-poller")) {
             SourceTaskCounters pacedCounters = new SourceTaskCounters();
-            StatusCallBudget paced = new StatusCallBudget(1, throttled.retryStrategy(), time,
+            StatusCallBudget paced = new StatusCallBudget(1, throttled.retryStrategy(), Duration.ofSeconds(30), time,
                     error -> throttled.errorClassifier().classify(error).isThrottled(), () -> { }, pacedCounters);
             RunStatusPoller poller = new RunStatusPoller(throttled.async(), throttled.errorClassifier(), paced,
                     millis -> { }, millis -> { }, time);
             Set<String> run = Set.of(throttled.sync().startDataSourceRun(b -> b.domainIdentifier(SALES.domainId())
                     .dataSourceIdentifier(SALES.dataSourceId()).clientToken("token")).id());
-            CompletableFuture<Map<String, RunObservation>> first = poller.poll(SALES, run, time.milliseconds());
-            CompletableFuture<Map<String, RunObservation>> second = poller.poll(SALES, run, time.milliseconds());
+            CompletableFuture<Map<String, RunObservation>> first = poller.poll(SALES, run, time.hiResClockMs());
+            CompletableFuture<Map<String, RunObservation>> second = poller.poll(SALES, run, time.hiResClockMs());
             first.get(10, TimeUnit.SECONDS);
 
             // The second poll's call waits for the next permit, a second later; DataZone throttles it, and each retry.
@@ -217,7 +218,7 @@ class RunStatusPollerTest {
         startRuns(1);
         simulator.faults().failNext(Operation.LIST_DATA_SOURCE_RUNS, ServiceError.VALIDATION, 1);
 
-        assertThatThrownBy(() -> poller.poll(SALES, Set.of("any"), time.milliseconds()).join())
+        assertThatThrownBy(() -> poller.poll(SALES, Set.of("any"), time.hiResClockMs()).join())
                 .isInstanceOf(CompletionException.class)
                 .hasRootCauseInstanceOf(software.amazon.awssdk.services.datazone.model.ValidationException.class);
     }
@@ -261,7 +262,7 @@ class RunStatusPollerTest {
 
         try (CapturedLog log = CapturedLog.start(Map.of(RunStatusPoller.class.getName(), Level.INFO))) {
             // A failed poll is counted (failed-status-polls-total) and backed off by the task, unlike an empty answer.
-            assertThatThrownBy(() -> poller.poll(SALES, Set.copyOf(runs), time.milliseconds()).join())
+            assertThatThrownBy(() -> poller.poll(SALES, Set.copyOf(runs), time.hiResClockMs()).join())
                     .isInstanceOf(CompletionException.class)
                     .hasRootCauseInstanceOf(AccessDeniedException.class);
             assertThat(log.lines()).filteredOn(line -> line.contains("WARN") && line.contains("GetDataSourceRun failed"))

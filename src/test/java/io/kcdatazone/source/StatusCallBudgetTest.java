@@ -6,12 +6,17 @@ import io.kcdatazone.datazone.DataZoneErrorClassifier;
 import io.kcdatazone.datazone.SecretRedactor;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.MockTime;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
@@ -32,7 +37,12 @@ class StatusCallBudgetTest {
     }
 
     private StatusCallBudget budget(double callsPerSecond, RetryStrategy retries) {
-        return new StatusCallBudget(callsPerSecond, retries, time, error -> CLASSIFIER.classify(error).isThrottled(),
+        return budget(callsPerSecond, retries, Duration.ofSeconds(30));
+    }
+
+    private StatusCallBudget budget(double callsPerSecond, RetryStrategy retries, Duration callTimeout) {
+        return new StatusCallBudget(callsPerSecond, retries, callTimeout,
+                time, error -> CLASSIFIER.classify(error).isThrottled(),
                 wakeUps::incrementAndGet, counters);
     }
 
@@ -68,7 +78,7 @@ class StatusCallBudgetTest {
 
         assertThat(sent).containsExactly("first");
         assertThat(first).isCompletedWithValue("first");
-        assertThat(wakeUps).as("each call that queues wakes the task").hasValue(2);
+        assertThat(wakeUps).as("the first call that queues wakes the task, which then sees both").hasValue(1);
         assertThat(budget.untilNextWaitingCallMs()).as("queued calls are due").isZero();
         assertThat(budget.canSend()).isFalse();
         assertThat(budget.untilPermitFreeMs()).isEqualTo(100);
@@ -231,6 +241,7 @@ class StatusCallBudgetTest {
         assertThat(sent).as("calls on the wire at once, none answered").hasSize(20);
         assertThat(budget.inFlight()).isEqualTo(20);
         assertThat(budget.untilPermitFreeMs()).as("only an answer frees a place").isEqualTo(Long.MAX_VALUE);
+        budget.planWait(Long.MAX_VALUE, 500);
         int wakeUpsBefore = wakeUps.get();
         onTheWire.get(0).complete("late");
         assertThat(wakeUps).as("the answer wakes the task").hasValue(wakeUpsBefore + 1);
@@ -244,6 +255,7 @@ class StatusCallBudgetTest {
         assertThat(StatusCallBudget.maxInFlight(10.0 / 3)).isEqualTo(7);
         assertThat(StatusCallBudget.maxInFlight(1_000)).isEqualTo(50);
         assertThat(StatusCallBudget.maxInFlight(0)).as("no budget: the SDK's connection pool").isEqualTo(50);
+        assertThat(StatusCallBudget.connections(10)).as("the client's pool: the cap and 2 to spare").isEqualTo(22);
     }
 
     @Test
@@ -259,5 +271,124 @@ class StatusCallBudgetTest {
         assertThat(budget.canSend()).isTrue();
         assertThat(budget.untilPermitFreeMs()).isZero();
         assertThat(budget.currentRate()).isInfinite();
+    }
+
+    @Test
+    void afterCloseNoCallIsSentQueuedOnesFailAndACallOnTheWireIsNotRetried() {
+        StatusCallBudget budget = budget(1, standard());
+        CompletableFuture<String> onTheWire = new CompletableFuture<>();
+        CompletableFuture<String> inFlight = budget.call(() -> {
+            sent.add("in flight");
+            return onTheWire;
+        });
+        CompletableFuture<String> queued = budget.call(() -> answered("queued"));
+
+        budget.close();
+        // The client closing under it: a failure the strategy would retry at once.
+        onTheWire.completeExceptionally(SdkClientException.create("Connection closed", new IOException("closed")));
+        CompletableFuture<String> askedAfter = budget.call(() -> answered("asked after"));
+        time.sleep(10_000);
+        budget.sendWaitingCalls();
+
+        assertThat(sent).as("nothing sent after close").containsExactly("in flight");
+        assertThat(inFlight).isCompletedExceptionally();
+        assertThat(queued).isCompletedExceptionally();
+        assertThat(askedAfter).isCompletedExceptionally();
+        assertThat(DataZoneErrorClassifier.unwrap(queued.handle((answer, error) -> error).join()))
+                .isInstanceOf(CancellationException.class);
+        assertThat(budget.untilNextWaitingCallMs()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void noRetryIsPlannedToStartLaterThanTheCallTimeoutAfterTheCallWasAsked() {
+        StatusCallBudget budget = budget(0, AwsRetryStrategy.forRetryMode(RetryMode.STANDARD).toBuilder()
+                .maxAttempts(10).build(), Duration.ofMillis(1_000));
+        List<Long> sentAtMs = new ArrayList<>();
+
+        // Each attempt runs into its own timeout (400 ms here), which the strategy retries.
+        CompletableFuture<String> call = budget.call(() -> {
+            sentAtMs.add(time.milliseconds());
+            time.sleep(400);
+            return CompletableFuture.failedFuture(ApiCallAttemptTimeoutException.create(400));
+        });
+        for (int step = 0; step < 20 && !call.isDone(); step++) {
+            time.sleep(Math.max(1, budget.untilNextWaitingCallMs()));
+            budget.sendWaitingCalls();
+        }
+
+        assertThat(call).isCompletedExceptionally();
+        assertThat(sentAtMs).as("attempts within the call timeout, not the strategy's 10").hasSizeBetween(2, 3)
+                .allSatisfy(sentAt -> assertThat(sentAt).isLessThanOrEqualTo(START_MS + 1_000));
+    }
+
+    @Test
+    void aWallClockSetBackDoesNotHoldQueuedCallsBack() {
+        long[] wallShiftMs = {0};
+        MockTime shifted = new MockTime(0, START_MS, TimeUnit.MILLISECONDS.toNanos(START_MS)) {
+            @Override
+            public long milliseconds() {
+                return super.milliseconds() + wallShiftMs[0];
+            }
+        };
+        StatusCallBudget budget = new StatusCallBudget(10, AwsRetryStrategy.doNotRetry(), Duration.ofSeconds(30),
+                shifted, error -> false, wakeUps::incrementAndGet, counters);
+        budget.call(() -> answered("first"));
+        budget.call(() -> answered("queued"));
+
+        wallShiftMs[0] = -TimeUnit.HOURS.toMillis(1);
+        assertThat(budget.untilNextWaitingCallMs()).as("still due now").isZero();
+        shifted.sleep(100);
+        budget.sendWaitingCalls();
+        assertThat(sent).containsExactly("first", "queued");
+    }
+
+    @Test
+    void aCallThatThrowsBeforeItIsSentIsNotCountedAndFreesItsPlace() {
+        StatusCallBudget budget = budget(0);
+        CompletableFuture<String> call = budget.call(() -> {
+            throw new IllegalArgumentException("request not built");
+        });
+
+        assertThat(call).isCompletedExceptionally();
+        assertThat(counters.statusCalls()).as("never sent").isZero();
+        assertThat(budget.inFlight()).isZero();
+    }
+
+    @Test
+    void onlyACallDueBeforeTheTaskPlannedToWakeWakesIt() {
+        StatusCallBudget budget = budget(10);
+        budget.call(() -> answered("first"));
+        assertThat(budget.planWait(500, 500)).as("the next poll's due time").isEqualTo(500);
+
+        budget.call(time.hiResClockMs() + 2_000, () -> answered("retry due in 2 s"));
+        assertThat(wakeUps).as("due after the planned wake-up").hasValue(0);
+        budget.call(() -> answered("next page"));
+        assertThat(wakeUps).as("due now").hasValue(1);
+        budget.call(() -> answered("another page"));
+        assertThat(wakeUps).as("the task is awake already").hasValue(1);
+
+        assertThat(budget.planWait(500, 500)).as("a permit for the page").isEqualTo(100);
+        budget.call(() -> answered("a third page"));
+        assertThat(wakeUps).as("behind the page the task waits for").hasValue(1);
+    }
+
+    @Test
+    void anAnswerFreeingAPlaceWakesTheTaskOnlyForACallDueBeforeThePlannedWake() {
+        StatusCallBudget budget = budget(1);
+        List<CompletableFuture<String>> onTheWire = new ArrayList<>();
+        for (int i = 0; i < StatusCallBudget.maxInFlight(1); i++) {
+            time.sleep(1_000);
+            budget.call(() -> {
+                CompletableFuture<String> answer = new CompletableFuture<>();
+                onTheWire.add(answer);
+                return answer;
+            });
+        }
+        budget.call(time.hiResClockMs() + 2_000, () -> answered("retry due in 2 s"));
+        assertThat(budget.planWait(500, 500)).as("every place taken").isEqualTo(500);
+        int wakeUpsBefore = wakeUps.get();
+
+        onTheWire.get(0).complete("answer");
+        assertThat(wakeUps).as("the freed place's next call is due after the planned wake-up").hasValue(wakeUpsBefore);
     }
 }
