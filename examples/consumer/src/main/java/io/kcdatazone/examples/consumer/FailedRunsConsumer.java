@@ -52,7 +52,7 @@ public final class FailedRunsConsumer {
     private static final int REMEMBERED_EVENT_IDS = 100_000;
     /** Runs (and run-less requests) remembered to act once on each: far more than end within a rebalance's replay. */
     private static final int REMEMBERED_RUNS = 100_000;
-    /** While the registry cannot be reached: retry the record after 0.5 s, doubling up to 10 s (under the 30 s stop). */
+    /** While the registry cannot be reached: retry the record after 0.5 s, doubling up to 10 s (below the stop). */
     private static final ExponentialBackoff RETRY_BACKOFF = new ExponentialBackoff(500, 2, 10_000, 0.2);
     /** Confluent's wire format: a zero byte, the schema id, the Avro data. */
     private static final byte MAGIC_BYTE = 0;
