@@ -65,6 +65,10 @@ public final class RunEvents {
 
     private static Optional<RunOutcome> runOutcome(DataSourceRunEvent event) {
         RunStatus status = status(event).orElse(RunStatus.UNKNOWN);
+        // The status's terminal flag decides, or a stop time, as the connector decides: DataZone may add statuses.
+        if (!status.isTerminal() && event.getStoppedAt() == null) {
+            return Optional.empty();
+        }
         switch (status) {
             case SUCCESS:
                 return Optional.of(RunOutcome.SUCCEEDED);
@@ -73,8 +77,7 @@ public final class RunEvents {
             case FAILED:
                 return Optional.of(RunOutcome.FAILED);
             default:
-                // Any status with a stop time ends the run, as the connector decides: DataZone may add statuses.
-                return event.getStoppedAt() == null ? Optional.empty() : Optional.of(RunOutcome.STOPPED);
+                return Optional.of(RunOutcome.STOPPED);
         }
     }
 }
