@@ -131,6 +131,13 @@ class ConsumersAndOperatorsIT {
         String source = stack.sourceName();
 
         assertThat(ExporterCoverage.problems(scrape, documented, Set.of(sink, source))).isEmpty();
+        // Counts since start are counters (what rate() and increase() expect), and the scenario's requests counted.
+        assertThat(scrape.names()).filteredOn(name -> name.startsWith(DocumentedMetrics.PROMETHEUS_PREFIX)
+                && name.endsWith("_total")).isNotEmpty()
+                .allSatisfy(name -> assertThat(scrape.type(name)).as(name).contains("counter"));
+        assertThat(scrape.of(DocumentedMetrics.PROMETHEUS_PREFIX + "requests_received_total"))
+                .filteredOn(sample -> sink.equals(sample.labels().get("connector")))
+                .anySatisfy(sample -> assertThat(Double.parseDouble(sample.value())).isPositive());
         // Connect's own: each task's state, by connector and task.
         assertThat(scrape.of("kafka_connect_task_status")).anySatisfy(sample -> assertThat(sample.labels())
                 .containsEntry("connector", sink).containsEntry("status", "running").containsKey("task"));
