@@ -34,6 +34,13 @@ public final class BenchmarkCharts {
     private static final int HEIGHT = 460;
     private static final Pattern LONG_DECIMALS = Pattern.compile("(\\d\\.\\d{2})\\d+");
 
+    static {
+        // Drawn off screen: no display needed, wherever the benchmarks run. Set before XChart first touches AWT.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
     private final Path jsonDir;
     private final Path chartDir;
     private final ObjectMapper json = new ObjectMapper();

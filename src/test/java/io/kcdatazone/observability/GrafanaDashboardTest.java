@@ -6,6 +6,8 @@ import io.kcdatazone.observability.DocumentedMetrics.Metric;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +49,24 @@ class GrafanaDashboardTest {
                 p + "consumption_pauses_total",
                 // task states
                 "kafka_connect_task_status");
+    }
+
+    /**
+     * A count since start (ours end in _total, Connect's have _total_ in the name) means nothing plotted raw, and it
+     * drops to 0 when a task restarts: only its rate() or increase() over the panel's interval is charted. And no
+     * panel charts an increase over the whole time range ($__range), which grows with the range picked.
+     */
+    @Test
+    void countsSinceStartAreChartedOnlyAsRatesOrIncreases() throws Exception {
+        Pattern counter = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*_total(?:_[a-zA-Z0-9_]*)?)\\b");
+        for (GrafanaDashboard.Query query : GrafanaDashboard.read(DASHBOARD).queries()) {
+            Matcher name = counter.matcher(query.expr());
+            while (name.find()) {
+                String before = query.expr().substring(0, name.start());
+                assertThat(before).as(query.where() + ": " + name.group(1) + " in " + query.expr())
+                        .matches("(?s).*\\b(?:rate|increase)\\($");
+            }
+            assertThat(query.expr()).as(query.where()).doesNotContain("$__range");
+        }
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,6 +48,40 @@ class JmxExporterRulesTest {
             metric.tag().ifPresent(t -> expected.put(t.replace('-', '_'), "SOME_VALUE"));
             assertThat(exported).as(matchName).contains(expected);
         }
+    }
+
+    @Test
+    void theSinkConsumersLagGetsTheConnectorAndTask() throws Exception {
+        String matchName = "kafka.consumer<type=consumer-fetch-manager-metrics, client-id=connector-consumer-"
+                + "datazone-sink-2-3><>records-lag-max: 42.0";
+
+        Optional<Map<String, String>> exported = rules().stream().map(rule -> rule.apply(matchName))
+                .flatMap(Optional::stream).findFirst();
+
+        assertThat(exported).contains(Map.of("__name__", "kafka_connect_sink_consumer_records_lag_max",
+                "connector", "datazone-sink-2", "task", "3"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'kafka.connect<type=sink-task-metrics, connector=c, task=0><>sink-record-read-total: 1.0'",
+        "'kafka.connect<type=connect-worker-metrics><>task-startup-attempts-total: 1.0'",
+        "'kafka.connect<type=plugins, connector=c, task=0><>something-new-total: 1.0'",
+        "'kafka.connect<type=plugins, connector=c, task=0><>runs-started-total: 1.0'"})
+    void countsSinceStartAreCounters(String matchName) throws Exception {
+        JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(Path.of("config", "jmx-exporter.yml").toFile());
+        Optional<JsonNode> rule = StreamSupport.stream(config.path("rules").spliterator(), false)
+                .filter(r -> new Rule(r).apply(matchName).isPresent()).findFirst();
+
+        assertThat(rule).hasValueSatisfying(r -> assertThat(r.path("type").asText()).isEqualTo("COUNTER"));
+    }
+
+    @Test
+    void onlyTheMBeansTheRulesNeedAreRead() throws Exception {
+        JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(Path.of("config", "jmx-exporter.yml").toFile());
+
+        assertThat(config.path("includeObjectNames")).extracting(JsonNode::asText).containsExactly(
+                "kafka.connect:*", "kafka.connect.datazone:*",
+                "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=connector-consumer-*", "java.lang:*");
     }
 
     private static List<Rule> rules() throws Exception {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -26,10 +27,14 @@ public final class PrometheusScrape {
     public record Sample(String name, Map<String, String> labels, String value) {
     }
 
-    private final List<Sample> samples;
+    private static final Pattern TYPE = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (\\S+)");
 
-    private PrometheusScrape(List<Sample> samples) {
+    private final List<Sample> samples;
+    private final Map<String, String> types;
+
+    private PrometheusScrape(List<Sample> samples, Map<String, String> types) {
         this.samples = samples;
+        this.types = types;
     }
 
     /** Scrapes {@code metrics} (an exporter's {@code /metrics}). */
@@ -44,7 +49,13 @@ public final class PrometheusScrape {
 
     public static PrometheusScrape parse(String exposition) {
         List<Sample> samples = new ArrayList<>();
+        Map<String, String> types = new LinkedHashMap<>();
         for (String line : exposition.split("\n")) {
+            Matcher type = TYPE.matcher(line.trim());
+            if (type.matches()) {
+                types.put(type.group(1), type.group(2));
+                continue;
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -61,7 +72,19 @@ public final class PrometheusScrape {
             }
             samples.add(new Sample(sample.group(1), labels, sample.group(3)));
         }
-        return new PrometheusScrape(samples);
+        return new PrometheusScrape(samples, types);
+    }
+
+    /**
+     * The type ({@code counter}, {@code gauge}, ...) the exposition gives the series {@code name}; a counter's
+     * {@code # TYPE} line may name it without its {@code _total} suffix (Prometheus client_java 1.x does).
+     */
+    public Optional<String> type(String name) {
+        String type = types.get(name);
+        if (type == null && name.endsWith("_total")) {
+            type = types.get(name.substring(0, name.length() - "_total".length()));
+        }
+        return Optional.ofNullable(type);
     }
 
     public List<Sample> samples() {

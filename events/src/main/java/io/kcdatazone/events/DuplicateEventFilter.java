@@ -47,7 +47,10 @@ public final class DuplicateEventFilter {
         return firstSeen(event.getEventId());
     }
 
-    /** Like {@link #firstSeen(DataSourceRunEvent)}, for an event id read otherwise (a generic record, a header). */
+    /**
+     * Like {@link #firstSeen(DataSourceRunEvent)}, for an event id read otherwise (a generic record, a header), or any
+     * other key to act on once, such as a {@code runId} (see {@link RunEvents}).
+     */
     public boolean firstSeen(CharSequence eventId) {
         return seen.putIfAbsent(Objects.requireNonNull(eventId, "eventId").toString(), Boolean.TRUE) == null;
     }

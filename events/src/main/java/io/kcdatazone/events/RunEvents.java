@@ -12,6 +12,11 @@ import java.util.Optional;
  * ends with {@code RUN_START_FAILED}; a run whose end will not be seen ends with {@code RUN_VANISHED} or
  * {@code RUN_TRACKING_STOPPED}. Nothing of the request follows its terminal event. A {@code RUN_STARTED} event can be
  * terminal too: a request delivered again after its run ended finds the run ended.
+ *
+ * <p>A terminal event ends a request record, not a run: a key (client token) sent twice gives a second terminal event
+ * of the same run, under another {@code eventId} (a {@code RUN_STARTED} finding it ended), and a failed run is then
+ * reported twice. Act once per {@code runId}, or per {@code clientToken} for a request that started no run (for
+ * example with a second {@link DuplicateEventFilter} keyed so, as the consumer example does).
  */
 public final class RunEvents {
 
@@ -60,6 +65,10 @@ public final class RunEvents {
 
     private static Optional<RunOutcome> runOutcome(DataSourceRunEvent event) {
         RunStatus status = status(event).orElse(RunStatus.UNKNOWN);
+        // The status's terminal flag decides, or a stop time, as the connector decides: DataZone may add statuses.
+        if (!status.isTerminal() && event.getStoppedAt() == null) {
+            return Optional.empty();
+        }
         switch (status) {
             case SUCCESS:
                 return Optional.of(RunOutcome.SUCCEEDED);
@@ -68,8 +77,7 @@ public final class RunEvents {
             case FAILED:
                 return Optional.of(RunOutcome.FAILED);
             default:
-                // Any status with a stop time ends the run, as the connector decides: DataZone may add statuses.
-                return event.getStoppedAt() == null ? Optional.empty() : Optional.of(RunOutcome.STOPPED);
+                return Optional.of(RunOutcome.STOPPED);
         }
     }
 }

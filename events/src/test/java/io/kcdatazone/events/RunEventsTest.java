@@ -8,6 +8,7 @@ import io.kcdatazone.event.DataSourceRunEvent;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class RunEventsTest {
 
@@ -37,6 +38,14 @@ class RunEventsTest {
 
         assertThat(RunEvents.outcome(event)).isEqualTo(Optional.ofNullable(expected));
         assertThat(RunEvents.isTerminal(event)).isEqualTo(expected != null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RunStatus.class)
+    void aStatusWithoutStopTimeEndsTheRunExactlyWhenItsFlagSaysTerminal(RunStatus status) {
+        DataSourceRunEvent event = event("RUN_STATUS_CHANGED", status.name()).build();
+
+        assertThat(RunEvents.isTerminal(event)).isEqualTo(status.isTerminal());
     }
 
     @ParameterizedTest
