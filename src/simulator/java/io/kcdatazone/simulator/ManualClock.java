@@ -1,10 +1,7 @@
 package io.kcdatazone.simulator;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A clock that moves only when told to. Tests hand it to the simulator so run lifecycles, daily quotas and rate
  * limits advance exactly when the test says, without sleeping. Thread-safe.
  */
-public final class ManualClock extends Clock {
+public final class ManualClock extends UtcClock {
     private final AtomicReference<Instant> now;
 
     /** A clock standing at {@code start}. */
@@ -31,15 +28,5 @@ public final class ManualClock extends Clock {
     @Override
     public Instant instant() {
         return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the simulator works in UTC only");
     }
 }

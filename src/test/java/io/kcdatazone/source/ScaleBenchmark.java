@@ -10,17 +10,15 @@ import io.kcdatazone.bench.StatusCallRate;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
 import io.kcdatazone.datazone.DataZoneConnectionConfig;
 import io.kcdatazone.simulator.SimulatorOptions;
+import io.kcdatazone.simulator.UtcClock;
 import io.kcdatazone.testkit.JmxTaskMetrics;
 import io.kcdatazone.testkit.KafkaConnectStack;
 import io.kcdatazone.testkit.OutputTopicReader;
 import io.kcdatazone.testkit.SimulatorService;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -784,7 +782,7 @@ class ScaleBenchmark {
      * The simulator's clock: it stands still unless the benchmark lets it run, so runs stay in flight as long as a
      * step needs; while it runs it keeps pace with the wall clock, so when a run changed status is known in wall time.
      */
-    private static final class SteppedClock extends Clock {
+    private static final class SteppedClock extends UtcClock {
 
         private long standingAtMs;
         /** While running: how far the clock is behind the wall clock. */
@@ -818,16 +816,6 @@ class ScaleBenchmark {
                 throw new IllegalStateException("the clock moves by itself while it runs");
             }
             standingAtMs += amount.toMillis();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the simulator works in UTC only");
         }
     }
 }

@@ -1,16 +1,15 @@
 package io.kcdatazone.testkit;
 
+import io.kcdatazone.simulator.UtcClock;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.apache.kafka.common.utils.MockTime;
 
 /**
  * A {@link Clock} that reads a {@link MockTime}: handed to the DataZone simulator, it makes the simulator's runs,
  * quotas and rate limits move with the task under test, which tells time with the same {@code MockTime}.
  */
-public final class MockTimeClock extends Clock {
+public final class MockTimeClock extends UtcClock {
 
     private final MockTime time;
 
@@ -21,15 +20,5 @@ public final class MockTimeClock extends Clock {
     @Override
     public Instant instant() {
         return Instant.ofEpochMilli(time.milliseconds());
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the simulator works in UTC only");
     }
 }
