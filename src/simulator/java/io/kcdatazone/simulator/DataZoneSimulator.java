@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An Amazon DataZone stand-in on 127.0.0.1 that speaks the data-source-run API's REST-JSON protocol, for the tests,
  * the demo and standalone use. Start it, point the AWS SDK's {@code endpointOverride} at {@link #endpoint()}, and
- * steer it through {@link #faults()}, {@link #oddAnswers()}, {@link #introspection()} and the clock passed in its
- * options. Thread-safe.
+ * steer it through {@link #faults()}, {@link #oddAnswers()}, {@link #outsideRuns()}, {@link #introspection()} and the
+ * clock passed in its options. Thread-safe.
  */
 public final class DataZoneSimulator implements AutoCloseable {
     /** Seeded resources were created this long before the simulator started. */
@@ -39,6 +39,7 @@ public final class DataZoneSimulator implements AutoCloseable {
     private final Faults faults;
     private final OddAnswers oddAnswers;
     private final Introspection introspection;
+    private final OutsideRuns outsideRuns;
 
     private DataZoneSimulator(SimulatorOptions options) throws IOException {
         this.seed = options.seed();
@@ -51,6 +52,7 @@ public final class DataZoneSimulator implements AutoCloseable {
         CallLog callLog = new CallLog();
         this.faults = new Faults(catalog, runs, options.randomSeed());
         this.introspection = new Introspection(callLog, runs, clock);
+        this.outsideRuns = new OutsideRuns(catalog, runs);
 
         Map<Operation, OperationHandler> handlers = new EnumMap<>(Operation.class);
         handlers.put(Operation.START_DATA_SOURCE_RUN, new StartDataSourceRunHandler(account));
@@ -102,6 +104,11 @@ public final class DataZoneSimulator implements AutoCloseable {
     /** Odd but legal ways of answering, off until a test switches them on. */
     public OddAnswers oddAnswers() {
         return oddAnswers;
+    }
+
+    /** Runs started outside the connector: by a schedule, or from the console. */
+    public OutsideRuns outsideRuns() {
+        return outsideRuns;
     }
 
     /** What the simulator received and did. */

@@ -48,6 +48,6 @@ public final class Introspection {
     private RunRecord record(Run run, Instant now) {
         boolean vanished = runs.find(run.domainId(), run.id()).isEmpty();
         return new RunRecord(run.id(), run.domainId(), run.dataSourceId(), Optional.ofNullable(run.clientToken()),
-                run.createdAt(), run.stateAt(now).status(), vanished);
+                run.createdAt(), run.stateAt(now).status(), vanished, run.type());
     }
 }

@@ -24,11 +24,11 @@ final class ListDataSourceRunActivitiesHandler implements OperationHandler {
         Run run = RunLookup.find(account, request);
         RunState state = run.stateAt(account.clock().instant());
         String database = account.catalog().dataSource(run.domainId(), run.dataSourceId()).dataSource().database();
-        List<ActivityRecord> activities = state.statistics()
-                .map(statistics -> ActivityRecord.of(run, statistics, database))
-                .orElse(List.of())
+        // Activities are listed once the run is terminal, with its statistics; none while it is in progress.
+        List<ActivityRecord> activities = (state.statistics().isPresent() ? ActivityRecord.of(run, state, database)
+                : List.<ActivityRecord>of())
                 .stream()
-                .filter(activity -> status.map(activity.status()::equals).orElse(true))
+                .filter(activity -> status.map(activity.status().name()::equals).orElse(true))
                 .toList();
         Pagination.Page<ActivityRecord> page =
                 Pagination.page(activities, ActivityRecord::position, maxResults, nextToken);

@@ -44,7 +44,9 @@ public final class OddAnswers {
         /** {@code errorDetail} inside {@code errorMessage} ({@code errorType} is required there). */
         ERROR_DETAIL("errorDetail"),
         /** Only StartDataSourceRun and GetDataSourceRun carry it. */
-        DATA_SOURCE_CONFIGURATION_SNAPSHOT("dataSourceConfigurationSnapshot");
+        DATA_SOURCE_CONFIGURATION_SNAPSHOT("dataSourceConfigurationSnapshot"),
+        /** Only GetDataSourceRun and ListDataSourceRuns carry it, for runs that import lineage. */
+        LINEAGE_SUMMARY("lineageSummary");
 
         private final String memberName;
 

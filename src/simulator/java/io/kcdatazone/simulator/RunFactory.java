@@ -22,21 +22,23 @@ final class RunFactory {
     /**
      * A new run.
      *
+     * @param clientToken the client token of a StartDataSourceRun, or null for a run started outside the API
      * @param ordinal how many runs this data source started before this one
      */
-    Run create(long sequence, Catalog.DataSourceEntry entry, String clientToken, Instant now, int ordinal,
-            RunScript script) {
+    Run create(long sequence, Catalog.DataSourceEntry entry, String clientToken, RunType type, Instant now,
+            int ordinal, RunScript script) {
         Seed.DataSource dataSource = entry.dataSource();
         Outcome outcome = script.outcome()
                 .orElse(dataSource.outcomes().get(ordinal % dataSource.outcomes().size()));
-        RunStatistics statistics = RunStatistics.of(outcome, dataSource.assetsPerRun());
+        AssetCounts assets = script.assets().map(AssetCounts::new)
+                .orElseGet(() -> AssetCounts.of(RunStatistics.of(outcome, dataSource.assetsPerRun())));
         String detail = outcome == Outcome.PARTIALLY_SUCCEEDED
-                ? statistics.failed() + " of " + dataSource.assetsPerRun() + " assets failed: "
+                ? assets.statistics().failed() + " of " + assets.total() + " assets failed: "
                         + dataSource.errorDetail()
                 : dataSource.errorDetail();
         String snapshot = DataSourceConfiguration.of(dataSource, seed).map(Object::toString).orElse("{}");
-        return new Run(sequence, newId(), entry.domain().id(), entry.project().id(), dataSource.id(), clientToken, now,
-                dataSource.requestedFor(), dataSource.runningFor(), outcome, statistics,
+        return new Run(sequence, newId(), entry.domain().id(), entry.project().id(), dataSource.id(), clientToken,
+                type, now, dataSource.requestedFor(), dataSource.runningFor(), outcome, assets,
                 new RunError(dataSource.errorType(), detail), script, snapshot);
     }
 

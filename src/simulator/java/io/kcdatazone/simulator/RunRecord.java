@@ -13,7 +13,14 @@ import java.util.Optional;
  * @param createdAt when it was started
  * @param status its status now
  * @param vanished whether it was made to disappear through {@link Faults#vanishRun(String)}
+ * @param type how it was started
  */
 public record RunRecord(String runId, String domainId, String dataSourceId, Optional<String> clientToken,
-        Instant createdAt, String status, boolean vanished) {
+        Instant createdAt, String status, boolean vanished, RunType type) {
+
+    /** A run started through StartDataSourceRun (PRIORITIZED). */
+    public RunRecord(String runId, String domainId, String dataSourceId, Optional<String> clientToken,
+            Instant createdAt, String status, boolean vanished) {
+        this(runId, domainId, dataSourceId, clientToken, createdAt, status, vanished, RunType.PRIORITIZED);
+    }
 }

@@ -13,7 +13,9 @@ import java.util.Optional;
  * @param updatedAt the time of the latest transition
  * @param statistics the asset counts, once the run is terminal
  * @param error the error message of a failed or partially successful run, once it is terminal
+ * @param lineage the lineage import status, once the run is RUNNING, if the run imports lineage
  */
 record RunState(String status, boolean inProgress, Optional<Instant> startedAt, Optional<Instant> stoppedAt,
-        Instant updatedAt, Optional<RunStatistics> statistics, Optional<RunError> error) {
+        Instant updatedAt, Optional<RunStatistics> statistics, Optional<RunError> error,
+        Optional<Lineage.ImportStatus> lineage) {
 }

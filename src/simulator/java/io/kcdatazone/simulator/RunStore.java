@@ -1,6 +1,7 @@
 package io.kcdatazone.simulator;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,6 +24,7 @@ import java.util.Set;
  * number of concurrent callers.
  */
 final class RunStore {
+    private static final Duration MIN_SCHEDULE_INTERVAL = Duration.ofSeconds(1);
     private final Clock clock;
     private final RunLimits limits;
     private final RunFactory factory;
@@ -33,6 +35,8 @@ final class RunStore {
     private final Map<String, List<Run>> runsPerDataSource = new HashMap<>();
     private final Map<String, Deque<RunScript>> scriptsPerDataSource = new HashMap<>();
     private final Set<String> vanished = new HashSet<>();
+    /** The data sources' schedules, by data source id. */
+    private final Map<String, Schedule> schedules = new LinkedHashMap<>();
     /** Data sources whose conflict rule differs from {@link RunLimits#conflictWhileInProgress()}. */
     private final Map<String, Boolean> conflictOverrides = new HashMap<>();
 
@@ -43,6 +47,10 @@ final class RunStore {
      * @param lastRun the latest run with its state, if any
      */
     record DataSourceState(String status, Optional<RunSnapshot> lastRun) {
+    }
+
+    /** A data source's schedule: its next firing, then one every {@code every}. */
+    private record Schedule(Catalog.DataSourceEntry entry, Instant next, Duration every) {
     }
 
     /** A run together with its state at the moment it was read. */
@@ -57,8 +65,7 @@ final class RunStore {
 
     /** Starts a run, or returns the run already started with the same idempotency key. */
     synchronized Run start(Catalog.DataSourceEntry entry, String clientToken) {
-        // Millisecond precision, as in AWS's own examples; the lifecycle is computed from this instant.
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant now = now();
         if (clientToken != null) {
             Run earlier = runsByClientToken.get(clientToken);
             if (earlier != null) {
@@ -69,36 +76,47 @@ final class RunStore {
                         + " was already used to start a run of another data source");
             }
         }
-        List<Run> runs = runsOf(entry.id());
-        if (conflictOverrides.getOrDefault(entry.id(), limits.conflictWhileInProgress())
-                && runs.stream().anyMatch(run -> !vanished.contains(run.id()) && run.stateAt(now).inProgress())) {
-            throw ApiException.conflict("A data source run is already in progress for data source " + entry.id());
+        return create(entry, clientToken, RunType.PRIORITIZED, now);
+    }
+
+    /**
+     * Starts a run the way DataZone does outside StartDataSourceRun (a schedule, or the console), so without a
+     * client token, under the same rules as a Start.
+     */
+    synchronized Run startOutsideTheApi(Catalog.DataSourceEntry entry, RunType type) {
+        return create(entry, null, type, now());
+    }
+
+    /**
+     * From {@code firstAt} on, a SCHEDULED run of the data source starts every {@code every}, replacing any schedule
+     * it had. A firing the rules refuse (a run in progress while conflicts are on, the daily quota) is skipped, as a
+     * schedule cannot retry.
+     */
+    synchronized void schedule(Catalog.DataSourceEntry entry, Instant firstAt, Duration every) {
+        Instant now = now();
+        if (firstAt.isBefore(now)) {
+            throw new IllegalArgumentException("a schedule cannot start in the past: " + firstAt + " < " + now);
         }
-        if (limits.runsPerDataSourcePerDay() > 0 && startedToday(runs, now) >= limits.runsPerDataSourcePerDay()) {
-            throw new ApiException(ServiceError.SERVICE_QUOTA_EXCEEDED, "The maximum number of data source runs per "
-                    + "data source per day (" + limits.runsPerDataSourcePerDay() + ") has been reached");
+        if (every.compareTo(MIN_SCHEDULE_INTERVAL) < 0) {
+            throw new IllegalArgumentException("a schedule fires at most once a second, not every " + every);
         }
-        int ordinal = runs.size();
-        RunScript script = Optional.ofNullable(scriptsPerDataSource.get(entry.id()))
-                .map(Deque::poll)
-                .orElse(new RunScript(Optional.empty(), false, Optional.empty()));
-        Run run = newRun(entry, clientToken, now, ordinal, script);
-        runsById.put(run.id(), run);
-        runsPerDataSource.computeIfAbsent(entry.id(), id -> new ArrayList<>()).add(run);
-        if (clientToken != null) {
-            runsByClientToken.put(clientToken, run);
-        }
-        return run;
+        schedules.put(entry.id(), new Schedule(entry, firstAt, every));
+    }
+
+    synchronized void unschedule(String dataSourceId) {
+        schedules.remove(dataSourceId);
     }
 
     /** The visible run with this id in this domain. */
     synchronized Optional<Run> find(String domainId, String runId) {
+        now();
         return Optional.ofNullable(runsById.get(runId))
                 .filter(run -> run.domainId().equals(domainId) && !vanished.contains(runId));
     }
 
     /** The visible runs of a data source, newest first. */
     synchronized List<Run> visibleRunsOf(String dataSourceId) {
+        now();
         List<Run> runs = new ArrayList<>(runsOf(dataSourceId));
         runs.removeIf(run -> vanished.contains(run.id()));
         runs.sort(Comparator.comparingLong(Run::sequence).reversed());
@@ -106,7 +124,7 @@ final class RunStore {
     }
 
     synchronized DataSourceState dataSourceState(String dataSourceId) {
-        Instant now = clock.instant();
+        Instant now = now();
         List<RunSnapshot> snapshots = visibleRunsOf(dataSourceId).stream()
                 .map(run -> new RunSnapshot(run, run.stateAt(now)))
                 .toList();
@@ -116,6 +134,7 @@ final class RunStore {
 
     /** Every run ever started, including vanished ones, in creation order. */
     synchronized List<Run> allRuns() {
+        now();
         return List.copyOf(runsById.values());
     }
 
@@ -130,7 +149,9 @@ final class RunStore {
         vanished.add(runId);
     }
 
+    /** The data source was deleted: its runs vanish and its schedule stops. */
     synchronized void vanishRunsOf(String dataSourceId) {
+        schedules.remove(dataSourceId);
         runsOf(dataSourceId).forEach(run -> vanished.add(run.id()));
     }
 
@@ -144,12 +165,55 @@ final class RunStore {
         conflictOverrides.clear();
     }
 
-    private Run newRun(Catalog.DataSourceEntry entry, String clientToken, Instant now, int ordinal, RunScript script) {
+    /** Creates a run at {@code at} if the account's rules allow it, else throws the error DataZone answers. */
+    private Run create(Catalog.DataSourceEntry entry, String clientToken, RunType type, Instant at) {
+        List<Run> runs = runsOf(entry.id());
+        if (conflictOverrides.getOrDefault(entry.id(), limits.conflictWhileInProgress())
+                && runs.stream().anyMatch(run -> !vanished.contains(run.id()) && run.stateAt(at).inProgress())) {
+            throw ApiException.conflict("A data source run is already in progress for data source " + entry.id());
+        }
+        if (limits.runsPerDataSourcePerDay() > 0 && startedToday(runs, at) >= limits.runsPerDataSourcePerDay()) {
+            throw new ApiException(ServiceError.SERVICE_QUOTA_EXCEEDED, "The maximum number of data source runs per "
+                    + "data source per day (" + limits.runsPerDataSourcePerDay() + ") has been reached");
+        }
+        RunScript script = Optional.ofNullable(scriptsPerDataSource.get(entry.id()))
+                .map(Deque::poll)
+                .orElse(RunScript.NONE);
         Run run;
         do {
-            run = factory.create(runsById.size(), entry, clientToken, now, ordinal, script);
+            run = factory.create(runsById.size(), entry, clientToken, type, at, runs.size(), script);
         } while (runsById.containsKey(run.id()));
+        runsById.put(run.id(), run);
+        runsPerDataSource.computeIfAbsent(entry.id(), id -> new ArrayList<>()).add(run);
+        if (clientToken != null) {
+            runsByClientToken.put(clientToken, run);
+        }
         return run;
+    }
+
+    /**
+     * The simulator's time, after starting every scheduled run due by then. Runs are immutable functions of time, so
+     * a schedule fires lazily: each due firing creates its run at its own instant, in time order across data sources,
+     * before anything reads or starts runs, so no read can tell it from a schedule that fired on time.
+     */
+    private Instant now() {
+        // Millisecond precision, as in AWS's own examples; the lifecycle is computed from this instant.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        while (true) {
+            Optional<Schedule> due = schedules.values().stream().filter(schedule -> !schedule.next().isAfter(now))
+                    .min(Comparator.comparing(Schedule::next));
+            if (due.isEmpty()) {
+                return now;
+            }
+            Schedule firing = due.get();
+            schedules.put(firing.entry().id(), new Schedule(firing.entry(), firing.next().plus(firing.every()),
+                    firing.every()));
+            try {
+                create(firing.entry(), null, RunType.SCHEDULED, firing.next().truncatedTo(ChronoUnit.MILLIS));
+            } catch (ApiException refused) {
+                // DataZone's scheduler does not retry a refused firing; the next one comes at its time.
+            }
+        }
     }
 
     private List<Run> runsOf(String dataSourceId) {

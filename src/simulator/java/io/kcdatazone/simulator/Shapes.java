@@ -34,14 +34,15 @@ final class Shapes {
         return node;
     }
 
-    /** {@code GetDataSourceRunOutput}: as Start's output. Lineage import is not simulated, so no lineageSummary. */
+    /** {@code GetDataSourceRunOutput}: as Start's output, plus the lineage summary Start's output lacks. */
     ObjectNode getDataSourceRunOutput(Run run, RunState state) {
-        return startDataSourceRunOutput(run, state);
+        return withLineageSummary(startDataSourceRunOutput(run, state), state);
     }
 
     /** {@code ListDataSourceRunsOutput}: {@code DataSourceRunSummary} items, without domainId or snapshot. */
     ObjectNode listDataSourceRunsOutput(Pagination.Page<RunStore.RunSnapshot> page) {
-        ObjectNode output = ListOutput.of(page, snapshot -> runFields(snapshot.run(), snapshot.state()));
+        ObjectNode output = ListOutput.of(page, snapshot -> withLineageSummary(runFields(snapshot.run(),
+                snapshot.state()), snapshot.state()));
         if (oddAnswers.unknownMembers()) {
             output.put(OddAnswers.UNKNOWN_MEMBER, UNKNOWN_MEMBER_VALUE);
         }
@@ -55,11 +56,16 @@ final class Shapes {
                 .put("projectId", run.projectId())
                 .put("database", activity.database())
                 .put("technicalName", activity.technicalName())
-                .put("dataAssetStatus", activity.status())
-                .put("createdAt", iso(state.startedAt().orElse(run.createdAt())))
+                .put("dataAssetStatus", activity.status().name())
+                .put("createdAt", iso(activity.createdAt()))
                 .put("updatedAt", iso(state.updatedAt()));
         activity.dataAssetId().ifPresent(id -> node.put("dataAssetId", id));
         activity.error().ifPresent(error -> node.set("errorMessage", errorMessage(error)));
+        state.lineage().flatMap(activity::lineageEvent).ifPresent(event -> {
+            ObjectNode lineage = node.putObject("lineageSummary").put("eventId", event.eventId())
+                    .put("eventStatus", event.eventStatus());
+            event.errorMessage().ifPresent(message -> lineage.put("errorMessage", message));
+        });
         return node;
     }
 
@@ -124,7 +130,7 @@ final class Shapes {
                 .put("dataSourceId", run.dataSourceId())
                 .put("projectId", run.projectId())
                 .put("status", state.status())
-                .put("type", Run.TYPE)
+                .put("type", run.type().name())
                 .put("createdAt", iso(reported.apply(run.createdAt())))
                 .put("updatedAt", iso(reported.apply(state.updatedAt())));
         if (!oddAnswers.omits(OptionalRunMember.STARTED_AT)) {
@@ -142,6 +148,14 @@ final class Shapes {
         if (oddAnswers.unknownMembers()) {
             node.put(OddAnswers.UNKNOWN_MEMBER, UNKNOWN_MEMBER_VALUE);
             node.putObject(OddAnswers.UNKNOWN_STRUCTURE).put("nested", true).putArray("items").add(1).add("two");
+        }
+        return node;
+    }
+
+    /** The {@code lineageSummary} of GetDataSourceRun and DataSourceRunSummary, for a run that imports lineage. */
+    private ObjectNode withLineageSummary(ObjectNode node, RunState state) {
+        if (!oddAnswers.omits(OptionalRunMember.LINEAGE_SUMMARY)) {
+            state.lineage().ifPresent(status -> node.putObject("lineageSummary").put("importStatus", status.name()));
         }
         return node;
     }

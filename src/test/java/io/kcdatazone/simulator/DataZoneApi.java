@@ -1,6 +1,8 @@
 package io.kcdatazone.simulator;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,9 +24,9 @@ import software.amazon.awssdk.services.datazone.model.StartDataSourceRunRequest;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
 
 /**
- * The seven simulated operations, called through either the real synchronous or the real asynchronous SDK client,
- * so one conformance suite covers both. Async failures are unwrapped from {@link CompletionException} so both
- * clients surface the same exception types.
+ * The seven simulated operations and the activities paginator, called through either the real synchronous or the
+ * real asynchronous SDK client, so one conformance suite covers both. Async failures are unwrapped from
+ * {@link CompletionException} so both clients surface the same exception types.
  */
 interface DataZoneApi {
     StartDataSourceRunResponse startDataSourceRun(StartDataSourceRunRequest request);
@@ -34,6 +36,10 @@ interface DataZoneApi {
     ListDataSourceRunsResponse listDataSourceRuns(ListDataSourceRunsRequest request);
 
     ListDataSourceRunActivitiesResponse listDataSourceRunActivities(ListDataSourceRunActivitiesRequest request);
+
+    /** Every page of a ListDataSourceRunActivities listing, as the SDK's own paginator fetches them. */
+    List<ListDataSourceRunActivitiesResponse> listDataSourceRunActivitiesPages(
+            ListDataSourceRunActivitiesRequest request);
 
     GetDataSourceResponse getDataSource(GetDataSourceRequest request);
 
@@ -53,8 +59,16 @@ interface DataZoneApi {
         return listDataSourceRuns(ListDataSourceRunsRequest.builder().applyMutation(request).build());
     }
 
-    default ListDataSourceRunActivitiesResponse listDataSourceRunActivities(Consumer<ListDataSourceRunActivitiesRequest.Builder> request) {
-        return listDataSourceRunActivities(ListDataSourceRunActivitiesRequest.builder().applyMutation(request).build());
+    default ListDataSourceRunActivitiesResponse listDataSourceRunActivities(
+            Consumer<ListDataSourceRunActivitiesRequest.Builder> request) {
+        return listDataSourceRunActivities(ListDataSourceRunActivitiesRequest.builder().applyMutation(request)
+                .build());
+    }
+
+    default List<ListDataSourceRunActivitiesResponse> listDataSourceRunActivitiesPages(
+            Consumer<ListDataSourceRunActivitiesRequest.Builder> request) {
+        return listDataSourceRunActivitiesPages(ListDataSourceRunActivitiesRequest.builder().applyMutation(request)
+                .build());
     }
 
     default GetDataSourceResponse getDataSource(Consumer<GetDataSourceRequest.Builder> request) {
@@ -90,6 +104,12 @@ interface DataZoneApi {
             public ListDataSourceRunActivitiesResponse listDataSourceRunActivities(
                     ListDataSourceRunActivitiesRequest request) {
                 return client.listDataSourceRunActivities(request);
+            }
+
+            @Override
+            public List<ListDataSourceRunActivitiesResponse> listDataSourceRunActivitiesPages(
+                    ListDataSourceRunActivitiesRequest request) {
+                return client.listDataSourceRunActivitiesPaginator(request).stream().toList();
             }
 
             @Override
@@ -130,6 +150,14 @@ interface DataZoneApi {
             public ListDataSourceRunActivitiesResponse listDataSourceRunActivities(
                     ListDataSourceRunActivitiesRequest request) {
                 return join(client::listDataSourceRunActivities, request);
+            }
+
+            @Override
+            public List<ListDataSourceRunActivitiesResponse> listDataSourceRunActivitiesPages(
+                    ListDataSourceRunActivitiesRequest request) {
+                List<ListDataSourceRunActivitiesResponse> pages = new CopyOnWriteArrayList<>();
+                join(page -> client.listDataSourceRunActivitiesPaginator(page).subscribe(pages::add), request);
+                return List.copyOf(pages);
             }
 
             @Override

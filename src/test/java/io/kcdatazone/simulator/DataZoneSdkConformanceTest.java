@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -21,7 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 import software.amazon.awssdk.services.datazone.model.ConflictException;
+import software.amazon.awssdk.services.datazone.model.DataAssetActivityStatus;
 import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
+import software.amazon.awssdk.services.datazone.model.DataSourceRunActivity;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunSummary;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunType;
@@ -31,9 +34,12 @@ import software.amazon.awssdk.services.datazone.model.DomainStatus;
 import software.amazon.awssdk.services.datazone.model.GetDataSourceResponse;
 import software.amazon.awssdk.services.datazone.model.GetDataSourceRunResponse;
 import software.amazon.awssdk.services.datazone.model.InternalServerException;
+import software.amazon.awssdk.services.datazone.model.LineageEventProcessingStatus;
+import software.amazon.awssdk.services.datazone.model.LineageImportStatus;
 import software.amazon.awssdk.services.datazone.model.ListDataSourceRunActivitiesResponse;
 import software.amazon.awssdk.services.datazone.model.ListDataSourceRunsResponse;
 import software.amazon.awssdk.services.datazone.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.datazone.model.RunStatisticsForAssets;
 import software.amazon.awssdk.services.datazone.model.ServiceQuotaExceededException;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
 import software.amazon.awssdk.services.datazone.model.ThrottlingException;
@@ -417,7 +423,10 @@ abstract class DataZoneSdkConformanceTest {
                         b.domainIdentifier(DOMAIN))),
                 Arguments.of("unknown activity status", (Consumer<DataZoneApi>) api ->
                         api.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN).identifier("abc")
-                                .status("DONE"))));
+                                .status("DONE"))),
+                Arguments.of("activities maxResults 51", (Consumer<DataZoneApi>) api ->
+                        api.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN).identifier("abc")
+                                .maxResults(51))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -441,7 +450,9 @@ abstract class DataZoneSdkConformanceTest {
                 Arguments.of("start on unknown data source", (Consumer<DataZoneApi>) api -> api.startDataSourceRun(b ->
                         b.domainIdentifier(DOMAIN).dataSourceIdentifier("nope").clientToken("t"))),
                 Arguments.of("project", (Consumer<DataZoneApi>) api -> api.listDataSources(b ->
-                        b.domainIdentifier(DOMAIN).projectIdentifier("nope"))));
+                        b.domainIdentifier(DOMAIN).projectIdentifier("nope"))),
+                Arguments.of("activities of a run", (Consumer<DataZoneApi>) api -> api.listDataSourceRunActivities(b ->
+                        b.domainIdentifier(DOMAIN).identifier("doesnotexist"))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -477,6 +488,80 @@ abstract class DataZoneSdkConformanceTest {
         assertThat(api.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN).identifier(runId)
                 .status("SUCCEEDED_CREATED")).items())
                 .hasSize(getRun(runId).runStatisticsForAssets().added());
+    }
+
+    @Test
+    void thePaginatorListsEveryFailedAssetOfARunWithMoreFailuresThanOnePage() {
+        start();
+        simulator.faults().scriptNextRun(PARTIALLY_SUCCEEDING, RunScript.endsWith(Outcome.PARTIALLY_SUCCEEDED)
+                .withAssets(Map.of(AssetStatus.FAILED, 57, AssetStatus.PUBLISHING_FAILED, 4,
+                        AssetStatus.SUCCEEDED_CREATED, 5, AssetStatus.SUCCEEDED_UPDATED, 1,
+                        AssetStatus.SKIPPED_NO_ACCESS, 2)));
+        String runId = startRun(PARTIALLY_SUCCEEDING, "many-failures").id();
+        clock.advance(UNTIL_DONE);
+        GetDataSourceRunResponse run = getRun(runId);
+
+        List<ListDataSourceRunActivitiesResponse> failedPages = api.listDataSourceRunActivitiesPages(b -> b
+                .domainIdentifier(DOMAIN).identifier(runId).status(DataAssetActivityStatus.FAILED));
+        List<ListDataSourceRunActivitiesResponse> allPages = api.listDataSourceRunActivitiesPages(b -> b
+                .domainIdentifier(DOMAIN).identifier(runId).maxResults(50));
+        List<DataSourceRunActivity> all = allPages.stream().flatMap(page -> page.items().stream()).toList();
+
+        assertThat(run.status()).isEqualTo(DataSourceRunStatus.PARTIALLY_SUCCEEDED);
+        assertThat(run.runStatisticsForAssets()).isEqualTo(RunStatisticsForAssets.builder().added(5).updated(1)
+                .unchanged(0).skipped(2).failed(61).build());
+        assertThat(run.errorMessage().errorDetail()).startsWith("61 of 69 assets failed");
+        assertThat(failedPages).extracting(page -> page.items().size()).containsExactly(50, 7);
+        assertThat(failedPages).extracting(ListDataSourceRunActivitiesResponse::nextToken).last().isNull();
+        assertThat(failedPages.stream().flatMap(page -> page.items().stream())).hasSize(57)
+                .allSatisfy(activity -> {
+                    assertThat(activity.dataAssetStatus()).isEqualTo(DataAssetActivityStatus.FAILED);
+                    assertThat(activity.dataAssetId()).isNull();
+                    assertThat(activity.errorMessage().errorType()).isEqualTo(run.errorMessage().errorType());
+                    assertThat(activity.errorMessage().errorDetail()).contains(activity.technicalName());
+                });
+        assertThat(allPages).extracting(page -> page.items().size()).containsExactly(50, 19);
+        assertThat(all).extracting(DataSourceRunActivity::technicalName).doesNotHaveDuplicates();
+        assertThat(all).allSatisfy(activity -> {
+            assertThat(activity.dataSourceRunId()).isEqualTo(runId);
+            assertThat(activity.projectId()).isEqualTo(PROJECT);
+            assertThat(activity.database()).isEqualTo("orders_db");
+            assertThat(activity.createdAt()).isBetween(run.startedAt(), run.stoppedAt());
+            assertThat(activity.updatedAt()).isEqualTo(run.stoppedAt());
+            assertThat(activity.lineageSummary()).isNull();
+        });
+        assertThat(all).filteredOn(activity -> activity.errorMessage() != null)
+                .extracting(DataSourceRunActivity::dataAssetStatus).containsOnly(DataAssetActivityStatus.FAILED,
+                        DataAssetActivityStatus.PUBLISHING_FAILED).hasSize(run.runStatisticsForAssets().failed());
+        assertThat(all).filteredOn(activity -> activity.dataAssetStatus() == DataAssetActivityStatus.PUBLISHING_FAILED)
+                .hasSize(4).allSatisfy(activity -> assertThat(activity.dataAssetId()).isNotBlank());
+        assertThat(all.subList(0, 5)).extracting(DataSourceRunActivity::dataAssetStatus)
+                .as("statuses interleave, so one page mixes them").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void lineageSummaryAppearsOnGetAndListButNotOnStart() {
+        start();
+        simulator.faults().scriptNextRun(SUCCEEDING, RunScript.endsWith(Outcome.SUCCESS)
+                .withLineage(Lineage.endsWith(Lineage.ImportStatus.FAILED)));
+        String runId = startRun(SUCCEEDING, "lineage").id();
+        String plainRunId = startRun(PARTIALLY_SUCCEEDING, "no-lineage").id();
+        assertThat(getRun(runId).lineageSummary()).as("REQUESTED").isNull();
+        clock.advance(UNTIL_RUNNING);
+        assertThat(getRun(runId).lineageSummary().importStatus()).isEqualTo(LineageImportStatus.IN_PROGRESS);
+        clock.advance(UNTIL_DONE);
+
+        assertThat(getRun(runId).lineageSummary().importStatus()).isEqualTo(LineageImportStatus.FAILED);
+        assertThat(api.listDataSourceRuns(b -> b.domainIdentifier(DOMAIN).dataSourceIdentifier(SUCCEEDING)).items())
+                .singleElement().satisfies(summary ->
+                        assertThat(summary.lineageSummary().importStatus()).isEqualTo(LineageImportStatus.FAILED));
+        assertThat(api.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN).identifier(runId)).items())
+                .isNotEmpty().allSatisfy(activity -> {
+                    assertThat(activity.lineageSummary().eventStatus()).isEqualTo(LineageEventProcessingStatus.FAILED);
+                    assertThat(activity.lineageSummary().eventId()).isNotBlank();
+                    assertThat(activity.lineageSummary().errorMessage()).contains(activity.technicalName());
+                });
+        assertThat(getRun(plainRunId).lineageSummary()).as("a run that imports no lineage").isNull();
     }
 
     @Test

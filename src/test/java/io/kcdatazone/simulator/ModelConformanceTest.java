@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,19 +85,60 @@ class ModelConformanceTest {
     }
 
     @Test
+    void theSimulatorsEnumsAreTheModels() {
+        assertThat(enumValues("DataAssetActivityStatus")).containsExactlyInAnyOrderElementsOf(
+                Stream.of(AssetStatus.values()).map(Enum::name).toList())
+                .containsExactlyInAnyOrderElementsOf(ModelEnums.DATA_ASSET_ACTIVITY_STATUS);
+        assertThat(enumValues("LineageImportStatus")).containsExactlyInAnyOrderElementsOf(
+                Stream.of(Lineage.ImportStatus.values()).map(Enum::name).toList());
+        assertThat(enumValues("DataSourceRunType")).containsExactlyInAnyOrderElementsOf(
+                Stream.of(RunType.values()).map(Enum::name).toList());
+    }
+
+    private static List<String> enumValues(String shape) {
+        List<String> values = new ArrayList<>();
+        model.shape(shape).path("enum").forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    @Test
     void everySuccessResponseMatchesItsOutputShapeThroughoutTheRunLifecycle() throws Exception {
         start(options -> options.conflictWhileRunInProgress(false));
+        // Every optional shape shows up: lineage summaries (run and activity), every asset status with its error.
+        simulator.faults().scriptNextRun("orders_glue", RunScript.endsWith(Outcome.PARTIALLY_SUCCEEDED)
+                .withAssets(Stream.of(AssetStatus.values()).collect(Collectors.toMap(status -> status, status -> 2)))
+                .withLineage(new Lineage(Lineage.ImportStatus.PARTIALLY_SUCCEEDED, Duration.ofSeconds(1))));
+        simulator.faults().scriptNextRun("sales_glue", RunScript.endsWith(Outcome.SUCCESS)
+                .withLineage(Lineage.endsWith(Lineage.ImportStatus.SUCCESS)));
         List<String> runIds = new ArrayList<>();
         for (Seed.DataSource dataSource : simulator.seed().dataSources()) {
             JsonNode run = call(Operation.START_DATA_SOURCE_RUN, labels(dataSource.id(), null),
                     Map.of(), "{\"clientToken\":\"model-" + dataSource.id() + "\"}");
             runIds.add(run.path("id").asText());
         }
+        simulator.outsideRuns().startScheduledRun(DOMAIN, "legacy_redshift");
         readEverything(runIds);                          // REQUESTED
         clock.advance(Duration.ofSeconds(3));
         readEverything(runIds);                          // RUNNING
         clock.advance(Duration.ofSeconds(10));
         readEverything(runIds);                          // SUCCESS, PARTIALLY_SUCCEEDED, FAILED
+        String ordersRun = runIds.get(1);
+        Set<String> activityStatuses = new HashSet<>();
+        for (AssetStatus status : AssetStatus.values()) {
+            call(Operation.LIST_DATA_SOURCE_RUN_ACTIVITIES, labels(null, ordersRun), Map.of("status", status.name()),
+                    null).path("items").forEach(item -> activityStatuses.add(item.path("dataAssetStatus").asText()));
+        }
+        JsonNode activities = call(Operation.LIST_DATA_SOURCE_RUN_ACTIVITIES, labels(null, ordersRun), Map.of(), null);
+        assertThat(activityStatuses).hasSize(AssetStatus.values().length);
+        assertThat(activities.findValues("lineageSummary")).extracting(info -> info.path("eventStatus").asText())
+                .contains("SUCCESS", "FAILED");
+        assertThat(activities.path("items")).filteredOn(item -> item.has("errorMessage"))
+                .extracting(item -> item.path("dataAssetStatus").asText())
+                .containsExactlyInAnyOrder("FAILED", "FAILED", "PUBLISHING_FAILED", "PUBLISHING_FAILED");
+        assertThat(call(Operation.GET_DATA_SOURCE_RUN, labels(null, ordersRun), Map.of(), null)
+                .path("lineageSummary").path("importStatus").asText()).isEqualTo("PARTIALLY_SUCCEEDED");
+        assertThat(call(Operation.LIST_DATA_SOURCE_RUNS, labels("legacy_redshift", null), Map.of(), null)
+                .findValuesAsText("type")).containsExactlyInAnyOrder("SCHEDULED", "PRIORITIZED");
         for (Seed.DataSource dataSource : simulator.seed().dataSources()) {
             // An idempotent replay of a finished run carries statistics and the error message.
             JsonNode replay = call(Operation.START_DATA_SOURCE_RUN, labels(dataSource.id(), null), Map.of(),
@@ -133,6 +175,9 @@ class ModelConformanceTest {
         start(options -> options.conflictWhileRunInProgress(false));
         simulator.oddAnswers().omit(OddAnswers.OptionalRunMember.values()).limitRunsPerPage(1).leadWithEmptyPage(true)
                 .skewTimestamps(Duration.ofMinutes(7), Duration.ofMinutes(-7));
+        // The run imports lineage, so leaving out its lineageSummary is something the omission does.
+        simulator.faults().scriptNextRun("orders_glue", RunScript.endsWith(Outcome.PARTIALLY_SUCCEEDED)
+                .withLineage(Lineage.endsWith(Lineage.ImportStatus.SUCCESS)));
         String runId = call(Operation.START_DATA_SOURCE_RUN, labels("orders_glue", null), Map.of(),
                 "{\"clientToken\":\"odd-1\"}").path("id").asText();
         call(Operation.START_DATA_SOURCE_RUN, labels("orders_glue", null), Map.of(), "{\"clientToken\":\"odd-2\"}");
@@ -204,6 +249,11 @@ class ModelConformanceTest {
         call(Operation.LIST_DATA_SOURCE_RUNS, labels("sales_glue", null), Map.of("maxResults", "0"), null);
         call(Operation.LIST_DATA_SOURCE_RUNS, labels("sales_glue", null), Map.of("maxResults", "51"), null);
         call(Operation.LIST_DATA_SOURCE_RUNS, labels("sales_glue", null), Map.of("status", "CANCELLED"), null);
+        call(Operation.LIST_DATA_SOURCE_RUN_ACTIVITIES, labels(null, "run"), Map.of("maxResults", "0"), null);
+        call(Operation.LIST_DATA_SOURCE_RUN_ACTIVITIES, labels(null, "run"), Map.of("maxResults", "51"), null);
+        call(Operation.LIST_DATA_SOURCE_RUN_ACTIVITIES, labels(null, "run"), Map.of("status", "SUCCESS"), null);
+        call(Operation.LIST_DATA_SOURCE_RUN_ACTIVITIES, labels(null, "run"), Map.of("nextToken", "forged"), null);
+        call(Operation.LIST_DATA_SOURCE_RUN_ACTIVITIES, labels(null, "missing"), Map.of(), null);
         call(Operation.LIST_DATA_SOURCES, Map.of("domainIdentifier", DOMAIN), Map.of(), null);
         // Unknown resources: ResourceNotFoundException.
         call(Operation.GET_DATA_SOURCE_RUN, labels(null, "missing"), Map.of(), null);

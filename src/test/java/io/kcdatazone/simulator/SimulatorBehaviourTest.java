@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,10 @@ import software.amazon.awssdk.services.datazone.DataZoneClient;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 import software.amazon.awssdk.services.datazone.model.ConflictException;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
+import software.amazon.awssdk.services.datazone.model.DataSourceRunSummary;
+import software.amazon.awssdk.services.datazone.model.DataSourceRunType;
+import software.amazon.awssdk.services.datazone.model.LineageEventProcessingStatus;
+import software.amazon.awssdk.services.datazone.model.LineageImportStatus;
 import software.amazon.awssdk.services.datazone.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.datazone.model.StartDataSourceRunResponse;
 import software.amazon.awssdk.services.datazone.model.ThrottlingException;
@@ -57,8 +62,11 @@ class SimulatorBehaviourTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        simulator.close();
+        // Tests of the scripting API alone start no simulator.
+        if (simulator != null) {
+            client.close();
+            simulator.close();
+        }
     }
 
     private void start(Consumer<SimulatorOptions.Builder> customisation) {
@@ -261,6 +269,125 @@ class SimulatorBehaviourTest {
         clock.advance(Duration.ofSeconds(10));
 
         assertThat(statusOf(runId)).isEqualTo("FAILED");
+    }
+
+    private List<DataSourceRunSummary> listRuns() {
+        return client.listDataSourceRuns(b -> b.domainIdentifier(DOMAIN).dataSourceIdentifier(DATA_SOURCE)).items();
+    }
+
+    @Test
+    void aScheduleStartsScheduledRunsWithoutAClientTokenThatFollowTheLifecycle() {
+        start(options -> { });
+        Instant firstAt = clock.instant().plus(Duration.ofMinutes(1));
+        simulator.outsideRuns().schedule(DOMAIN, DATA_SOURCE, firstAt, Duration.ofMinutes(10));
+        assertThat(listRuns()).isEmpty();
+
+        clock.advance(Duration.ofMinutes(1).plusSeconds(3));
+        assertThat(listRuns()).singleElement().satisfies(run -> {
+            assertThat(run.type()).isEqualTo(DataSourceRunType.SCHEDULED);
+            assertThat(run.status()).isEqualTo(DataSourceRunStatus.RUNNING);
+            assertThat(run.createdAt()).isEqualTo(firstAt);
+        });
+        assertThatThrownBy(() -> startRun("during-a-scheduled-run")).isInstanceOf(ConflictException.class);
+        clock.advance(Duration.ofMinutes(10));
+        List<DataSourceRunSummary> runs = listRuns();
+
+        assertThat(runs).extracting(DataSourceRunSummary::createdAt)
+                .containsExactly(firstAt.plus(Duration.ofMinutes(10)), firstAt);
+        assertThat(runs).extracting(DataSourceRunSummary::status)
+                .containsExactly(DataSourceRunStatus.RUNNING, DataSourceRunStatus.SUCCESS);
+        assertThat(client.getDataSourceRun(b -> b.domainIdentifier(DOMAIN).identifier(runs.get(1).id())).type())
+                .isEqualTo(DataSourceRunType.SCHEDULED);
+        assertThat(client.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN).identifier(runs.get(1).id()))
+                .items()).hasSize(12);
+        assertThat(simulator.introspection().runs()).hasSize(2).allSatisfy(record -> {
+            assertThat(record.type()).isEqualTo(RunType.SCHEDULED);
+            assertThat(record.clientToken()).isEmpty();
+        });
+
+        simulator.outsideRuns().unschedule(DATA_SOURCE);
+        clock.advance(Duration.ofHours(1));
+        assertThat(listRuns()).hasSize(2);
+    }
+
+    @Test
+    void aScheduledFiringWhileARunIsInProgressIsSkipped() {
+        start(options -> { });
+        Instant firstAt = clock.instant();
+        // Runs last 7 s (2 s REQUESTED, 5 s RUNNING): the firings at 5 s and 15 s meet a run in progress.
+        simulator.outsideRuns().schedule(DOMAIN, DATA_SOURCE, firstAt, Duration.ofSeconds(5));
+
+        clock.advance(Duration.ofSeconds(21));
+
+        assertThat(listRuns()).extracting(DataSourceRunSummary::createdAt).containsExactly(
+                firstAt.plusSeconds(20), firstAt.plusSeconds(10), firstAt);
+    }
+
+    @Test
+    void aRunStartedFromTheConsoleIsPrioritizedWithoutAClientToken() {
+        start(options -> { });
+
+        String runId = simulator.outsideRuns().startRunFromConsole(DOMAIN, DATA_SOURCE);
+
+        assertThat(client.getDataSourceRun(b -> b.domainIdentifier(DOMAIN).identifier(runId)).type())
+                .isEqualTo(DataSourceRunType.PRIORITIZED);
+        assertThat(simulator.introspection().runs()).singleElement().satisfies(record -> {
+            assertThat(record.type()).isEqualTo(RunType.PRIORITIZED);
+            assertThat(record.clientToken()).isEmpty();
+        });
+        assertThatThrownBy(() -> simulator.outsideRuns().startScheduledRun(DOMAIN, DATA_SOURCE))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("ConflictException");
+    }
+
+    @Test
+    void deletingADataSourceStopsItsSchedule() {
+        start(options -> { });
+        simulator.outsideRuns().schedule(DOMAIN, DATA_SOURCE, clock.instant().plusSeconds(60), Duration.ofMinutes(1));
+
+        simulator.faults().deleteDataSource(DOMAIN, DATA_SOURCE);
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(simulator.introspection().runs()).isEmpty();
+        assertThatThrownBy(() -> simulator.outsideRuns().schedule(DOMAIN, DATA_SOURCE, clock.instant(),
+                Duration.ofMinutes(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ResourceNotFoundException");
+    }
+
+    @Test
+    void scriptedAssetCountsMustFitTheOutcome() {
+        assertThatThrownBy(() -> RunScript.endsWith(Outcome.SUCCESS).withAssets(Map.of(AssetStatus.FAILED, 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RunScript.partiallySucceedsWith(3, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RunScript.endsWith(Outcome.FAILED).withAssets(Map.of(AssetStatus.FAILED, 2,
+                AssetStatus.SUCCEEDED_UPDATED, 1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RunScript.skipsRunning().withAssets(Map.of(AssetStatus.UNCHANGED, 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(RunScript.partiallySucceedsWith(60, 1).assets()).hasValue(Map.of(AssetStatus.FAILED, 60,
+                AssetStatus.SUCCEEDED_CREATED, 1));
+    }
+
+    @Test
+    void lineageStaysInProgressForItsLagAfterTheRunStops() {
+        start(options -> { });
+        simulator.faults().scriptNextRun(DATA_SOURCE, RunScript.endsWith(Outcome.SUCCESS)
+                .withLineage(new Lineage(Lineage.ImportStatus.PARTIALLY_SUCCEEDED, Duration.ofSeconds(30))));
+        String runId = startRun("lagging-lineage").id();
+
+        clock.advance(Duration.ofSeconds(8));
+        var stopped = client.getDataSourceRun(b -> b.domainIdentifier(DOMAIN).identifier(runId));
+        var activities = client.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN).identifier(runId));
+        clock.advance(Duration.ofSeconds(30));
+        var settled = client.getDataSourceRun(b -> b.domainIdentifier(DOMAIN).identifier(runId));
+        var settledActivities = client.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN)
+                .identifier(runId));
+
+        assertThat(stopped.status()).isEqualTo(DataSourceRunStatus.SUCCESS);
+        assertThat(stopped.lineageSummary().importStatus()).isEqualTo(LineageImportStatus.IN_PROGRESS);
+        assertThat(activities.items()).extracting(activity -> activity.lineageSummary().eventStatus())
+                .containsOnly(LineageEventProcessingStatus.PROCESSING);
+        assertThat(settled.lineageSummary().importStatus()).isEqualTo(LineageImportStatus.PARTIALLY_SUCCEEDED);
+        assertThat(settledActivities.items()).extracting(activity -> activity.lineageSummary().eventStatus())
+                .contains(LineageEventProcessingStatus.SUCCESS, LineageEventProcessingStatus.FAILED);
     }
 
     @Test
