@@ -93,7 +93,7 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
                                 + " progress): 'retry' until retry.timeout.ms, or 'fail' at once with"
                                 + " RUN_START_FAILED / CONFLICT_EXCEPTION.",
                         RETRY_GROUP, 4, Width.SHORT, "On conflict")
-                .define(CONTEXT_HEADERS, Type.LIST, "traceparent,tracestate", DataSourceRunSinkConfig::checkHeaderNames,
+                .define(CONTEXT_HEADERS, Type.LIST, "traceparent,tracestate", new ContextHeaderNames(),
                         Importance.LOW,
                         "Request headers (exact names) copied into the request's context, which comes back on"
                                 + " every event of the request and its run, as a record header and in the event's"
@@ -122,12 +122,22 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
         return Map.of();
     }
 
-    private static void checkHeaderNames(String name, Object value) {
-        for (Object header : (List<?>) value) {
-            if (header.toString().startsWith(RESERVED_HEADER_PREFIX)) {
-                throw new ConfigException(name, value, "header names starting with '" + RESERVED_HEADER_PREFIX
-                        + "' are the source's routing headers and cannot be carried as context");
+    /** Refuses the names of the source's routing headers; says so in the generated configuration reference. */
+    private static final class ContextHeaderNames implements ConfigDef.Validator {
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            for (Object header : (List<?>) value) {
+                if (header.toString().startsWith(RESERVED_HEADER_PREFIX)) {
+                    throw new ConfigException(name, value, "header names starting with '" + RESERVED_HEADER_PREFIX
+                            + "' are the source's routing headers and cannot be carried as context");
+                }
             }
+        }
+
+        @Override
+        public String toString() {
+            return "header names, none starting with '" + RESERVED_HEADER_PREFIX + "'";
         }
     }
 

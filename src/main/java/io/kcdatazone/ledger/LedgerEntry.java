@@ -92,7 +92,7 @@ public final class LedgerEntry implements LedgerRecord {
                 Objects.requireNonNull(error, "error"), dataZoneRequestId, now, null);
     }
 
-    /** The same outcome, carrying the request's {@code context} (none when null or empty) to every event it leads to. */
+    /** The same outcome, carrying the request's {@code context} (none when null or empty) to its every event. */
     public LedgerEntry withContext(Map<String, String> requestContext) {
         return new LedgerEntry(version, outcome, clientToken, requestTopic, requestPartition, requestOffset, domainId,
                 dataSourceId, run, error, dataZoneRequestId, recordedAt, requestContext);

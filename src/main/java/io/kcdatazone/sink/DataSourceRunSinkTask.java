@@ -226,16 +226,17 @@ public class DataSourceRunSinkTask extends SinkTask {
         } else {
             outcome = dispatcher.submit(coordinates, parsed.clientToken(), parsed.request());
         }
-        outcome.thenApply(entry -> entry.withContext(parsed.context())).thenCompose(ledgerWrites::append).whenComplete((written, error) -> {
-            if (error == null) {
-                counters.onLedgerWrite();
-                tracked.complete();
-            } else if (isCancellation(error)) {
-                tracked.abandon();
-            } else {
-                ledgerFailure.compareAndSet(null, DataZoneErrorClassifier.unwrap(error));
-            }
-        });
+        outcome.thenApply(entry -> entry.withContext(parsed.context())).thenCompose(ledgerWrites::append)
+                .whenComplete((written, error) -> {
+                    if (error == null) {
+                        counters.onLedgerWrite();
+                        tracked.complete();
+                    } else if (isCancellation(error)) {
+                        tracked.abandon();
+                    } else {
+                        ledgerFailure.compareAndSet(null, DataZoneErrorClassifier.unwrap(error));
+                    }
+                });
     }
 
     /**
