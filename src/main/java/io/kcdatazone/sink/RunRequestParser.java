@@ -71,7 +71,20 @@ public final class RunRequestParser {
      * @throws InvalidRequestException when the value is no object of fields at all
      */
     public Fields fields(Object value) {
-        return fieldsOf(value);
+        if (value instanceof Struct) {
+            return structFields((Struct) value);
+        }
+        if (value instanceof Map) {
+            return mapFields((Map<?, ?>) value);
+        }
+        if (value instanceof String) {
+            return jsonFields((String) value, "string");
+        }
+        if (value instanceof byte[] || value instanceof ByteBuffer) {
+            return jsonFields(utf8(value), "bytes");
+        }
+        throw new InvalidRequestException("the request value has type " + value.getClass().getSimpleName()
+                + "; expected a struct, a map, or a JSON object as a string or bytes");
     }
 
     /**
@@ -92,23 +105,6 @@ public final class RunRequestParser {
             throw new InvalidRequestException("'" + DATA_SOURCE_FIELD + "' " + problem);
         });
         return new DataSourceRef(domainId, dataSourceId);
-    }
-
-    private static Fields fieldsOf(Object value) {
-        if (value instanceof Struct) {
-            return structFields((Struct) value);
-        }
-        if (value instanceof Map) {
-            return mapFields((Map<?, ?>) value);
-        }
-        if (value instanceof String) {
-            return jsonFields((String) value, "string");
-        }
-        if (value instanceof byte[] || value instanceof ByteBuffer) {
-            return jsonFields(utf8(value), "bytes");
-        }
-        throw new InvalidRequestException("the request value has type " + value.getClass().getSimpleName()
-                + "; expected a struct, a map, or a JSON object as a string or bytes");
     }
 
     private static Fields structFields(Struct struct) {
