@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /** Configuration of the sink connector: the DataZone connection, the ledger, and how requests become calls. */
@@ -16,6 +17,7 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
 
     public static final String REQUESTS_GROUP = "Requests";
     public static final String RETRY_GROUP = "Retries";
+    public static final String CONTEXT_GROUP = "Request context";
 
     public static final String DEFAULT_DOMAIN = "datazone.domain.identifier";
     public static final String MAX_IN_FLIGHT = "max.in.flight.requests";
@@ -25,6 +27,12 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String RETRY_TIMEOUT_MS = "retry.timeout.ms";
     public static final String ON_CONFLICT = "on.conflict";
+    public static final String CONTEXT_HEADERS = "request.context.headers";
+    public static final String CONTEXT_MAX_BYTES = "request.context.max.bytes";
+    /** The prefix of the routing headers the source sets: no context entry may take one of their names. */
+    public static final String RESERVED_HEADER_PREFIX = "datazone.";
+    /** Bounds the context each run's source offset carries (invariant 5: offset bytes per event stay flat). */
+    public static final int CONTEXT_MAX_BYTES_LIMIT = 8192;
 
     /**
      * Set by the connector on each task: its share of {@value #REQUESTS_PER_SECOND} until it knows how many request
@@ -85,6 +93,21 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
                                 + " progress): 'retry' until retry.timeout.ms, or 'fail' at once with"
                                 + " RUN_START_FAILED / CONFLICT_EXCEPTION.",
                         RETRY_GROUP, 4, Width.SHORT, "On conflict")
+                .define(CONTEXT_HEADERS, Type.LIST, "traceparent,tracestate", new ContextHeaderNames(),
+                        Importance.LOW,
+                        "Request headers (exact names) copied into the request's context, which comes back on"
+                                + " every event of the request and its run, as a record header and in the event's"
+                                + " 'context' field. Credential-looking names (authorization, cookie,"
+                                + " x-amz-security-token, names with token, secret, password, credential or api-key"
+                                + " in them ...) are never copied, even when listed here. Empty: no header is copied.",
+                        CONTEXT_GROUP, 1, Width.LONG, "Context headers")
+                .define(CONTEXT_MAX_BYTES, Type.INT, 2048, Range.between(0, CONTEXT_MAX_BYTES_LIMIT),
+                        Importance.LOW,
+                        "Largest context of one request, in UTF-8 bytes of its names and values (headers and the"
+                                + " request value's 'context' object together). A request whose context is larger"
+                                + " ends as RUN_START_FAILED / VALIDATION_EXCEPTION. The source stores each followed"
+                                + " run's context in its offsets, so this also bounds the offset bytes per event.",
+                        CONTEXT_GROUP, 2, Width.SHORT, "Max context bytes")
                 .defineInternal(TASK_REQUESTS_PER_SECOND, Type.DOUBLE, null, Importance.LOW)
                 .defineInternal(ERRORS_TOLERANCE, Type.STRING, "none", Importance.LOW);
         return def;
@@ -97,6 +120,25 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
                     + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ")."));
         }
         return Map.of();
+    }
+
+    /** Refuses the names of the source's routing headers; says so in the generated configuration reference. */
+    private static final class ContextHeaderNames implements ConfigDef.Validator {
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            for (Object header : (List<?>) value) {
+                if (header.toString().startsWith(RESERVED_HEADER_PREFIX)) {
+                    throw new ConfigException(name, value, "header names starting with '" + RESERVED_HEADER_PREFIX
+                            + "' are the source's routing headers and cannot be carried as context");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "header names, none starting with '" + RESERVED_HEADER_PREFIX + "'";
+        }
     }
 
     public String defaultDomainId() {
@@ -142,6 +184,15 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
 
     public long retryTimeoutMs() {
         return getLong(RETRY_TIMEOUT_MS);
+    }
+
+    /** The request headers to carry as context, as configured (credential-looking ones still to be left out). */
+    public List<String> contextHeaders() {
+        return getList(CONTEXT_HEADERS);
+    }
+
+    public int contextMaxBytes() {
+        return getInt(CONTEXT_MAX_BYTES);
     }
 
     public ConflictPolicy onConflict() {

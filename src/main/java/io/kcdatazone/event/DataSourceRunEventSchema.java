@@ -38,6 +38,7 @@ public final class DataSourceRunEventSchema {
     public static final String ERROR_MESSAGE = "errorMessage";
     public static final String RUN_STATISTICS = "runStatisticsForAssets";
     public static final String CONFIGURATION_SNAPSHOT = "dataSourceConfigurationSnapshot";
+    public static final String CONTEXT = "context";
 
     public static final String ERROR_TYPE = "errorType";
     public static final String ERROR_DETAIL = "errorDetail";
@@ -86,6 +87,10 @@ public final class DataSourceRunEventSchema {
             .field(ERROR_MESSAGE, ERROR_MESSAGE_SCHEMA)
             .field(RUN_STATISTICS, RUN_STATISTICS_SCHEMA)
             .field(CONFIGURATION_SNAPSHOT, Schema.OPTIONAL_STRING_SCHEMA)
+            .field(CONTEXT, SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).optional()
+                    .doc("The context of the request (chosen request headers and the request value's 'context'"
+                            + " object), on every event of the request and its run; null when it carried none.")
+                    .build())
             .build();
 
     private DataSourceRunEventSchema() {

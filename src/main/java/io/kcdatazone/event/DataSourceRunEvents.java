@@ -2,6 +2,7 @@ package io.kcdatazone.event;
 
 import static io.kcdatazone.event.DataSourceRunEventSchema.CLIENT_TOKEN;
 import static io.kcdatazone.event.DataSourceRunEventSchema.CONFIGURATION_SNAPSHOT;
+import static io.kcdatazone.event.DataSourceRunEventSchema.CONTEXT;
 import static io.kcdatazone.event.DataSourceRunEventSchema.CREATED_AT;
 import static io.kcdatazone.event.DataSourceRunEventSchema.DATA_SOURCE_ID;
 import static io.kcdatazone.event.DataSourceRunEventSchema.DOMAIN_ID;
@@ -36,6 +37,7 @@ import io.kcdatazone.ledger.RequestCoordinates;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.connect.data.Struct;
 import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
@@ -59,11 +61,12 @@ public final class DataSourceRunEvents {
         this.includeConfigurationSnapshot = includeConfigurationSnapshot;
     }
 
-    /** RUN_STARTED or RUN_START_FAILED for a ledger entry. */
+    /** RUN_STARTED or RUN_START_FAILED for a ledger entry, with the request's context. */
     public Struct result(LedgerEntry entry, Instant now) {
         Struct event = base(resultEventId(entry), resultType(entry), now, entry.clientToken(), entry.request())
                 .put(DOMAIN_ID, entry.domainId())
-                .put(DATA_SOURCE_ID, entry.dataSourceId());
+                .put(DATA_SOURCE_ID, entry.dataSourceId())
+                .put(CONTEXT, entry.context());
         if (entry.run() != null) {
             putRun(event, entry.run());
         } else {
@@ -127,6 +130,15 @@ public final class DataSourceRunEvents {
                 .put(PREVIOUS_STATUS, lastStatus);
         putError(event, new RunError(errorType, detail));
         return event;
+    }
+
+    /**
+     * Puts the context of the request that started a run on an event of that run ({@link #statusChanged},
+     * {@link #vanished}, {@link #trackingStopped}); none when {@code context} is null. The eventId stays what it was:
+     * the context says who asked, not what happened.
+     */
+    public static Struct withContext(Struct event, Map<String, String> context) {
+        return event.put(CONTEXT, context);
     }
 
     private static Struct base(String eventId, EventType type, Instant now, String clientToken,

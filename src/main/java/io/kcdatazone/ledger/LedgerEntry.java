@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,6 +42,7 @@ public final class LedgerEntry implements LedgerRecord {
     private final RunError error;
     private final String dataZoneRequestId;
     private final Instant recordedAt;
+    private final Map<String, String> context;
 
     @JsonCreator
     public LedgerEntry(@JsonProperty("version") int version,
@@ -52,7 +56,8 @@ public final class LedgerEntry implements LedgerRecord {
                        @JsonProperty("run") RunSnapshot run,
                        @JsonProperty("error") RunError error,
                        @JsonProperty("dataZoneRequestId") String dataZoneRequestId,
-                       @JsonProperty("recordedAt") Instant recordedAt) {
+                       @JsonProperty("recordedAt") Instant recordedAt,
+                       @JsonProperty("context") Map<String, String> context) {
         this.version = version;
         this.outcome = Objects.requireNonNull(outcome, "outcome");
         this.clientToken = clientToken;
@@ -65,6 +70,8 @@ public final class LedgerEntry implements LedgerRecord {
         this.error = error;
         this.dataZoneRequestId = dataZoneRequestId;
         this.recordedAt = recordedAt;
+        this.context = context == null || context.isEmpty() ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(context));
     }
 
     /** A run was started, or an earlier start with the same client token was confirmed. */
@@ -72,7 +79,7 @@ public final class LedgerEntry implements LedgerRecord {
                                       String dataZoneRequestId, Instant now) {
         return new LedgerEntry(FORMAT_VERSION, Outcome.RUN_STARTED, clientToken, request.topic(),
                 request.partition(), request.offset(), run.domainId(), run.dataSourceId(), run, null,
-                dataZoneRequestId, now);
+                dataZoneRequestId, now, null);
     }
 
     /**
@@ -82,7 +89,13 @@ public final class LedgerEntry implements LedgerRecord {
                                      String dataSourceId, RunError error, String dataZoneRequestId, Instant now) {
         return new LedgerEntry(FORMAT_VERSION, Outcome.RUN_START_FAILED, clientToken, request.topic(),
                 request.partition(), request.offset(), domainId, dataSourceId, null,
-                Objects.requireNonNull(error, "error"), dataZoneRequestId, now);
+                Objects.requireNonNull(error, "error"), dataZoneRequestId, now, null);
+    }
+
+    /** The same outcome, carrying the request's {@code context} (none when null or empty) to its every event. */
+    public LedgerEntry withContext(Map<String, String> requestContext) {
+        return new LedgerEntry(version, outcome, clientToken, requestTopic, requestPartition, requestOffset, domainId,
+                dataSourceId, run, error, dataZoneRequestId, recordedAt, requestContext);
     }
 
     /**
@@ -143,6 +156,15 @@ public final class LedgerEntry implements LedgerRecord {
 
     @JsonProperty public Instant recordedAt() {
         return recordedAt;
+    }
+
+    /**
+     * What the requester asked to get back on every event of this request and its run: chosen request headers and
+     * the request value's {@code context} object. Null when the request carried none; a field added to format 1
+     * without a version bump, so entries written before it read as carrying none.
+     */
+    @JsonProperty public Map<String, String> context() {
+        return context;
     }
 
     public RequestCoordinates request() {

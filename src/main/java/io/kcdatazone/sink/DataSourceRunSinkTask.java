@@ -79,6 +79,7 @@ public class DataSourceRunSinkTask extends SinkTask {
 
     private DataSourceRunSinkConfig config;
     private RunRequestParser parser;
+    private RequestContextReader contexts;
     private ScheduledExecutorService scheduler;
     /** Runs every ledger send and retry, so neither put() nor the dispatcher waits on a blocked producer. */
     private ScheduledExecutorService ledgerThread;
@@ -109,6 +110,11 @@ public class DataSourceRunSinkTask extends SinkTask {
         config = new DataSourceRunSinkConfig(props);
         String connectorName = props.getOrDefault("name", "datazone-sink");
         parser = new RunRequestParser(config.defaultDomainId());
+        contexts = new RequestContextReader(config.contextHeaders(), config.contextMaxBytes());
+        if (!contexts.ignoredHeaderNames().isEmpty()) {
+            LOG.warn("{} lists headers that look like credentials; they are never carried as context: {}",
+                    DataSourceRunSinkConfig.CONTEXT_HEADERS, contexts.ignoredHeaderNames());
+        }
         ScheduledThreadPoolExecutor dispatcherThread = new ScheduledThreadPoolExecutor(1,
                 ContextThreads.named("datazone-sink-dispatcher-" + connectorName));
         // Requests waiting behind a conflict probe hold a deadline timer each, cancelled when they are released.
@@ -213,23 +219,24 @@ public class DataSourceRunSinkTask extends SinkTask {
         RequestCoordinates coordinates =
                 new RequestCoordinates(record.originalTopic(), record.originalKafkaPartition(),
                         record.originalKafkaOffset());
-        ParsedRequest parsed = ParsedRequest.of(record, parser);
+        ParsedRequest parsed = ParsedRequest.of(record, parser, contexts);
         CompletableFuture<LedgerEntry> outcome;
         if (parsed.problem() != null) {
             outcome = CompletableFuture.completedFuture(rejected(record, coordinates, parsed));
         } else {
             outcome = dispatcher.submit(coordinates, parsed.clientToken(), parsed.request());
         }
-        outcome.thenCompose(ledgerWrites::append).whenComplete((written, error) -> {
-            if (error == null) {
-                counters.onLedgerWrite();
-                tracked.complete();
-            } else if (isCancellation(error)) {
-                tracked.abandon();
-            } else {
-                ledgerFailure.compareAndSet(null, DataZoneErrorClassifier.unwrap(error));
-            }
-        });
+        outcome.thenApply(entry -> entry.withContext(parsed.context())).thenCompose(ledgerWrites::append)
+                .whenComplete((written, error) -> {
+                    if (error == null) {
+                        counters.onLedgerWrite();
+                        tracked.complete();
+                    } else if (isCancellation(error)) {
+                        tracked.abandon();
+                    } else {
+                        ledgerFailure.compareAndSet(null, DataZoneErrorClassifier.unwrap(error));
+                    }
+                });
     }
 
     /**

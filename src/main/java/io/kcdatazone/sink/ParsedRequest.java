@@ -1,6 +1,7 @@
 package io.kcdatazone.sink;
 
 import io.kcdatazone.datazone.DataSourceRef;
+import java.util.Map;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -12,17 +13,20 @@ final class ParsedRequest {
 
     private final String clientToken;
     private final DataSourceRef request;
+    private final Map<String, String> context;
     private final String problem;
 
-    private ParsedRequest(String clientToken, DataSourceRef request, String problem) {
+    private ParsedRequest(String clientToken, DataSourceRef request, Map<String, String> context, String problem) {
         this.clientToken = clientToken;
         this.request = request;
+        this.context = context;
         this.problem = problem;
     }
 
-    static ParsedRequest of(SinkRecord record, RunRequestParser parser) {
+    static ParsedRequest of(SinkRecord record, RunRequestParser parser, RequestContextReader contexts) {
         String clientToken = null;
         DataSourceRef request = null;
+        RunRequestParser.Fields fields = null;
         StringBuilder problems = new StringBuilder();
         try {
             clientToken = ClientTokens.fromKey(record.key());
@@ -30,11 +34,21 @@ final class ParsedRequest {
             problems.append(e.getMessage());
         }
         try {
-            request = parser.parse(record.value());
+            fields = parser.fields(record.value());
+            request = parser.dataSource(fields);
         } catch (InvalidRequestException e) {
-            problems.append(problems.length() > 0 ? "; " : "").append(e.getMessage());
+            append(problems, e.getMessage());
         }
-        return new ParsedRequest(clientToken, request, problems.length() > 0 ? problems.toString() : null);
+        RequestContextReader.RequestContext context = contexts.read(record.headers(), fields);
+        if (context.problem() != null) {
+            append(problems, context.problem());
+        }
+        return new ParsedRequest(clientToken, request, context.context(),
+                problems.length() > 0 ? problems.toString() : null);
+    }
+
+    private static void append(StringBuilder problems, String problem) {
+        problems.append(problems.length() > 0 ? "; " : "").append(problem);
     }
 
     /** The token, or null when the key has none. */
@@ -45,6 +59,11 @@ final class ParsedRequest {
     /** The request, or null when the value is invalid. */
     DataSourceRef request() {
         return request;
+    }
+
+    /** The valid part of the request's context, empty when it has none. */
+    Map<String, String> context() {
+        return context;
     }
 
     /** What is wrong, or null when the request can be sent. */

@@ -12,6 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.connect.data.Field;
@@ -29,6 +32,8 @@ public final class RunRequestParser {
 
     public static final String DOMAIN_FIELD = "domainIdentifier";
     public static final String DATA_SOURCE_FIELD = "dataSourceIdentifier";
+    /** The optional object of string values the requester wants back on the request's events. */
+    public static final String CONTEXT_FIELD = "context";
 
     /**
      * Strict where leniency would guess: content after the object (two requests in one value) and a field given twice
@@ -39,6 +44,8 @@ public final class RunRequestParser {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** Jackson quotes the offending input; a bad value must not make a long log line or error header. */
     private static final int MAX_PARSER_MESSAGE = 300;
+    /** A context key named in an error: keys are the requester's, not bounded by anything before the size check. */
+    private static final int MAX_CONTEXT_KEY_SHOWN = 64;
 
     private final Optional<String> defaultDomainId;
 
@@ -55,22 +62,15 @@ public final class RunRequestParser {
      * @throws InvalidRequestException naming what is wrong with the value
      */
     public DataSourceRef parse(Object value) {
-        FieldSource fields = fieldsOf(value);
-        String domainId = fields.text(DOMAIN_FIELD).or(() -> defaultDomainId).orElseThrow(() ->
-                new InvalidRequestException("the request has no '" + DOMAIN_FIELD
-                        + "' and the connector sets no default domain (datazone.domain.identifier)"));
-        String dataSourceId = fields.text(DATA_SOURCE_FIELD).orElseThrow(() ->
-                new InvalidRequestException("the request has no '" + DATA_SOURCE_FIELD + "'"));
-        DataZoneIds.checkDomainId(domainId).ifPresent(problem -> {
-            throw new InvalidRequestException("'" + DOMAIN_FIELD + "' " + problem);
-        });
-        DataZoneIds.checkDataSourceId(dataSourceId).ifPresent(problem -> {
-            throw new InvalidRequestException("'" + DATA_SOURCE_FIELD + "' " + problem);
-        });
-        return new DataSourceRef(domainId, dataSourceId);
+        return dataSource(fields(value));
     }
 
-    private static FieldSource fieldsOf(Object value) {
+    /**
+     * Reads a non-null record value's fields, once for {@link #dataSource} and {@link Fields#context}.
+     *
+     * @throws InvalidRequestException when the value is no object of fields at all
+     */
+    public Fields fields(Object value) {
         if (value instanceof Struct) {
             return structFields((Struct) value);
         }
@@ -87,18 +87,60 @@ public final class RunRequestParser {
                 + "; expected a struct, a map, or a JSON object as a string or bytes");
     }
 
-    private static FieldSource structFields(Struct struct) {
-        return name -> {
-            Field field = struct.schema().field(name);
-            return field == null ? Optional.empty() : textOf(name, struct.get(field));
+    /**
+     * The data source the fields name.
+     *
+     * @throws InvalidRequestException naming what is wrong with the fields
+     */
+    public DataSourceRef dataSource(Fields fields) {
+        String domainId = fields.text(DOMAIN_FIELD).or(() -> defaultDomainId).orElseThrow(() ->
+                new InvalidRequestException("the request has no '" + DOMAIN_FIELD
+                        + "' and the connector sets no default domain (datazone.domain.identifier)"));
+        String dataSourceId = fields.text(DATA_SOURCE_FIELD).orElseThrow(() ->
+                new InvalidRequestException("the request has no '" + DATA_SOURCE_FIELD + "'"));
+        DataZoneIds.checkDomainId(domainId).ifPresent(problem -> {
+            throw new InvalidRequestException("'" + DOMAIN_FIELD + "' " + problem);
+        });
+        DataZoneIds.checkDataSourceId(dataSourceId).ifPresent(problem -> {
+            throw new InvalidRequestException("'" + DATA_SOURCE_FIELD + "' " + problem);
+        });
+        return new DataSourceRef(domainId, dataSourceId);
+    }
+
+    private static Fields structFields(Struct struct) {
+        return new Fields() {
+            @Override
+            public Optional<String> text(String name) {
+                return textOf(name, valueOf(name));
+            }
+
+            @Override
+            public Optional<Map<String, String>> context() {
+                return contextOf(valueOf(CONTEXT_FIELD));
+            }
+
+            private Object valueOf(String name) {
+                Field field = struct.schema().field(name);
+                return field == null ? null : struct.get(field);
+            }
         };
     }
 
-    private static FieldSource mapFields(Map<?, ?> map) {
-        return name -> textOf(name, map.get(name));
+    private static Fields mapFields(Map<?, ?> map) {
+        return new Fields() {
+            @Override
+            public Optional<String> text(String name) {
+                return textOf(name, map.get(name));
+            }
+
+            @Override
+            public Optional<Map<String, String>> context() {
+                return contextOf(map.get(CONTEXT_FIELD));
+            }
+        };
     }
 
-    private static FieldSource jsonFields(String json, String carrier) {
+    private static Fields jsonFields(String json, String carrier) {
         JsonNode tree;
         try {
             tree = JSON.readTree(json);
@@ -113,17 +155,72 @@ public final class RunRequestParser {
             throw new InvalidRequestException("the request value (" + carrier + ") is JSON but not an object; got "
                     + tree.getNodeType().name().toLowerCase());
         }
-        return name -> {
-            JsonNode node = tree.get(name);
-            if (node == null || node.isNull()) {
-                return Optional.empty();
+        return new Fields() {
+            @Override
+            public Optional<String> text(String name) {
+                JsonNode node = tree.get(name);
+                if (node == null || node.isNull()) {
+                    return Optional.empty();
+                }
+                if (!node.isTextual()) {
+                    throw new InvalidRequestException("'" + name + "' must be a string; got JSON "
+                            + jsonType(node));
+                }
+                return nonEmpty(name, node.textValue());
             }
-            if (!node.isTextual()) {
-                throw new InvalidRequestException("'" + name + "' must be a string; got JSON "
-                        + node.getNodeType().name().toLowerCase());
+
+            @Override
+            public Optional<Map<String, String>> context() {
+                JsonNode node = tree.get(CONTEXT_FIELD);
+                if (node == null || node.isNull()) {
+                    return Optional.empty();
+                }
+                if (!node.isObject()) {
+                    throw notStringToString("JSON " + jsonType(node));
+                }
+                Map<String, String> context = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> entry = it.next();
+                    if (!entry.getValue().isTextual()) {
+                        throw notStringToString("JSON " + jsonType(entry.getValue()) + " at '" + PrintableText.of(
+                                entry.getKey(), MAX_CONTEXT_KEY_SHOWN) + "'");
+                    }
+                    context.put(entry.getKey(), entry.getValue().textValue());
+                }
+                return Optional.of(context);
             }
-            return nonEmpty(name, node.textValue());
         };
+    }
+
+    private static String jsonType(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The context of a struct or map value: a map of strings to strings (Connect's form of an Avro map). */
+    private static Optional<Map<String, String>> contextOf(Object value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof Map)) {
+            throw notStringToString(value.getClass().getSimpleName());
+        }
+        Map<String, String> context = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+            if (!(entry.getKey() instanceof String) || !(entry.getValue() instanceof String)) {
+                throw notStringToString("an entry of " + typeName(entry.getKey()) + " to "
+                        + typeName(entry.getValue()));
+            }
+            context.put((String) entry.getKey(), (String) entry.getValue());
+        }
+        return Optional.of(context);
+    }
+
+    private static String typeName(Object value) {
+        return value == null ? "null" : value.getClass().getSimpleName();
+    }
+
+    private static InvalidRequestException notStringToString(String got) {
+        return new InvalidRequestException("'" + CONTEXT_FIELD + "' must be an object of string values; got " + got);
     }
 
     private static Optional<String> textOf(String name, Object fieldValue) {
@@ -158,9 +255,21 @@ public final class RunRequestParser {
         }
     }
 
-    /** Looks up one field of the request value as text. */
-    @FunctionalInterface
-    private interface FieldSource {
+    /** The fields of one request value, whatever carried it. */
+    public interface Fields {
+
+        /**
+         * One field as text, empty when absent.
+         *
+         * @throws InvalidRequestException when it is there but no non-empty string
+         */
         Optional<String> text(String name);
+
+        /**
+         * The {@value RunRequestParser#CONTEXT_FIELD} object, empty when absent.
+         *
+         * @throws InvalidRequestException when it is not an object of string values
+         */
+        Optional<Map<String, String>> context();
     }
 }

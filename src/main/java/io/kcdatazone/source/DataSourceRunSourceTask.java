@@ -6,6 +6,7 @@ import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneClients;
 import io.kcdatazone.event.DataSourceRunEventSchema;
 import io.kcdatazone.event.DataSourceRunEvents;
+import io.kcdatazone.event.EventHeaders;
 import io.kcdatazone.event.EventType;
 import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
@@ -499,25 +500,27 @@ public class DataSourceRunSourceTask extends SourceTask {
                 break;
             case RUN_STATUS_CHANGED:
                 clientToken = run.clientToken();
-                event = events.statusChanged(clientToken, run.request(), emission.snapshot(), run.lastStatus(), now);
+                event = DataSourceRunEvents.withContext(events.statusChanged(clientToken, run.request(),
+                        emission.snapshot(), run.lastStatus(), now), run.context());
                 break;
             case RUN_VANISHED:
                 clientToken = run.clientToken();
-                event = events.vanished(clientToken, run.request(), run.dataSource(), run.runId(), run.lastStatus(),
-                        emission.detail(), now);
+                event = DataSourceRunEvents.withContext(events.vanished(clientToken, run.request(), run.dataSource(),
+                        run.runId(), run.lastStatus(), emission.detail(), now), run.context());
                 break;
             case RUN_TRACKING_STOPPED:
                 clientToken = run.clientToken();
-                event = events.trackingStopped(clientToken, run.request(), run.dataSource(), run.runId(),
-                        run.lastStatus(), emission.detail(), now);
+                event = DataSourceRunEvents.withContext(events.trackingStopped(clientToken, run.request(),
+                        run.dataSource(), run.runId(), run.lastStatus(), emission.detail(), now), run.context());
                 break;
             default:
                 throw new IllegalStateException("no event for " + emission.type());
         }
         counters.onEvent(emission.type());
+        boolean terminal = emission.type() == EventType.RUN_START_FAILED || emission.endsRun();
         SourceRecord record = new SourceRecord(emission.sourcePartition(), emission.sourceOffset(),
                 config.outputTopic(), null, Schema.OPTIONAL_STRING_SCHEMA, clientToken,
-                DataSourceRunEventSchema.SCHEMA, event, time.milliseconds());
+                DataSourceRunEventSchema.SCHEMA, event, time.milliseconds(), EventHeaders.of(event, terminal));
         unacknowledged.put(record, emission);
         return record;
     }

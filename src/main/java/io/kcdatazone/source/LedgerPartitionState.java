@@ -372,7 +372,8 @@ final class LedgerPartitionState {
     private FollowedRun follow(LedgerEntry entry, long ledgerOffset, long sinceMs) {
         RunSnapshot run = entry.run();
         TrackedRun tracked = new TrackedRun(run.id(), run.domainId(), run.dataSourceId(), entry.clientToken(),
-                entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status(), sinceMs);
+                entry.requestTopic(), entry.requestPartition(), entry.requestOffset(), run.status(), sinceMs,
+                entry.context());
         int slot = slots.take();
         FollowedRun previous = freeSlotContents.remove(slot);
         if (previous != null) {

@@ -1,5 +1,6 @@
 package io.kcdatazone.source;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,7 +11,8 @@ import java.util.Map;
  * another generation than its ledger partition's offset names is stale and ignored), the acknowledged {@code low} of
  * the ledger partition when it was written, the largest ledger {@code entry} that revealed the run, whether the run has
  * {@code ended} (its last event was this one), and the run itself: what the task needs to poll it and to label its
- * events, its last published {@code status}, and {@code since} when it is tracked.
+ * events (its request's {@code context} included, as JSON text), its last published {@code status}, and {@code since}
+ * when it is tracked.
  */
 final class SlotOffset {
 
@@ -30,6 +32,8 @@ final class SlotOffset {
     private static final String REQUEST_OFFSET_KEY = "requestOffset";
     private static final String STATUS_KEY = "status";
     private static final String SINCE_KEY = "since";
+    private static final String CONTEXT_KEY = "context";
+    private static final TypeReference<Map<String, String>> CONTEXT_TYPE = new TypeReference<>() { };
     private static final String LEDGER_OFFSET = "a non-negative ledger offset";
 
     private final long generation;
@@ -75,7 +79,8 @@ final class SlotOffset {
         TrackedRun run = new TrackedRun(fields.text(RUN_ID_KEY), fields.text(DOMAIN_ID_KEY),
                 fields.text(DATA_SOURCE_ID_KEY), fields.optionalText(CLIENT_TOKEN_KEY), requestTopic,
                 (int) Math.max(requestPartition, 0), Math.max(requestOffset, 0), fields.optionalText(STATUS_KEY),
-                fields.nonNegative(SINCE_KEY, "a time in epoch milliseconds"));
+                fields.nonNegative(SINCE_KEY, "a time in epoch milliseconds"),
+                fields.json(CONTEXT_KEY, CONTEXT_TYPE, null));
         return new SlotOffset(fields.nonNegative(GENERATION_KEY, "a non-negative number"),
                 fields.nonNegative(LOW_KEY, LEDGER_OFFSET), fields.nonNegative(ENTRY_KEY, LEDGER_OFFSET),
                 fields.flag(ENDED_KEY), run);
@@ -102,6 +107,10 @@ final class SlotOffset {
         }
         putIfSet(offset, STATUS_KEY, run.lastStatus());
         offset.put(SINCE_KEY, run.trackedSinceMs());
+        if (run.context() != null) {
+            // Bounded by the sink's request.context.max.bytes: one run's context, whatever the number of runs.
+            offset.put(CONTEXT_KEY, OffsetFields.toJson(run.context()));
+        }
         return offset;
     }
 

@@ -1,9 +1,11 @@
 package io.kcdatazone.source;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.ledger.RequestCoordinates;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,6 +24,7 @@ public final class TrackedRun {
     private final long requestOffset;
     private final String lastStatus;
     private final Long trackedSinceMs;
+    private final Map<String, String> context;
 
     /** A run as the offsets' {@code runs} field holds it: when its tracking began is stored beside it. */
     @JsonCreator
@@ -34,15 +37,17 @@ public final class TrackedRun {
                @JsonProperty("o") long requestOffset,
                @JsonProperty("l") String lastStatus) {
         this(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition, requestOffset, lastStatus,
-                null);
+                null, null);
     }
 
     /**
      * @param trackedSinceMs when the task began tracking the run (epoch milliseconds); null in offsets written before
      *     the tracking age limit existed, until the task restoring them stamps them with {@link #trackedSince(long)}
+     * @param context the context of the request that started the run, null when it carried none
      */
     public TrackedRun(String runId, String domainId, String dataSourceId, String clientToken, String requestTopic,
-                      int requestPartition, long requestOffset, String lastStatus, Long trackedSinceMs) {
+                      int requestPartition, long requestOffset, String lastStatus, Long trackedSinceMs,
+                      Map<String, String> context) {
         this.runId = Objects.requireNonNull(runId, "runId");
         this.domainId = Objects.requireNonNull(domainId, "domainId");
         this.dataSourceId = Objects.requireNonNull(dataSourceId, "dataSourceId");
@@ -52,17 +57,18 @@ public final class TrackedRun {
         this.requestOffset = requestOffset;
         this.lastStatus = lastStatus;
         this.trackedSinceMs = trackedSinceMs;
+        this.context = context;
     }
 
     public TrackedRun withLastStatus(String status) {
         return new TrackedRun(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition,
-                requestOffset, status, trackedSinceMs);
+                requestOffset, status, trackedSinceMs, context);
     }
 
     /** The same run, tracked since {@code sinceMs}. */
     public TrackedRun trackedSince(long sinceMs) {
         return new TrackedRun(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition,
-                requestOffset, lastStatus, sinceMs);
+                requestOffset, lastStatus, sinceMs, context);
     }
 
     @JsonProperty("r") public String runId() {
@@ -105,6 +111,14 @@ public final class TrackedRun {
         return trackedSinceMs;
     }
 
+    /**
+     * The context of the request that started the run, carried to each of its events; null when none. Not a field of
+     * the run's JSON either, for the same reason as {@link #trackedSinceMs()}.
+     */
+    @JsonIgnore public Map<String, String> context() {
+        return context;
+    }
+
     public RequestCoordinates request() {
         return requestTopic == null ? null : new RequestCoordinates(requestTopic, requestPartition, requestOffset);
     }
@@ -122,7 +136,8 @@ public final class TrackedRun {
         return runId.equals(that.runId) && domainId.equals(that.domainId) && dataSourceId.equals(that.dataSourceId)
                 && Objects.equals(clientToken, that.clientToken) && Objects.equals(requestTopic, that.requestTopic)
                 && requestPartition == that.requestPartition && requestOffset == that.requestOffset
-                && Objects.equals(lastStatus, that.lastStatus) && Objects.equals(trackedSinceMs, that.trackedSinceMs);
+                && Objects.equals(lastStatus, that.lastStatus) && Objects.equals(trackedSinceMs, that.trackedSinceMs)
+                && Objects.equals(context, that.context);
     }
 
     @Override

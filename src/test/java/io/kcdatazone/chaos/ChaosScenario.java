@@ -405,7 +405,7 @@ final class ChaosScenario implements AutoCloseable {
     /** A reader of the output topic from its beginning, as a downstream Confluent consumer reads it. */
     OutputTopicReader<OutputEvent> outputReader() {
         return new OutputTopicReader<>(stack.bootstrapServers(), OUTPUT, PARTITIONS, stack.confluentWireFormat(),
-                (key, partition, offset, value) -> OutputEvent.of(partition, offset, value));
+                (key, partition, offset, headers, value) -> OutputEvent.of(partition, offset, value));
     }
 
     /** Reads the output until {@code done} holds, noting the progress; returns everything read so far. */

@@ -16,6 +16,7 @@ import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.testkit.ApicurioAvroConverterConfig;
 import io.kcdatazone.testkit.ApicurioRegistryProcess;
 import io.kcdatazone.testkit.ConfluentWireFormat;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +53,9 @@ import org.junit.jupiter.api.Test;
 class EventSchemaContractTest {
 
     private static final Path PUBLISHED = Path.of("src/main/avro/DataSourceRunEvent.avsc");
+    /** The published schema as it was before the {@code context} field, kept to prove that addition compatible. */
+    private static final Path PREVIOUS_WITHOUT_CONTEXT =
+            Path.of("src/test/resources/event-schema/DataSourceRunEvent-before-context.avsc");
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:09.5Z");
     private static final RequestCoordinates REQUEST = new RequestCoordinates("requests", 1, 77L);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,6 +156,43 @@ class EventSchemaContractTest {
 
         assertThat(compatibleWithPublished("BACKWARD", added)).isTrue();
         assertThat(compatibleWithPublished("FULL", added)).isTrue();
+    }
+
+    /**
+     * The {@code context} field (a map of strings, null by default) was added to a schema already in use: registered
+     * after the previous version under FULL, and each version reads what the other wrote.
+     */
+    @Test
+    void theContextFieldIsAFullyCompatibleEvolutionOfThePreviousSchema() throws IOException {
+        Schema previous = new Schema.Parser().parse(Files.readString(PREVIOUS_WITHOUT_CONTEXT));
+        assertThat(previous.getField("context")).isNull();
+        String subject = "evolution-context-value";
+        registry.ccompat().register(subject, previous.toString());
+        registry.ccompat().setCompatibility(subject, "FULL");
+        assertThat(registry.ccompat().isCompatibleWithLatest(subject, published().toString())).isTrue();
+
+        GenericRecord withContext = new GenericData.Record(published());
+        withContext.put("eventId", "e-1");
+        withContext.put("eventType", "RUN_STARTED");
+        withContext.put("eventTime", NOW.toEpochMilli());
+        withContext.put("context", Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        GenericRecord readByOldReader = roundTrip(withContext, published(), previous);
+        assertThat(readByOldReader.get("eventId").toString()).isEqualTo("e-1");
+
+        GenericRecord old = new GenericData.Record(previous);
+        old.put("eventId", "e-2");
+        old.put("eventType", "RUN_STARTED");
+        old.put("eventTime", NOW.toEpochMilli());
+        assertThat(roundTrip(old, previous, published()).get("context")).isNull();
+    }
+
+    private static GenericRecord roundTrip(GenericRecord record, Schema writer, Schema reader) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(writer).write(record, encoder);
+        encoder.flush();
+        return new GenericDatumReader<GenericRecord>(writer, reader).read(null,
+                DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
     }
 
     @Test

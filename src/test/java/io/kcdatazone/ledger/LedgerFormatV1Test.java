@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +44,26 @@ class LedgerFormatV1Test {
         assertThat(decoded.run()).isEqualTo(RUN);
         assertThat(decoded.request()).isEqualTo(REQUEST);
         assertThat(decoded.ledgerKey()).isEqualTo("dzd_abc123/sales_glue");
+    }
+
+    /**
+     * A request's context is a field added to format 1 without a version bump: entries that carry none (every other
+     * fixture here, written before it existed) still decode, to no context, and encode back without the field.
+     */
+    @Test
+    void aStartedRunCarryingItsRequestsContext() {
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        context.put("dag", "harvest_sales");
+        context.put("task", "refresh-catalog");
+        LedgerEntry entry = LedgerEntry.started(REQUEST, "order-1842", RUN, "4c1b2d3e-req", RECORDED)
+                .withContext(context);
+
+        assertDecodesAndEncodesBack("run-started-with-context.json", entry);
+        assertThat(LedgerCodec.decode(fixture("run-started-with-context.json")).context())
+                .containsExactlyEntriesOf(context);
+        assertThat(LedgerCodec.decode(fixture("run-started.json")).context()).isNull();
+        assertThat(LedgerCodec.decode(fixture("run-start-failed.json")).context()).isNull();
     }
 
     @Test

@@ -212,14 +212,24 @@ final class Pipeline {
         stack.produce(requestTopic(), key, requestValue(dataSourceId));
     }
 
+    /** A run request carrying {@code headers}, with {@code value} as the record value. */
+    void request(String key, String value, Map<String, String> headers) {
+        stack.produce(requestTopic(), key, value, headers);
+    }
+
     /** The value of a run request record for a data source of the seed's domain. */
     static String requestValue(String dataSourceId) {
         return "{\"domainIdentifier\": \"" + DOMAIN + "\", \"dataSourceIdentifier\": \"" + dataSourceId + "\"}";
     }
 
     OutputTopicReader<ObservedEvent> reader(int outputPartitions) {
-        return new OutputTopicReader<>(stack.bootstrapServers(), stack.clientSettings(), outputTopic(),
-                outputPartitions, stack.confluentWireFormat(), ObservedEvent::of);
+        return reader(outputTopic(), outputPartitions);
+    }
+
+    /** A reader of another topic the source writes to, such as one a transform routes events to. */
+    OutputTopicReader<ObservedEvent> reader(String topic, int partitions) {
+        return new OutputTopicReader<>(stack.bootstrapServers(), stack.clientSettings(), topic, partitions,
+                stack.confluentWireFormat(), ObservedEvent::of);
     }
 
     void delete() {

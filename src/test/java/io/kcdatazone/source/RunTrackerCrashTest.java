@@ -140,7 +140,7 @@ class RunTrackerCrashTest {
                 run.step = random.nextInt(2);
                 revealedRuns.add(run.id);
                 formatOneRuns.add(new TrackedRun(run.id, DOMAIN, run.dataSource, "token-v1-" + i, REQUESTS, 1, i,
-                        run.snapshot().status(), START.toEpochMilli()));
+                        run.snapshot().status(), START.toEpochMilli(), null));
             }
             if (!formatOneRuns.isEmpty()) {
                 Map<String, Object> offset = new HashMap<>();

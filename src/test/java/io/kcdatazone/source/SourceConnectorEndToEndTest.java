@@ -123,6 +123,105 @@ class SourceConnectorEndToEndTest {
         });
     }
 
+    /**
+     * An orchestrator's traced requests: the traceparent a request carried as a header, and its value's context, come
+     * back on every event of that request and its run, and on none of another request's; a credential header it also
+     * carried comes back nowhere. Apache Kafka's own RegexRouter, with its HasHeaderKey predicate on the routing
+     * header {@code datazone.failed}, sends every terminal failure to a second topic, RUN_START_FAILED included.
+     */
+    @Test
+    void requestContextComesBackOnEveryEventAndKafkasOwnTransformsRouteTerminalFailuresToASecondTopic() {
+        String traced = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        String unknownTrace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        String badTrace = "00-11111111111111111111111111111111-2222222222222222-01";
+        pipeline = new Pipeline(STACK, "routing");
+        String failures = "routing-failures";
+        STACK.createTopic(failures, 1);
+        pipeline.withSource("transforms", "failures")
+                .withSource("transforms.failures.type", "org.apache.kafka.connect.transforms.RegexRouter")
+                .withSource("transforms.failures.regex", ".*")
+                .withSource("transforms.failures.replacement", failures)
+                .withSource("transforms.failures.predicate", "isFailure")
+                .withSource("predicates", "isFailure")
+                .withSource("predicates.isFailure.type",
+                        "org.apache.kafka.connect.transforms.predicates.HasHeaderKey")
+                .withSource("predicates.isFailure.name", "datazone.failed");
+        pipeline.start(1, 1, 1, 1);
+        // ds_17 ends FAILED, ds_18 SUCCESS (see Pipeline.outcomeOf).
+        pipeline.request("traced", requestWithContext(Pipeline.dataSourceId(17), "{\"dag\": \"harvest_sales\"}"),
+                Map.of("traceparent", traced, "authorization", "Bearer not-for-events", "x-other", "not carried"));
+        pipeline.request("plain", Pipeline.dataSourceId(18));
+        pipeline.request("unknown", Pipeline.requestValue("no_such_source"), Map.of("traceparent", unknownTrace));
+        pipeline.request("bad-context", requestWithContext(Pipeline.dataSourceId(18), "{\"attempt\": 3}"),
+                Map.of("traceparent", badTrace));
+
+        try (OutputTopicReader<ObservedEvent> output = pipeline.reader(1);
+             OutputTopicReader<ObservedEvent> failed = pipeline.reader(failures, 1)) {
+            output.awaitEvents("2 runs started", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 2,
+                    TIMEOUT);
+            CLOCK.advance(Pipeline.REQUESTED_FOR);
+            output.awaitEvents("2 runs RUNNING", all -> statusCount(all, "RUNNING") == 2, TIMEOUT);
+            CLOCK.advance(Pipeline.RUNNING_FOR);
+            output.awaitEvents("the run of 'plain' succeeded", all -> statusCount(all, "SUCCESS") == 1, TIMEOUT);
+            failed.awaitEvents("3 failures", all -> all.size() == 3, TIMEOUT);
+            List<ObservedEvent> events = output.readFor(Duration.ofSeconds(1));
+            List<ObservedEvent> failures3 = failed.readFor(Duration.ofSeconds(1));
+
+            assertThat(events).extracting(e -> e.clientToken() + " " + e.eventType() + " " + e.status())
+                    .containsExactlyInAnyOrder("traced RUN_STARTED REQUESTED", "traced RUN_STATUS_CHANGED RUNNING",
+                            "plain RUN_STARTED REQUESTED", "plain RUN_STATUS_CHANGED RUNNING",
+                            "plain RUN_STATUS_CHANGED SUCCESS");
+            assertThat(failures3).extracting(e -> e.clientToken() + " " + e.eventType() + " " + e.status()
+                    + " " + e.errorType()).containsExactlyInAnyOrder(
+                    "traced RUN_STATUS_CHANGED FAILED ACCESS_DENIED_EXCEPTION",
+                    "unknown RUN_START_FAILED null RESOURCE_NOT_FOUND_EXCEPTION",
+                    "bad-context RUN_START_FAILED null VALIDATION_EXCEPTION");
+
+            List<ObservedEvent> all = new java.util.ArrayList<>(events);
+            all.addAll(failures3);
+            Map<String, Map<String, String>> contexts = Map.of(
+                    "traced", Map.of("traceparent", traced, "dag", "harvest_sales"),
+                    "unknown", Map.of("traceparent", unknownTrace),
+                    "bad-context", Map.of("traceparent", badTrace));
+            for (ObservedEvent event : all) {
+                Map<String, String> context = contexts.get(event.clientToken());
+                assertThat(event.context()).as(event.toString()).isEqualTo(context);
+                if (context == null) {
+                    assertThat(event.headers()).as(event.toString()).doesNotContainKey("traceparent");
+                } else {
+                    assertThat(event.headers()).as(event.toString()).containsAllEntriesOf(context);
+                }
+                assertThat(event.headers()).as(event.toString()).doesNotContainKeys("authorization", "x-other")
+                        .containsEntry("datazone.eventType", event.eventType());
+                boolean terminal = event.isResult() ? "RUN_START_FAILED".equals(event.eventType())
+                        : !"RUNNING".equals(event.status());
+                assertThat(event.headers().get("datazone.terminal")).as(event.toString())
+                        .isEqualTo(String.valueOf(terminal));
+                if (event.status() != null) {
+                    assertThat(event.headers()).containsEntry("datazone.status", event.status());
+                }
+                if (event.dataSourceId() != null) {
+                    assertThat(event.headers()).containsEntry("datazone.dataSourceId", event.dataSourceId())
+                            .containsEntry("datazone.domainId", Pipeline.DOMAIN);
+                }
+            }
+            assertThat(failures3).allSatisfy(e -> assertThat(e.headers()).containsEntry("datazone.failed", "true"));
+            assertThat(events).allSatisfy(e -> assertThat(e.headers()).doesNotContainKey("datazone.failed"));
+            assertThat(failures3).filteredOn(e -> "bad-context".equals(e.clientToken())).singleElement()
+                    .satisfies(e -> assertThat(e.errorDetail()).isEqualTo(
+                            "'context' must be an object of string values; got JSON number at 'attempt'"));
+        }
+    }
+
+    private static String traceparent(int index) {
+        return String.format("00-%032x-%016x-01", index, index);
+    }
+
+    private static String requestWithContext(String dataSourceId, String context) {
+        String request = Pipeline.requestValue(dataSourceId);
+        return request.substring(0, request.length() - 1) + ", \"context\": " + context + "}";
+    }
+
     @Test
     void runsThatSkipRunningEndInANewerStatusOrVanishAreFollowedToTheirLastEvent() {
         pipeline = new Pipeline(STACK, "odd");
@@ -335,7 +434,9 @@ class SourceConnectorEndToEndTest {
         pipeline.start(2, 1, 1, 1);
         try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
             for (int i = 12; i < 16; i++) {
-                pipeline.request("restart-" + i, Pipeline.dataSourceId(i));
+                // Each run's context must survive the restart: the runs RUNNING by then resume from their slots.
+                pipeline.request("restart-" + i, Pipeline.requestValue(Pipeline.dataSourceId(i)),
+                        Map.of("traceparent", traceparent(i)));
             }
             reader.awaitEvents("4 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 4, TIMEOUT);
             CLOCK.advance(Pipeline.REQUESTED_FOR);
@@ -366,6 +467,11 @@ class SourceConnectorEndToEndTest {
             byToken.forEach((token, runEvents) -> assertThat(sequence(runEvents)).as(token).containsExactly(
                     "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
                     "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(Integer.parseInt(token.substring(8)))));
+            byToken.forEach((token, runEvents) -> {
+                int index = Integer.parseInt(token.substring(8));
+                assertThat(runEvents).as(token).allSatisfy(event -> assertThat(event.context()).isEqualTo(
+                        index < 16 ? Map.of("traceparent", traceparent(index)) : null));
+            });
         }
         Awaitility.await("no run followed").atMost(TIMEOUT).untilAsserted(() ->
                 assertOffsetsFollowNoRun(pipeline.sourceName(), 2, 6));
@@ -418,6 +524,11 @@ class SourceConnectorEndToEndTest {
             byToken.forEach((token, runEvents) -> assertThat(sequence(runEvents)).as(token).containsExactly(
                     "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
                     "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(Integer.parseInt(token.substring(8)))));
+            byToken.forEach((token, runEvents) -> {
+                int index = Integer.parseInt(token.substring(8));
+                assertThat(runEvents).as(token).allSatisfy(event -> assertThat(event.context()).isEqualTo(
+                        index < 16 ? Map.of("traceparent", traceparent(index)) : null));
+            });
         }
         Awaitility.await("the format 1 runs drained").atMost(TIMEOUT).untilAsserted(() ->
                 assertOffsetsFollowNoRun(source, 1, 1));

@@ -2,6 +2,8 @@ package io.kcdatazone.testkit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.runtime.AbstractStatus;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A JUnit 5 extension that runs the stack the integration tests need, all real and on loopback: a KRaft Kafka cluster
@@ -257,6 +263,19 @@ public final class KafkaConnectStack implements BeforeAllCallback, AfterAllCallb
 
     public void produce(String topic, String key, String value) {
         running().kafka().produce(topic, key, value);
+    }
+
+    /** Produces one record with {@code headers} (UTF-8 values), as an orchestrator sending a traced request does. */
+    public void produce(String topic, String key, String value, Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8));
+        headers.forEach((name, headerValue) -> record.headers().add(name,
+                headerValue.getBytes(StandardCharsets.UTF_8)));
+        try (KafkaProducer<byte[], byte[]> producer = running().kafka().createProducer(Map.of())) {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not produce to " + topic, e);
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
@@ -27,7 +28,7 @@ public final class OutputTopicReader<T> implements AutoCloseable {
     /** Turns one decoded event, with where it was read, into what the test needs. */
     @FunctionalInterface
     public interface Decoder<T> {
-        T decode(String key, int partition, long offset, GenericRecord value);
+        T decode(String key, int partition, long offset, Headers headers, GenericRecord value);
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -107,7 +108,7 @@ public final class OutputTopicReader<T> implements AutoCloseable {
     public List<T> readNext(Duration timeout) {
         List<T> read = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
-            read.add(decoder.decode(record.key(), record.partition(), record.offset(),
+            read.add(decoder.decode(record.key(), record.partition(), record.offset(), record.headers(),
                     wireFormat.decode(record.value())));
         }
         events.addAll(read);
