@@ -2,13 +2,13 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.json.JsonConverterConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +19,15 @@ import org.junit.jupiter.api.Test;
  */
 class SourceOffsetFormatTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<Map<String, Object>>() { };
+    private static final String OFFSETS_TOPIC = "connect-offsets";
+    /** The converter Connect's offset store uses: JSON without schemas (see {@code OffsetStorageWriter}). */
+    private static final JsonConverter CONVERTER = new JsonConverter();
+
+    static {
+        CONVERTER.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, false), false);
+    }
     private static final TrackedRun FORMAT_ONE_RUN = new TrackedRun("run_7f3a", "dzd_abc123", "sales_glue",
-            "order-1842", "datazone-run-requests", 2, 41, "RUNNING", 1_795_608_000_123L);
+            "order-1842", "datazone-run-requests", 2, 41, "RUNNING", 1_795_608_000_123L, null);
     private static final String PROGRESS =
             "[{\"t\":\"datazone-run-requests\",\"p\":2,\"b\":40,\"w\":[41],\"n\":[43]}]";
 
@@ -63,7 +68,7 @@ class SourceOffsetFormatTest {
         assertThat(offset.entry()).isEqualTo(104);
         assertThat(offset.ended()).isTrue();
         assertThat(offset.run()).isEqualTo(new TrackedRun("run_9b1d", "dzd_abc123", "sales_glue", "order-1850",
-                "datazone-run-requests", 2, 49, "SUCCESS", 1_795_608_030_000L));
+                "datazone-run-requests", 2, 49, "SUCCESS", 1_795_608_030_000L, null));
         assertThat(asStored(SlotOffset.format(offset.generation(), offset.low(), offset.entry(), offset.ended(),
                 offset.run()))).isEqualTo(stored);
     }
@@ -77,20 +82,25 @@ class SourceOffsetFormatTest {
         assertThat(List.of(PartitionOffset.VERSION_1, PartitionOffset.VERSION)).containsExactly(1, 2);
     }
 
-    /** What Connect hands back after storing {@code offset}: its JSON converter's text, read again. */
+    /**
+     * What Connect hands back after storing {@code offset}: the worker's offset store writes it with a schemaless
+     * {@link JsonConverter} and reads it back with the same converter (whole numbers come back as {@code Long}).
+     */
     private static Map<String, Object> asStored(Map<String, Object> offset) {
-        try {
-            return JSON.readValue(JSON.writeValueAsString(offset), MAP);
+        return read(CONVERTER.fromConnectData(OFFSETS_TOPIC, null, offset));
+    }
+
+    /** A fixture holds the bytes of a stored offset, as the offsets topic holds them. */
+    private static Map<String, Object> fixture(String name) {
+        try (InputStream in = SourceOffsetFormatTest.class.getClassLoader().getResourceAsStream(name)) {
+            return read(in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Map<String, Object> fixture(String name) {
-        try (InputStream in = SourceOffsetFormatTest.class.getClassLoader().getResourceAsStream(name)) {
-            return JSON.readValue(in, MAP);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> read(byte[] stored) {
+        return (Map<String, Object>) CONVERTER.toConnectData(OFFSETS_TOPIC, stored).value();
     }
 }
