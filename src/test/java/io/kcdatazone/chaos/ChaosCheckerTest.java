@@ -277,6 +277,30 @@ class ChaosCheckerTest {
     }
 
     @Test
+    void aTaskStartConnectFailedAtZombieFencingIsCountedButAllowedAndAnyOtherFailureIsNot() {
+        SecretScan secrets = SecretScan.of(Map.of());
+        byte[] fencing = ("{\"state\":\"FAILED\",\"trace\":\"org.apache.kafka.connect.runtime.rest.errors"
+                + ".ConnectRestException: Failed to read to end of config topic before performing zombie fencing\\n"
+                + "\\tat org.apache.kafka.connect.runtime.rest.RestClient.httpRequest(RestClient.java:197)\","
+                + "\"worker_id\":\"w1:8083\",\"generation\":7}").getBytes(StandardCharsets.UTF_8);
+        byte[] ours = ("{\"state\":\"FAILED\",\"trace\":\"org.apache.kafka.connect.errors.ConnectException: zombie"
+                + " fencing\\n\\tat io.kcdatazone.source.DataSourceRunSourceTask.poll(DataSourceRunSourceTask.java:1)\","
+                + "\"worker_id\":\"w1:8083\",\"generation\":7}").getBytes(StandardCharsets.UTF_8);
+        failures.add(TaskFailure.of("status-task-chaos-source-1", fencing, secrets).orElseThrow());
+
+        ChaosReport report = check();
+        assertThat(report.violations(Violation.FENCING_FAILED)).singleElement().asString().contains(
+                "chaos-source/1 on w1:8083: org.apache.kafka.connect.runtime.rest.errors.ConnectRestException: Failed"
+                        + " to read to end of config topic before performing zombie fencing");
+        assertThat(report.violations(Violation.FAILED_ON_THE_WAY)).isEmpty();
+        assertThat(report.clean()).as("Connect's own failure, restarted").isTrue();
+
+        failures.add(TaskFailure.of("status-task-chaos-source-2", ours, secrets).orElseThrow());
+        assertThat(check().violations(Violation.FAILED_ON_THE_WAY)).as("a failure in the plugin's code").hasSize(1);
+        assertThat(check().clean()).isFalse();
+    }
+
+    @Test
     void onlyFailedStatusRecordsAreFailures() {
         SecretScan secrets = SecretScan.of(Map.of());
         byte[] running = "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w1:8083\",\"generation\":7}"

@@ -116,6 +116,12 @@ final class ChaosScenario implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** The operator: restarts a task Connect failed at zombie fencing, as the README tells operators to. */
+    private final ScheduledExecutorService operator = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "chaos-operator");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** What each Kafka fault's look for open transactions found (empty: none). */
     private final List<Future<List<String>>> probes = new CopyOnWriteArrayList<>();
 
@@ -171,6 +177,28 @@ final class ChaosScenario implements AutoCloseable {
         configure(SOURCE, sourceConfig());
         stack.rest().awaitRunning(SINK, TASKS, TIMEOUT);
         stack.rest().awaitRunning(SOURCE, TASKS, TIMEOUT);
+        operator.scheduleWithFixedDelay(this::restartTasksConnectFailedAtFencing, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Restarts each task that Connect's runtime failed at the zombie fencing before an exactly-once start (see
+     * {@link TaskFailure#failedZombieFencing()}); a task that failed in our code stays FAILED, for the check to see.
+     */
+    private void restartTasksConnectFailedAtFencing() {
+        for (String connector : List.of(SINK, SOURCE)) {
+            try {
+                stack.rest().connectorStatus(connector).tasks().stream()
+                        .filter(task -> "FAILED".equals(task.state())
+                                && TaskFailure.isFailedZombieFencing(task.trace()))
+                        .forEach(task -> {
+                            LOG.warn("The operator restarts {} task {}, which Connect failed at zombie fencing",
+                                    connector, task.id());
+                            stack.rest().restartTask(connector, task.id());
+                        });
+            } catch (RuntimeException e) {
+                LOG.info("The operator could not read or restart {}'s tasks now: {}", connector, e.toString());
+            }
+        }
     }
 
     private void configure(String connector, Map<String, String> config) {
@@ -529,6 +557,7 @@ final class ChaosScenario implements AutoCloseable {
 
     @Override
     public void close() {
+        operator.shutdownNow();
         closeChildren();
         probeExecutor.shutdownNow();
         simulator.close();

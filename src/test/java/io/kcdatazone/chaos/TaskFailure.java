@@ -52,6 +52,21 @@ record TaskFailure(String subject, String workerId, String trace) {
                 secrets.masked(status.path("trace").asText())));
     }
 
+    /**
+     * Whether Connect's runtime failed the task before any code of ours ran: an exactly-once source task starts only
+     * after the leader fenced out its zombies (KIP-618), and a worker that cannot read its config topic to the end in
+     * time (a broker fault) fails that start. Kafka's design accepts this ("the penalty for failure here is that a task
+     * will fail to start", apache/kafka#11779) and leaves the restart to the operator; so does the README.
+     */
+    boolean failedZombieFencing() {
+        return isFailedZombieFencing(trace);
+    }
+
+    /** See {@link #failedZombieFencing()}: the trace names the fencing and holds no frame of the plugin's code. */
+    static boolean isFailedZombieFencing(String trace) {
+        return trace != null && trace.contains("zombie fencing") && !trace.contains("io.kcdatazone.");
+    }
+
     /** The subject, the worker and the trace's first lines: enough to find the rest in the worker's log. */
     String evidence() {
         String head = trace.lines().limit(4).reduce((a, b) -> a + " | " + b).orElse("no trace");
