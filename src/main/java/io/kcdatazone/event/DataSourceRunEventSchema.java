@@ -38,9 +38,11 @@ public final class DataSourceRunEventSchema {
     public static final String ERROR_MESSAGE = "errorMessage";
     public static final String RUN_STATISTICS = "runStatisticsForAssets";
     public static final String CONFIGURATION_SNAPSHOT = "dataSourceConfigurationSnapshot";
+    public static final String LINEAGE_SUMMARY = "lineageSummary";
 
     public static final String ERROR_TYPE = "errorType";
     public static final String ERROR_DETAIL = "errorDetail";
+    public static final String IMPORT_STATUS = "importStatus";
 
     public static final Schema ERROR_MESSAGE_SCHEMA = SchemaBuilder.struct()
             .name(NAMESPACE + ".DataSourceErrorMessage")
@@ -59,6 +61,13 @@ public final class DataSourceRunEventSchema {
             .field("skipped", Schema.OPTIONAL_INT32_SCHEMA)
             .field("unchanged", Schema.OPTIONAL_INT32_SCHEMA)
             .field("updated", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+
+    public static final Schema LINEAGE_SUMMARY_SCHEMA = SchemaBuilder.struct()
+            .name(NAMESPACE + ".DataSourceRunLineageSummary")
+            .doc("DataZone's DataSourceRunLineageSummary: the run's lineage import, apart from the run's status.")
+            .optional()
+            .field(IMPORT_STATUS, Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     public static final Schema SCHEMA = SchemaBuilder.struct()
@@ -86,6 +95,7 @@ public final class DataSourceRunEventSchema {
             .field(ERROR_MESSAGE, ERROR_MESSAGE_SCHEMA)
             .field(RUN_STATISTICS, RUN_STATISTICS_SCHEMA)
             .field(CONFIGURATION_SNAPSHOT, Schema.OPTIONAL_STRING_SCHEMA)
+            .field(LINEAGE_SUMMARY, LINEAGE_SUMMARY_SCHEMA)
             .build();
 
     private DataSourceRunEventSchema() {
