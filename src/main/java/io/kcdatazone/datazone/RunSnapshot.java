@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Objects;
 import software.amazon.awssdk.services.datazone.model.DataSourceErrorMessage;
+import software.amazon.awssdk.services.datazone.model.DataSourceRunLineageSummary;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunSummary;
 import software.amazon.awssdk.services.datazone.model.GetDataSourceRunResponse;
 import software.amazon.awssdk.services.datazone.model.RunStatisticsForAssets;
@@ -33,6 +34,16 @@ public final class RunSnapshot {
     private final RunError errorMessage;
     private final RunStatistics runStatisticsForAssets;
     private final String dataSourceConfigurationSnapshot;
+    private final LineageSummary lineageSummary;
+
+    /** A run without a {@code lineageSummary}, as StartDataSourceRun answers (its output has none). */
+    public RunSnapshot(String id, String domainId, String dataSourceId, String projectId, String status, String type,
+                       Instant createdAt, Instant startedAt, Instant stoppedAt, Instant updatedAt,
+                       RunError errorMessage, RunStatistics runStatisticsForAssets,
+                       String dataSourceConfigurationSnapshot) {
+        this(id, domainId, dataSourceId, projectId, status, type, createdAt, startedAt, stoppedAt, updatedAt,
+                errorMessage, runStatisticsForAssets, dataSourceConfigurationSnapshot, null);
+    }
 
     @JsonCreator
     public RunSnapshot(@JsonProperty("id") String id,
@@ -47,7 +58,8 @@ public final class RunSnapshot {
                        @JsonProperty("updatedAt") Instant updatedAt,
                        @JsonProperty("errorMessage") RunError errorMessage,
                        @JsonProperty("runStatisticsForAssets") RunStatistics runStatisticsForAssets,
-                       @JsonProperty("dataSourceConfigurationSnapshot") String dataSourceConfigurationSnapshot) {
+                       @JsonProperty("dataSourceConfigurationSnapshot") String dataSourceConfigurationSnapshot,
+                       @JsonProperty("lineageSummary") LineageSummary lineageSummary) {
         this.id = id;
         this.domainId = domainId;
         this.dataSourceId = dataSourceId;
@@ -61,6 +73,7 @@ public final class RunSnapshot {
         this.errorMessage = errorMessage;
         this.runStatisticsForAssets = runStatisticsForAssets;
         this.dataSourceConfigurationSnapshot = dataSourceConfigurationSnapshot;
+        this.lineageSummary = lineageSummary;
     }
 
     public static RunSnapshot of(StartDataSourceRunResponse r) {
@@ -74,14 +87,15 @@ public final class RunSnapshot {
         return new RunSnapshot(r.id(), r.domainId(), r.dataSourceId(), r.projectId(), r.statusAsString(),
                 r.typeAsString(), r.createdAt(), r.startedAt(), r.stoppedAt(), r.updatedAt(),
                 RunError.of(r.errorMessage()), RunStatistics.of(r.runStatisticsForAssets()),
-                r.dataSourceConfigurationSnapshot());
+                r.dataSourceConfigurationSnapshot(), LineageSummary.of(r.lineageSummary()));
     }
 
     /** A ListDataSourceRuns item carries neither the domain id nor the configuration snapshot. */
     public static RunSnapshot of(String domainId, DataSourceRunSummary r) {
         return new RunSnapshot(r.id(), domainId, r.dataSourceId(), r.projectId(), r.statusAsString(),
                 r.typeAsString(), r.createdAt(), r.startedAt(), r.stoppedAt(), r.updatedAt(),
-                RunError.of(r.errorMessage()), RunStatistics.of(r.runStatisticsForAssets()), null);
+                RunError.of(r.errorMessage()), RunStatistics.of(r.runStatisticsForAssets()), null,
+                LineageSummary.of(r.lineageSummary()));
     }
 
     @JsonProperty public String id() {
@@ -136,6 +150,11 @@ public final class RunSnapshot {
         return dataSourceConfigurationSnapshot;
     }
 
+    /** Null when the run imports no lineage, and on StartDataSourceRun's answer. */
+    @JsonProperty public LineageSummary lineageSummary() {
+        return lineageSummary;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -152,7 +171,8 @@ public final class RunSnapshot {
                 && Objects.equals(stoppedAt, that.stoppedAt) && Objects.equals(updatedAt, that.updatedAt)
                 && Objects.equals(errorMessage, that.errorMessage)
                 && Objects.equals(runStatisticsForAssets, that.runStatisticsForAssets)
-                && Objects.equals(dataSourceConfigurationSnapshot, that.dataSourceConfigurationSnapshot);
+                && Objects.equals(dataSourceConfigurationSnapshot, that.dataSourceConfigurationSnapshot)
+                && Objects.equals(lineageSummary, that.lineageSummary);
     }
 
     @Override
@@ -267,6 +287,38 @@ public final class RunSnapshot {
         @Override
         public int hashCode() {
             return Objects.hash(added, failed, skipped, unchanged, updated);
+        }
+    }
+
+    /**
+     * DataZone's {@code DataSourceRunLineageSummary}: how the run's lineage import goes ({@code LineageImportStatus}:
+     * IN_PROGRESS, SUCCESS, FAILED, PARTIALLY_SUCCEEDED or a newer value), apart from the run's own status.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static final class LineageSummary {
+        private final String importStatus;
+
+        @JsonCreator
+        public LineageSummary(@JsonProperty("importStatus") String importStatus) {
+            this.importStatus = importStatus;
+        }
+
+        static LineageSummary of(DataSourceRunLineageSummary summary) {
+            return summary == null ? null : new LineageSummary(summary.importStatusAsString());
+        }
+
+        @JsonProperty public String importStatus() {
+            return importStatus;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LineageSummary && Objects.equals(importStatus, ((LineageSummary) o).importStatus);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(importStatus);
         }
     }
 }

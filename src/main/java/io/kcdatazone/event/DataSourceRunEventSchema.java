@@ -39,9 +39,11 @@ public final class DataSourceRunEventSchema {
     public static final String RUN_STATISTICS = "runStatisticsForAssets";
     public static final String CONFIGURATION_SNAPSHOT = "dataSourceConfigurationSnapshot";
     public static final String CONTEXT = "context";
+    public static final String LINEAGE_SUMMARY = "lineageSummary";
 
     public static final String ERROR_TYPE = "errorType";
     public static final String ERROR_DETAIL = "errorDetail";
+    public static final String IMPORT_STATUS = "importStatus";
 
     public static final Schema ERROR_MESSAGE_SCHEMA = SchemaBuilder.struct()
             .name(NAMESPACE + ".DataSourceErrorMessage")
@@ -60,6 +62,13 @@ public final class DataSourceRunEventSchema {
             .field("skipped", Schema.OPTIONAL_INT32_SCHEMA)
             .field("unchanged", Schema.OPTIONAL_INT32_SCHEMA)
             .field("updated", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+
+    public static final Schema LINEAGE_SUMMARY_SCHEMA = SchemaBuilder.struct()
+            .name(NAMESPACE + ".DataSourceRunLineageSummary")
+            .doc("DataZone's DataSourceRunLineageSummary: the run's lineage import, apart from the run's status.")
+            .optional()
+            .field(IMPORT_STATUS, Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     public static final Schema SCHEMA = SchemaBuilder.struct()
@@ -91,6 +100,7 @@ public final class DataSourceRunEventSchema {
                     .doc("The context of the request (chosen request headers and the request value's 'context'"
                             + " object), on every event of the request and its run; null when it carried none.")
                     .build())
+            .field(LINEAGE_SUMMARY, LINEAGE_SUMMARY_SCHEMA)
             .build();
 
     private DataSourceRunEventSchema() {

@@ -13,6 +13,9 @@ import static io.kcdatazone.event.DataSourceRunEventSchema.ERROR_TYPE;
 import static io.kcdatazone.event.DataSourceRunEventSchema.EVENT_ID;
 import static io.kcdatazone.event.DataSourceRunEventSchema.EVENT_TIME;
 import static io.kcdatazone.event.DataSourceRunEventSchema.EVENT_TYPE;
+import static io.kcdatazone.event.DataSourceRunEventSchema.IMPORT_STATUS;
+import static io.kcdatazone.event.DataSourceRunEventSchema.LINEAGE_SUMMARY;
+import static io.kcdatazone.event.DataSourceRunEventSchema.LINEAGE_SUMMARY_SCHEMA;
 import static io.kcdatazone.event.DataSourceRunEventSchema.PREVIOUS_STATUS;
 import static io.kcdatazone.event.DataSourceRunEventSchema.PROJECT_ID;
 import static io.kcdatazone.event.DataSourceRunEventSchema.REQUEST_OFFSET;
@@ -177,6 +180,10 @@ public final class DataSourceRunEvents {
         }
         if (includeConfigurationSnapshot) {
             event.put(CONFIGURATION_SNAPSHOT, run.dataSourceConfigurationSnapshot());
+        }
+        if (run.lineageSummary() != null) {
+            event.put(LINEAGE_SUMMARY, new Struct(LINEAGE_SUMMARY_SCHEMA)
+                    .put(IMPORT_STATUS, run.lineageSummary().importStatus()));
         }
     }
 

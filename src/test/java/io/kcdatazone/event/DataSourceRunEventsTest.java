@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.datazone.RunSnapshot.LineageSummary;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.datazone.RunSnapshot.RunStatistics;
 import io.kcdatazone.ledger.LedgerEntry;
@@ -113,6 +114,30 @@ class DataSourceRunEventsTest {
         assertThat(stats.getInt32("unchanged")).isEqualTo(2);
         assertThat(stats.getInt32("updated")).isEqualTo(4);
         assertThat(event.getInt64("requestOffset")).isEqualTo(1234L);
+    }
+
+    @Test
+    void aStatusChangeCarriesTheLineageImportStatusAsObservedAndARunWithoutLineageNone() {
+        RunSnapshot plain = run("RUNNING", null, null, null);
+        Struct importing = events.statusChanged("token-1", REQUEST, withLineage(plain, "IN_PROGRESS"), "REQUESTED",
+                NOW);
+        Struct newerValue = events.statusChanged("token-1", REQUEST, withLineage(plain, "CANCELLED"), "REQUESTED",
+                NOW);
+        Struct without = events.statusChanged("token-1", REQUEST, plain, "REQUESTED", NOW);
+        importing.validate();
+
+        assertThat(importing.getStruct("lineageSummary").getString("importStatus")).isEqualTo("IN_PROGRESS");
+        // A string, as DataZone sent it: a value newer than the SDK is passed on, not dropped.
+        assertThat(newerValue.getStruct("lineageSummary").getString("importStatus")).isEqualTo("CANCELLED");
+        assertThat(without.get("lineageSummary")).isNull();
+        // The event reports the run's status; the lineage status is what was seen with it, not part of its name.
+        assertThat(importing.getString("eventId")).isEqualTo(without.getString("eventId"));
+    }
+
+    private static RunSnapshot withLineage(RunSnapshot run, String importStatus) {
+        return new RunSnapshot(run.id(), run.domainId(), run.dataSourceId(), run.projectId(), run.status(),
+                run.type(), run.createdAt(), run.startedAt(), run.stoppedAt(), run.updatedAt(), run.errorMessage(),
+                run.runStatisticsForAssets(), run.dataSourceConfigurationSnapshot(), new LineageSummary(importStatus));
     }
 
     @Test

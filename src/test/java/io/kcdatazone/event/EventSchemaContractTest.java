@@ -9,6 +9,7 @@ import io.apicurio.registry.utils.converter.AvroConverter;
 import io.apicurio.registry.utils.converter.avro.AvroData;
 import io.apicurio.registry.utils.converter.avro.AvroDataConfig;
 import io.kcdatazone.datazone.RunSnapshot;
+import io.kcdatazone.datazone.RunSnapshot.LineageSummary;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import io.kcdatazone.datazone.RunSnapshot.RunStatistics;
 import io.kcdatazone.ledger.LedgerEntry;
@@ -25,6 +26,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
@@ -53,9 +56,8 @@ import org.junit.jupiter.api.Test;
 class EventSchemaContractTest {
 
     private static final Path PUBLISHED = Path.of("src/main/avro/DataSourceRunEvent.avsc");
-    /** The published schema as it was before the {@code context} field, kept to prove that addition compatible. */
-    private static final Path PREVIOUS_WITHOUT_CONTEXT =
-            Path.of("src/test/resources/event-schema/DataSourceRunEvent-before-context.avsc");
+    /** Every schema published before, as released: DataSourceRunEvent-v1.avsc, -v2, ... */
+    private static final Path EARLIER = Path.of("src/test/resources/event-schema-history");
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:09.5Z");
     private static final RequestCoordinates REQUEST = new RequestCoordinates("requests", 1, 77L);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -112,7 +114,7 @@ class EventSchemaContractTest {
         RunSnapshot ended = new RunSnapshot("run-1", "dzd_demo", "orders_glue", "demo_project",
                 "PARTIALLY_SUCCEEDED", "PRIORITIZED", NOW.minusSeconds(9), NOW.minusSeconds(7), NOW, NOW,
                 new RunError("ACCESS_DENIED_EXCEPTION", "no access to 2 tables"), new RunStatistics(5, 2, 0, 1, 0),
-                "{\"glueRunConfiguration\":{}}");
+                "{\"glueRunConfiguration\":{}}", new LineageSummary("IN_PROGRESS"));
         Struct statusChanged = events.statusChanged("token-1", REQUEST, ended, "RUNNING", NOW);
         Struct startFailed = events.result(LedgerEntry.failed(REQUEST, "token-2", "dzd_demo", "gone_source",
                 new RunError("RESOURCE_NOT_FOUND_EXCEPTION", "not found"), "req-9", NOW), NOW);
@@ -143,11 +145,28 @@ class EventSchemaContractTest {
         assertThat(((GenericRecord) changed.get("runStatisticsForAssets")).get("failed")).isEqualTo(2);
         assertThat(changed.get("dataSourceConfigurationSnapshot").toString())
                 .isEqualTo("{\"glueRunConfiguration\":{}}");
+        assertThat(((GenericRecord) changed.get("lineageSummary")).get("importStatus").toString())
+                .isEqualTo("IN_PROGRESS");
 
         GenericRecord failed = readWithPublishedSchema(failedBytes);
         assertThat(failed.get("eventType").toString()).isEqualTo("RUN_START_FAILED");
         assertThat(failed.get("runId")).isNull();
         assertThat(((GenericRecord) failed.get("errorMessage")).get("errorDetail").toString()).isEqualTo("not found");
+    }
+
+    /** Old consumers read the events of this version, and this version's consumers read the old events. */
+    @Test
+    void thePublishedSchemaIsFullyCompatibleWithEveryEarlierOne() throws IOException {
+        List<Path> earlier;
+        try (Stream<Path> files = Files.list(EARLIER)) {
+            earlier = files.sorted().collect(Collectors.toList());
+        }
+        assertThat(earlier).isNotEmpty();
+
+        for (Path version : earlier) {
+            String schema = new Schema.Parser().parse(Files.readString(version)).toString();
+            assertThat(compatible("FULL", schema, published().toString())).as(version.toString()).isTrue();
+        }
     }
 
     @Test
@@ -159,12 +178,12 @@ class EventSchemaContractTest {
     }
 
     /**
-     * The {@code context} field (a map of strings, null by default) was added to a schema already in use: registered
-     * after the previous version under FULL, and each version reads what the other wrote.
+     * The fields added since the first schema (the {@code context} map, the {@code lineageSummary} record, both null
+     * by default) evolve a schema already in use: registered after it under FULL, and each reads what the other wrote.
      */
     @Test
-    void theContextFieldIsAFullyCompatibleEvolutionOfThePreviousSchema() throws IOException {
-        Schema previous = new Schema.Parser().parse(Files.readString(PREVIOUS_WITHOUT_CONTEXT));
+    void eventsOfThisSchemaAndOfTheFirstAreReadByConsumersOfEither() throws IOException {
+        Schema previous = new Schema.Parser().parse(Files.readString(EARLIER.resolve("DataSourceRunEvent-v1.avsc")));
         assertThat(previous.getField("context")).isNull();
         String subject = "evolution-context-value";
         registry.ccompat().register(subject, previous.toString());
@@ -214,11 +233,15 @@ class EventSchemaContractTest {
         assertThat(compatibleWithPublished("FULL", removed)).isFalse();
     }
 
-    /** Registers the published schema under a fresh subject with the given level and checks the candidate. */
     private static boolean compatibleWithPublished(String level, String candidate) throws IOException {
-        String subject = "evolution-" + level.toLowerCase() + "-" + Integer.toHexString(candidate.hashCode())
-                + "-value";
-        registry.ccompat().register(subject, published().toString());
+        return compatible(level, published().toString(), candidate);
+    }
+
+    /** Registers {@code registered} under a fresh subject with the given level and checks the candidate. */
+    private static boolean compatible(String level, String registered, String candidate) throws IOException {
+        String subject = "evolution-" + level.toLowerCase() + "-"
+                + Integer.toHexString((registered + candidate).hashCode()) + "-value";
+        registry.ccompat().register(subject, registered);
         registry.ccompat().setCompatibility(subject, level);
         return registry.ccompat().isCompatibleWithLatest(subject, candidate);
     }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
+import software.amazon.awssdk.services.datazone.model.LineageImportStatus;
 
 /**
  * The events library (events/, a build of its own) knows what the connector emits: its event types, and the run
@@ -51,6 +52,16 @@ class EventsLibraryAgreementTest {
             // The library reads any status with a stop time as an end (RunOutcome.STOPPED), as the connector does.
             assertThat(RunLifecycle.isTerminal(run(status, STOPPED))).as(status + " stopped").isTrue();
         });
+    }
+
+    @Test
+    void theLibrarysLineageImportStatusesAreDataZones() throws IOException {
+        Map<String, String> statuses = constants("LineageImportStatus.java");
+
+        assertThat(statuses).containsKey("UNKNOWN");
+        statuses.remove("UNKNOWN");
+        assertThat(statuses.keySet()).containsExactlyInAnyOrderElementsOf(LineageImportStatus.knownValues().stream()
+                .map(LineageImportStatus::toString).collect(Collectors.toList()));
     }
 
     /** The enum's constants, each with its constructor argument if it has one. */

@@ -21,24 +21,28 @@ import org.apache.kafka.common.header.Headers;
  * @param errorDetail the detail of {@code errorMessage}
  * @param context the event's {@code context} field, null when absent
  * @param headers the record's headers, each read as UTF-8 text (the last of a name)
+ * @param lineageImportStatus {@code lineageSummary.importStatus}, null when the event has no {@code lineageSummary}
  */
 record ObservedEvent(String key, int partition, long offset, String eventId, String eventType, String clientToken,
         String dataSourceId, String runId, String status, String previousStatus, String errorType,
         Long requestOffset, Long createdAt, Long startedAt, Long stoppedAt, Long updatedAt, boolean runStatistics,
-        String errorDetail, Map<String, String> context, Map<String, String> headers) {
+        String errorDetail, Map<String, String> context, Map<String, String> headers,
+        String lineageImportStatus) {
 
     static ObservedEvent of(String key, int partition, long offset, Headers headers, GenericRecord value) {
         GenericRecord error = (GenericRecord) value.get("errorMessage");
         Map<String, String> headerText = new LinkedHashMap<>();
         headers.forEach(header -> headerText.put(header.key(), header.value() == null ? null
                 : new String(header.value(), StandardCharsets.UTF_8)));
+        GenericRecord lineage = (GenericRecord) value.get("lineageSummary");
         return new ObservedEvent(key, partition, offset, text(value, "eventId"), text(value, "eventType"),
                 text(value, "clientToken"), text(value, "dataSourceId"), text(value, "runId"), text(value, "status"),
                 text(value, "previousStatus"), error == null ? null : text(error, "errorType"),
                 (Long) value.get("requestOffset"), (Long) value.get("createdAt"), (Long) value.get("startedAt"),
                 (Long) value.get("stoppedAt"), (Long) value.get("updatedAt"),
                 value.get("runStatisticsForAssets") != null, error == null ? null : text(error, "errorDetail"),
-                context(value.get("context")), headerText);
+                context(value.get("context")), headerText,
+                lineage == null ? null : text(lineage, "importStatus"));
     }
 
     /** Avro's map as plain strings (Avro reads its keys and values as Utf8). */

@@ -10,9 +10,12 @@ import io.kcdatazone.ledger.LedgerCodec;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.simulator.DataZoneSimulator;
+import io.kcdatazone.simulator.Lineage;
 import io.kcdatazone.simulator.OddAnswers;
 import io.kcdatazone.simulator.OddAnswers.OptionalRunMember;
 import io.kcdatazone.simulator.Operation;
+import io.kcdatazone.simulator.Outcome;
+import io.kcdatazone.simulator.RunScript;
 import io.kcdatazone.testkit.CapturedLog;
 import io.kcdatazone.testkit.MockTimeClock;
 import java.time.Clock;
@@ -102,6 +105,9 @@ class OddDataZoneAnswersTest {
     @Test
     void optionalMembersLeftOutBecomeNullsInValidEvents() throws Exception {
         odd.omit(OptionalRunMember.values());
+        // A run that imports lineage, so that leaving its lineageSummary out is an omission.
+        simulator.faults().scriptNextRun(ORDERS.dataSourceId(), RunScript.endsWith(Outcome.PARTIALLY_SUCCEEDED)
+                .withLineage(Lineage.endsWith(Lineage.ImportStatus.SUCCESS)));
         StartDataSourceRunResponse started = start("bare");
         String runId = started.id();
         // The sink's ledger entry of the start, as the source task reads it back.
@@ -126,7 +132,7 @@ class OddDataZoneAnswersTest {
             assertThat(event.get("createdAt")).isEqualTo(Date.from(started.createdAt()));
             assertThat(event.get("updatedAt")).isNotNull();
             for (String absent : List.of("startedAt", "stoppedAt", "errorMessage", "runStatisticsForAssets",
-                    "dataSourceConfigurationSnapshot")) {
+                    "dataSourceConfigurationSnapshot", "lineageSummary")) {
                 assertThat(event.get(absent)).as(absent).isNull();
             }
         }
@@ -138,6 +144,8 @@ class OddDataZoneAnswersTest {
         event.validate();
         assertThat(event.getStruct("errorMessage").getString("errorType")).isEqualTo("ACCESS_DENIED_EXCEPTION");
         assertThat(event.getStruct("errorMessage").getString("errorDetail")).isNull();
+        // Left in again, the run's lineage summary is there.
+        assertThat(event.getStruct("lineageSummary").getString("importStatus")).isEqualTo("SUCCESS");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.kcdatazone.ledger.ProgressMark;
 import io.kcdatazone.simulator.DataZoneSimulator;
 import io.kcdatazone.simulator.Faults;
 import io.kcdatazone.simulator.Introspection;
+import io.kcdatazone.simulator.Lineage;
 import io.kcdatazone.simulator.ManualClock;
 import io.kcdatazone.simulator.OddAnswers;
 import io.kcdatazone.simulator.Operation;
@@ -69,6 +70,9 @@ class SourceConnectorEndToEndTest {
     void everyRequestEndsInOneResultAndEveryRunInItsTerminalStatus() {
         pipeline = new Pipeline(STACK, "outcomes");
         pipeline.start(3, 3, 1, 2);
+        // The partially successful run imports lineage, and the import ends with the run.
+        STACK.service(SimulatorService.class).simulator().faults().scriptNextRun(Pipeline.dataSourceId(1),
+                RunScript.endsWith(Pipeline.outcomeOf(1)).withLineage(Lineage.endsWith(Lineage.ImportStatus.FAILED)));
         pipeline.request("req-success", Pipeline.dataSourceId(0));
         pipeline.request("req-partial", Pipeline.dataSourceId(1));
         pipeline.request("req-failed", Pipeline.dataSourceId(2));
@@ -106,6 +110,12 @@ class SourceConnectorEndToEndTest {
             assertThat(byToken.get("req-success")).extracting(ObservedEvent::runId).containsOnly(
                     byToken.get("req-success").get(0).runId());
             assertThat(byToken.get("req-partial").get(2).errorType()).isEqualTo("ACCESS_DENIED_EXCEPTION");
+            // Each status event carries the lineage import as DataZone reported it with that status; StartDataSourceRun
+            // reports none, and runs that import no lineage have none.
+            assertThat(byToken.get("req-partial")).extracting(ObservedEvent::lineageImportStatus)
+                    .containsExactly(null, "IN_PROGRESS", "FAILED");
+            assertThat(events).filteredOn(event -> !event.clientToken().equals("req-partial"))
+                    .extracting(ObservedEvent::lineageImportStatus).containsOnlyNulls();
             assertThat(events).allSatisfy(event -> assertThat(event.key()).isEqualTo(event.clientToken()));
             assertThat(events).extracting(ObservedEvent::eventId).doesNotHaveDuplicates();
         }

@@ -1,6 +1,7 @@
 package io.kcdatazone.events;
 
 import io.kcdatazone.event.DataSourceRunEvent;
+import io.kcdatazone.event.DataSourceRunLineageSummary;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,17 @@ public final class RunEvents {
     /** The status the run's previous event carried; empty on a request's first event. */
     public static Optional<RunStatus> previousStatus(DataSourceRunEvent event) {
         return Optional.ofNullable(event.getPreviousStatus()).map(RunStatus::of);
+    }
+
+    /**
+     * The run's lineage import status as observed with the event's status; empty when the run imports no lineage, and
+     * on events without a run status ({@code RUN_STARTED} too: StartDataSourceRun does not report it). The status
+     * is read as the run's status is, so a terminal event carries the import as it stood when the run ended:
+     * {@link LineageImportStatus#IN_PROGRESS} when the import outlasts the run (no later event reports its end).
+     */
+    public static Optional<LineageImportStatus> lineageImportStatus(DataSourceRunEvent event) {
+        return Optional.ofNullable(event.getLineageSummary()).map(DataSourceRunLineageSummary::getImportStatus)
+                .map(LineageImportStatus::of);
     }
 
     /**

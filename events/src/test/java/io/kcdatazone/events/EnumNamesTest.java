@@ -13,12 +13,15 @@ class EnumNamesTest {
     void everyKnownNameReadsAsItself() {
         Arrays.stream(EventType.values()).forEach(type -> assertThat(EventType.of(type.name())).isSameAs(type));
         Arrays.stream(RunStatus.values()).forEach(status -> assertThat(RunStatus.of(status.name())).isSameAs(status));
+        Arrays.stream(LineageImportStatus.values())
+                .forEach(status -> assertThat(LineageImportStatus.of(status.name())).isSameAs(status));
     }
 
     @Test
     void newerValuesReadAsUnknown() {
         assertThat(EventType.of("RUN_CANCELLED")).isSameAs(EventType.UNKNOWN);
         assertThat(RunStatus.of("CANCELLED")).isSameAs(RunStatus.UNKNOWN);
+        assertThat(LineageImportStatus.of("QUEUED")).isSameAs(LineageImportStatus.UNKNOWN);
         // Names are exact, as DataZone's and the connector's are.
         assertThat(RunStatus.of("success")).isSameAs(RunStatus.UNKNOWN);
         assertThat(RunStatus.of("")).isSameAs(RunStatus.UNKNOWN);

@@ -5,6 +5,7 @@ import static io.kcdatazone.events.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdatazone.event.DataSourceRunEvent;
+import io.kcdatazone.event.DataSourceRunLineageSummary;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,6 +47,17 @@ class RunEventsTest {
         DataSourceRunEvent event = event("RUN_STATUS_CHANGED", status.name()).build();
 
         assertThat(RunEvents.isTerminal(event)).isEqualTo(status.isTerminal());
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "-", value = {"-, -, -", "true, -, -", "true, IN_PROGRESS, IN_PROGRESS",
+        "true, PARTIALLY_SUCCEEDED, PARTIALLY_SUCCEEDED", "true, QUEUED, UNKNOWN"})
+    void lineageImportStatusIsOptionalAndToleratesNewValues(Boolean summary, String importStatus,
+                                                            LineageImportStatus expected) {
+        DataSourceRunEvent event = event("RUN_STATUS_CHANGED", "SUCCESS").setLineageSummary(summary == null ? null
+                : DataSourceRunLineageSummary.newBuilder().setImportStatus(importStatus).build()).build();
+
+        assertThat(RunEvents.lineageImportStatus(event)).isEqualTo(Optional.ofNullable(expected));
     }
 
     @ParameterizedTest
