@@ -15,7 +15,12 @@ import org.apache.kafka.connect.data.Timestamp;
 public final class DataSourceRunEventSchema {
 
     public static final String NAMESPACE = "io.kcdatazone.event";
-    public static final int VERSION = 1;
+    /**
+     * The Connect schema's version, one up with each published change (2: {@code context} and {@code lineageSummary}):
+     * sinks that pick a writer schema by Connect version (storage sinks with {@code schema.compatibility}) see the
+     * change only through it.
+     */
+    public static final int VERSION = 2;
 
     public static final String EVENT_ID = "eventId";
     public static final String EVENT_TYPE = "eventType";

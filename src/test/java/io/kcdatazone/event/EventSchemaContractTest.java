@@ -169,6 +169,17 @@ class EventSchemaContractTest {
         }
     }
 
+    /** Each published change moves the Connect schema's version on, which storage sinks need to see the change. */
+    @Test
+    void theConnectSchemasVersionCountsThePublishedSchemas() throws IOException {
+        long earlier;
+        try (Stream<Path> files = Files.list(EARLIER)) {
+            earlier = files.count();
+        }
+
+        assertThat(DataSourceRunEventSchema.SCHEMA.version()).isEqualTo((int) earlier + 1);
+    }
+
     @Test
     void addingAnOptionalFieldPassesBackwardAndFullChecks() throws IOException {
         String added = withField("{\"name\": \"runDuration\", \"type\": [\"null\", \"long\"], \"default\": null}");
