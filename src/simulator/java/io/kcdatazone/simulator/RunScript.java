@@ -81,7 +81,9 @@ public record RunScript(Optional<Outcome> outcome, boolean skipRunning, Optional
         boolean fits = switch (outcome) {
             case SUCCESS -> statistics.failed() == 0 && counts.total() > 0;
             case PARTIALLY_SUCCEEDED -> statistics.failed() > 0 && statistics.catalogued() > 0;
-            case FAILED -> statistics.failed() > 0 && statistics.added() + statistics.updated() == 0;
+            // A PUBLISHING_FAILED asset was imported (it has an id): a FAILED run imported nothing.
+            case FAILED -> statistics.failed() > 0 && statistics.added() + statistics.updated() == 0
+                    && counts.counts().getOrDefault(AssetStatus.PUBLISHING_FAILED, 0) == 0;
         };
         if (!fits) {
             throw new IllegalArgumentException("asset counts " + counts.counts() + " do not fit outcome " + outcome);

@@ -29,6 +29,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.datazone.DataZoneClient;
 import software.amazon.awssdk.services.datazone.model.AccessDeniedException;
 import software.amazon.awssdk.services.datazone.model.ConflictException;
+import software.amazon.awssdk.services.datazone.model.DataAssetActivityStatus;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunStatus;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunSummary;
 import software.amazon.awssdk.services.datazone.model.DataSourceRunType;
@@ -388,6 +389,24 @@ class SimulatorBehaviourTest {
         assertThat(settled.lineageSummary().importStatus()).isEqualTo(LineageImportStatus.PARTIALLY_SUCCEEDED);
         assertThat(settledActivities.items()).extracting(activity -> activity.lineageSummary().eventStatus())
                 .contains(LineageEventProcessingStatus.SUCCESS, LineageEventProcessingStatus.FAILED);
+    }
+
+    /** Whatever failed and skipped assets sit between the imported ones, a partial import fails some, not all. */
+    @Test
+    void aPartiallySucceededLineageImportFailsSomeOfTheImportedAssetsLineageAndNotAll() {
+        start(options -> { });
+        simulator.faults().scriptNextRun(DATA_SOURCE, RunScript.partiallySucceedsWith(61, 5)
+                .withLineage(Lineage.endsWith(Lineage.ImportStatus.PARTIALLY_SUCCEEDED)));
+        String runId = startRun("partial-lineage").id();
+        clock.advance(Duration.ofMinutes(5));
+
+        var imported = client.listDataSourceRunActivities(b -> b.domainIdentifier(DOMAIN).identifier(runId)
+                .status(DataAssetActivityStatus.SUCCEEDED_CREATED));
+
+        assertThat(imported.items()).hasSize(5).extracting(activity -> activity.lineageSummary().eventStatus())
+                .containsExactly(LineageEventProcessingStatus.FAILED, LineageEventProcessingStatus.SUCCESS,
+                        LineageEventProcessingStatus.FAILED, LineageEventProcessingStatus.SUCCESS,
+                        LineageEventProcessingStatus.FAILED);
     }
 
     @Test
