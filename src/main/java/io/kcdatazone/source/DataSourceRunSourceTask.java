@@ -517,10 +517,10 @@ public class DataSourceRunSourceTask extends SourceTask {
                 throw new IllegalStateException("no event for " + emission.type());
         }
         counters.onEvent(emission.type());
-        boolean terminal = emission.type() == EventType.RUN_START_FAILED || emission.endsRun();
         SourceRecord record = new SourceRecord(emission.sourcePartition(), emission.sourceOffset(),
                 config.outputTopic(), null, Schema.OPTIONAL_STRING_SCHEMA, clientToken,
-                DataSourceRunEventSchema.SCHEMA, event, time.milliseconds(), EventHeaders.of(event, terminal));
+                DataSourceRunEventSchema.SCHEMA, event, time.milliseconds(),
+                EventHeaders.of(event, emission.terminal()));
         unacknowledged.put(record, emission);
         return record;
     }
