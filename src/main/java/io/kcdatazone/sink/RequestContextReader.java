@@ -5,6 +5,10 @@ import io.kcdatazone.event.EventHeaders;
 import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.logging.PrintableText;
 import io.kcdatazone.logging.ThrottledLog;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -99,10 +103,12 @@ final class RequestContextReader {
                 continue;
             }
             try {
-                context.put(name, Values.convertToString(header.schema(), header.value()));
+                context.put(name, text(header));
             } catch (DataException e) {
                 problems.add("request header '" + name + "' cannot be read as a string ("
                         + header.value().getClass().getSimpleName() + ")");
+            } catch (CharacterCodingException e) {
+                problems.add("request header '" + name + "' is not UTF-8 text");
             }
         }
         fitHeaders(context);
@@ -114,6 +120,23 @@ final class RequestContextReader {
             }
         }
         return new RequestContext(context, problems.isEmpty() ? null : String.join("; ", problems));
+    }
+
+    /**
+     * A header's value as text: bytes (from a header converter that passes them through) as the UTF-8 text a client
+     * sent, never Connect's base64 form of bytes; anything else in Connect's text form.
+     */
+    private static String text(Header header) throws CharacterCodingException {
+        Object value = header.value();
+        if (value instanceof byte[]) {
+            value = ByteBuffer.wrap((byte[]) value);
+        }
+        if (value instanceof ByteBuffer) {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(((ByteBuffer) value).duplicate())
+                    .toString();
+        }
+        return Values.convertToString(header.schema(), value);
     }
 
     /**

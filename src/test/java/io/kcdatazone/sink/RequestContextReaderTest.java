@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdatazone.logging.ThrottledLog;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,6 +178,22 @@ class RequestContextReaderTest {
         assertThat(parsed.context()).containsOnlyKeys("traceparent");
         assertThat(reader.ignoredHeaderNames()).containsExactly("authorization", "X-Amz-Security-Token", "cookie",
                 "x-api-key", "x-session-id", "my-secret");
+    }
+
+    /** A header converter that passes bytes through (ByteArrayConverter) must not turn a traceparent into base64. */
+    @Test
+    void bytesHeadersAreReadAsStrictUtf8AndTheLastOfADuplicateHeaderWins() {
+        Headers headers = new ConnectHeaders().addBytes("traceparent", "00-old".getBytes(StandardCharsets.UTF_8))
+                .addBytes("traceparent", TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+
+        ParsedRequest parsed = parse(reader(DEFAULT_HEADERS, 2048), headers, REQUEST + "}");
+        assertThat(parsed.problem()).isNull();
+        assertThat(parsed.context()).containsExactly(Map.entry("traceparent", TRACEPARENT));
+
+        parsed = parse(reader(DEFAULT_HEADERS, 2048), new ConnectHeaders().addBytes("traceparent",
+                new byte[] {(byte) 0xc3, (byte) 0x28}), REQUEST + "}");
+        assertThat(parsed.problem()).isEqualTo("request header 'traceparent' is not UTF-8 text");
+        assertThat(parsed.context()).isEmpty();
     }
 
     @Test
