@@ -97,16 +97,26 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
                         Importance.LOW,
                         "Request headers (exact names) copied into the request's context, which comes back on"
                                 + " every event of the request and its run, as a record header and in the event's"
-                                + " 'context' field. Credential-looking names (authorization, cookie,"
-                                + " x-amz-security-token, names with token, secret, password, credential or api-key"
-                                + " in them ...) are never copied, even when listed here. Empty: no header is copied.",
+                                + " 'context' field. A header name is never copied, even when listed here, if it is"
+                                + " authorization, proxy-authorization, cookie, set-cookie, x-amz-security-token,"
+                                + " x-amz-credential, x-api-key, api-key, api_key, apikey, password, passwd, secret,"
+                                + " client_secret, access_token, refresh_token or id_token, or contains token, secret,"
+                                + " password, passwd, credential, api-key, api_key, apikey, auth, cookie or session"
+                                + " (ignoring case; the task logs a WARN at start naming those it leaves out). The"
+                                + " request value's 'context' keys are refused only when they are exactly one of the"
+                                + " names above (ignoring case): 'taskToken' or 'session_id' pass. Empty: no header"
+                                + " is copied.",
                         CONTEXT_GROUP, 1, Width.LONG, "Context headers")
                 .define(CONTEXT_MAX_BYTES, Type.INT, 2048, Range.between(0, CONTEXT_MAX_BYTES_LIMIT),
                         Importance.LOW,
-                        "Largest context of one request, in UTF-8 bytes of its names and values (headers and the"
-                                + " request value's 'context' object together). A request whose context is larger"
-                                + " ends as RUN_START_FAILED / VALIDATION_EXCEPTION. The source stores each followed"
-                                + " run's context in its offsets, so this also bounds the offset bytes per event.",
+                        "Largest context of one request, in bytes of its UTF-8 JSON form (names, values, quotes"
+                                + " and escapes: headers and the request value's 'context' object together). Headers"
+                                + " over it are left out, not failed: tracestate first, then the other headers from"
+                                + " the last listed, traceparent last (a throttled WARN says which). A request whose"
+                                + " value's 'context' takes it over ends as RUN_START_FAILED / VALIDATION_EXCEPTION."
+                                + " 0 carries no context at all: headers and the value's 'context' are ignored. The"
+                                + " source stores each followed run's context in its offsets, so this also bounds"
+                                + " the offset bytes per event.",
                         CONTEXT_GROUP, 2, Width.SHORT, "Max context bytes")
                 .defineInternal(TASK_REQUESTS_PER_SECOND, Type.DOUBLE, null, Importance.LOW)
                 .defineInternal(ERRORS_TOLERANCE, Type.STRING, "none", Importance.LOW);

@@ -102,7 +102,7 @@ public final class DataSourceRunEventSchema {
             .field(RUN_STATISTICS, RUN_STATISTICS_SCHEMA)
             .field(CONFIGURATION_SNAPSHOT, Schema.OPTIONAL_STRING_SCHEMA)
             .field(CONTEXT, SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).optional()
-                    .doc("The context of the request (chosen request headers and the request value's 'context'"
+                    .doc("The request's context (chosen request headers and the request value's 'context'"
                             + " object), on every event of the request and its run; null when it carried none.")
                     .build())
             .field(LINEAGE_SUMMARY, LINEAGE_SUMMARY_SCHEMA)

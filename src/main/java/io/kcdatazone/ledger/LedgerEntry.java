@@ -3,6 +3,8 @@ package io.kcdatazone.ledger;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.datazone.RunSnapshot.RunError;
 import java.time.Instant;
@@ -43,6 +45,7 @@ public final class LedgerEntry implements LedgerRecord {
     private final String dataZoneRequestId;
     private final Instant recordedAt;
     private final Map<String, String> context;
+    private static final ObjectMapper CONTEXT_JSON = new ObjectMapper();
 
     @JsonCreator
     public LedgerEntry(@JsonProperty("version") int version,
@@ -70,8 +73,33 @@ public final class LedgerEntry implements LedgerRecord {
         this.error = error;
         this.dataZoneRequestId = dataZoneRequestId;
         this.recordedAt = recordedAt;
-        this.context = context == null || context.isEmpty() ? null
-                : Collections.unmodifiableMap(new LinkedHashMap<>(context));
+        this.context = contextOf(context);
+    }
+
+    /**
+     * A request context as carried: its entries with a null name or value left out (a foreign writer's entry or an
+     * edited offset must not fail a task), unmodifiable, null when nothing is left.
+     */
+    public static Map<String, String> contextOf(Map<String, String> context) {
+        if (context == null) {
+            return null;
+        }
+        Map<String, String> carried = new LinkedHashMap<>();
+        context.forEach((name, value) -> {
+            if (name != null && value != null) {
+                carried.put(name, value);
+            }
+        });
+        return carried.isEmpty() ? null : Collections.unmodifiableMap(carried);
+    }
+
+    /** The size of a request context as the ledger and the source offsets store it: its UTF-8 JSON form. */
+    public static int contextBytes(Map<String, String> context) {
+        try {
+            return CONTEXT_JSON.writeValueAsBytes(context).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings is always JSON", e);
+        }
     }
 
     /** A run was started, or an earlier start with the same client token was confirmed. */

@@ -13,6 +13,7 @@ import io.kcdatazone.ledger.LedgerWriter;
 import io.kcdatazone.ledger.RequestCoordinates;
 import io.kcdatazone.logging.ContextThreads;
 import io.kcdatazone.logging.TaperingProgressLog;
+import io.kcdatazone.logging.ThrottledLog;
 import io.kcdatazone.metrics.TaskMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,8 @@ import software.amazon.awssdk.services.datazone.model.DataSourceErrorType;
 public class DataSourceRunSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceRunSinkTask.class);
+    /** Request headers left out of a context for size are a sender's habit: reported hourly, not per request. */
+    private static final Duration CONTEXT_WARNING_INTERVAL = Duration.ofHours(1);
     /**
      * How long {@link #stop} waits in all for its threads and Kafka clients to finish: one deadline shared by every
      * close, within Connect's {@code task.shutdown.graceful.timeout.ms} (5 s by default). What is cut short loses
@@ -110,7 +113,8 @@ public class DataSourceRunSinkTask extends SinkTask {
         config = new DataSourceRunSinkConfig(props);
         String connectorName = props.getOrDefault("name", "datazone-sink");
         parser = new RunRequestParser(config.defaultDomainId());
-        contexts = new RequestContextReader(config.contextHeaders(), config.contextMaxBytes());
+        contexts = new RequestContextReader(config.contextHeaders(), config.contextMaxBytes(),
+                new ThrottledLog(LOG, CONTEXT_WARNING_INTERVAL, time));
         if (!contexts.ignoredHeaderNames().isEmpty()) {
             LOG.warn("{} lists headers that look like credentials; they are never carried as context: {}",
                     DataSourceRunSinkConfig.CONTEXT_HEADERS, contexts.ignoredHeaderNames());

@@ -1,5 +1,6 @@
 package io.kcdatazone.sink;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -43,7 +44,8 @@ public final class RunRequestParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** Jackson quotes the offending input; a bad value must not make a long log line or error header. */
-    private static final int MAX_PARSER_MESSAGE = 300;
+    /** How Jackson's strict duplicate detection begins its message. */
+    private static final String DUPLICATE_FIELD = "Duplicate field";
     /** A context key named in an error: keys are the requester's, not bounded by anything before the size check. */
     private static final int MAX_CONTEXT_KEY_SHOWN = 64;
 
@@ -145,8 +147,7 @@ public final class RunRequestParser {
         try {
             tree = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("the request value (" + carrier + ") is not valid JSON: "
-                    + PrintableText.of(e.getOriginalMessage(), MAX_PARSER_MESSAGE));
+            throw new InvalidRequestException("the request value (" + carrier + ") is not valid JSON" + where(e));
         }
         if (tree == null || tree.isMissingNode()) {
             throw new InvalidRequestException("the request value (" + carrier + ") is empty; expected a JSON object");
@@ -190,6 +191,26 @@ public final class RunRequestParser {
                 return Optional.of(context);
             }
         };
+    }
+
+    /**
+     * Where the JSON went wrong and the kind of token there, never the token itself: Jackson's own message quotes the
+     * input, and a request body may carry a token or a password.
+     */
+    private static String where(JsonProcessingException e) {
+        StringBuilder where = new StringBuilder();
+        JsonLocation location = e.getLocation();
+        if (location != null) {
+            where.append(" at line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr());
+        }
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith(DUPLICATE_FIELD)) {
+            return where.append(": a field given twice").toString();
+        }
+        if (e.getProcessor() instanceof JsonParser && ((JsonParser) e.getProcessor()).currentToken() != null) {
+            where.append(" (after a token of type ").append(((JsonParser) e.getProcessor()).currentToken().name())
+                    .append(')');
+        }
+        return where.toString();
     }
 
     private static String jsonType(JsonNode node) {

@@ -1,6 +1,7 @@
 package io.kcdatazone.source;
 
 import io.kcdatazone.Version;
+import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.config.DataSourceRunSourceConfig;
 import io.kcdatazone.datazone.DataSourceRef;
 import io.kcdatazone.datazone.DataZoneClients;
@@ -265,6 +266,9 @@ public class DataSourceRunSourceTask extends SourceTask {
                 }
                 continue;
             }
+            if (ledgerRecord instanceof LedgerEntry) {
+                ledgerRecord = withinContextLimit((LedgerEntry) ledgerRecord, tp);
+            }
             String resultEventId = ledgerRecord instanceof LedgerEntry
                     ? DataSourceRunEvents.resultEventId((LedgerEntry) ledgerRecord) : null;
             RunTracker.Offer offer = tracker.offer(record.partition(), record.offset(), ledgerRecord, resultEventId);
@@ -277,6 +281,24 @@ public class DataSourceRunSourceTask extends SourceTask {
                 onTaken(offer, ledgerRecord, records);
             }
         }
+    }
+
+    /**
+     * The entry, without its context when that is larger than the sink ever writes: a run's context goes into each of
+     * its offsets, and another ledger writer must not make those grow without bound.
+     */
+    private LedgerEntry withinContextLimit(LedgerEntry entry, TopicPartition tp) {
+        if (entry.context() == null) {
+            return entry;
+        }
+        int bytes = LedgerEntry.contextBytes(entry.context());
+        if (bytes <= DataSourceRunSinkConfig.CONTEXT_MAX_BYTES_LIMIT) {
+            return entry;
+        }
+        oddities.warn("oversized context " + tp, "A ledger entry of {} carries a context of {} bytes, more than the"
+                + " sink ever writes ({}): its events carry none", tp, bytes,
+                DataSourceRunSinkConfig.CONTEXT_MAX_BYTES_LIMIT);
+        return entry.withContext(null);
     }
 
     /**
@@ -517,10 +539,10 @@ public class DataSourceRunSourceTask extends SourceTask {
                 throw new IllegalStateException("no event for " + emission.type());
         }
         counters.onEvent(emission.type());
-        boolean terminal = emission.type() == EventType.RUN_START_FAILED || emission.endsRun();
         SourceRecord record = new SourceRecord(emission.sourcePartition(), emission.sourceOffset(),
                 config.outputTopic(), null, Schema.OPTIONAL_STRING_SCHEMA, clientToken,
-                DataSourceRunEventSchema.SCHEMA, event, time.milliseconds(), EventHeaders.of(event, terminal));
+                DataSourceRunEventSchema.SCHEMA, event, time.milliseconds(),
+                EventHeaders.of(event, emission.terminal()));
         unacknowledged.put(record, emission);
         return record;
     }

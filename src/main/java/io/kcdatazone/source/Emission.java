@@ -117,4 +117,14 @@ final class Emission {
     boolean endsRun() {
         return endsRun;
     }
+
+    /**
+     * Whether this is the last event of its request and its run: what the routing headers call terminal. A RUN_STARTED
+     * whose run had already ended when the sink started it (a client token DataZone knew) is one: the source does not
+     * follow that run, so no event comes after it.
+     */
+    boolean terminal() {
+        return type == EventType.RUN_START_FAILED || endsRun
+                || type == EventType.RUN_STARTED && RunLifecycle.isTerminal(entry.run());
+    }
 }

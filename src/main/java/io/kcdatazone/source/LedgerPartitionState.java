@@ -294,7 +294,7 @@ final class LedgerPartitionState {
         PublishedResults.Verdict verdict = results.accept(entry, resultEventId);
         FollowedRun followed = null;
         RunSnapshot run = entry.run();
-        if (run != null && run.id() != null && !revealedAgain(run.id(), ledgerOffset)) {
+        if (run != null && run.id() != null && !revealedAgain(entry, ledgerOffset)) {
             if (RunLifecycle.isTerminal(run)) {
                 rememberEnded(run.id());
             } else if (verdict.mayFollowRun() && !recentlyEnded.contains(run.id())) {
@@ -321,7 +321,7 @@ final class LedgerPartitionState {
             }
             return EntryOutcome.NOTHING;
         }
-        if (revealedAgain(run.id(), ledgerOffset) || recentlyEnded.contains(run.id())) {
+        if (revealedAgain(entry, ledgerOffset) || recentlyEnded.contains(run.id())) {
             return EntryOutcome.NOTHING;
         }
         if (RunLifecycle.isTerminal(run)) {
@@ -337,9 +337,11 @@ final class LedgerPartitionState {
 
     /**
      * Whether the run is one this state follows or ended with its slot still held: then {@code ledgerOffset} joins the
-     * run's entries, so its slot is kept until the low passes this entry too and a replay of it finds the slot.
+     * run's entries, so its slot is kept until the low passes this entry too and a replay of it finds the slot. A run
+     * without context (restored from an offset that did not store it) takes the entry's.
      */
-    private boolean revealedAgain(String runId, long ledgerOffset) {
+    private boolean revealedAgain(LedgerEntry entry, long ledgerOffset) {
+        String runId = entry.run().id();
         FollowedRun followed = runs.get(runId);
         if (followed == null) {
             followed = endedInSlots.get(runId);
@@ -354,6 +356,9 @@ final class LedgerPartitionState {
             slotRuns.put(followed.slot(), followed);
             endedInSlots.put(runId, followed);
             slots.holdUntilLowPasses(followed.slot(), followed.lastEntry());
+        }
+        if (followed.run().context() == null && entry.context() != null) {
+            followed.published(followed.run().withContext(entry.context()));
         }
         if (!followed.hasSlot()) {
             return true;

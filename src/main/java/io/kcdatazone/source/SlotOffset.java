@@ -107,8 +107,9 @@ final class SlotOffset {
         }
         putIfSet(offset, STATUS_KEY, run.lastStatus());
         offset.put(SINCE_KEY, run.trackedSinceMs());
-        if (run.context() != null) {
-            // Bounded by the sink's request.context.max.bytes: one run's context, whatever the number of runs.
+        if (run.context() != null && !ended) {
+            // Bounded by the sink's request.context.max.bytes: one run's context, whatever the number of runs. An
+            // ended run has no event left to label: its last offset need not carry it.
             offset.put(CONTEXT_KEY, OffsetFields.toJson(run.context()));
         }
         return offset;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kcdatazone.datazone.DataSourceRef;
+import io.kcdatazone.ledger.LedgerEntry;
 import io.kcdatazone.ledger.RequestCoordinates;
 import java.util.Map;
 import java.util.Objects;
@@ -57,7 +58,7 @@ public final class TrackedRun {
         this.requestOffset = requestOffset;
         this.lastStatus = lastStatus;
         this.trackedSinceMs = trackedSinceMs;
-        this.context = context;
+        this.context = LedgerEntry.contextOf(context);
     }
 
     public TrackedRun withLastStatus(String status) {
@@ -69,6 +70,12 @@ public final class TrackedRun {
     public TrackedRun trackedSince(long sinceMs) {
         return new TrackedRun(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition,
                 requestOffset, lastStatus, sinceMs, context);
+    }
+
+    /** The same run, carrying {@code requestContext} (none when null). */
+    public TrackedRun withContext(Map<String, String> requestContext) {
+        return new TrackedRun(runId, domainId, dataSourceId, clientToken, requestTopic, requestPartition,
+                requestOffset, lastStatus, trackedSinceMs, requestContext);
     }
 
     @JsonProperty("r") public String runId() {

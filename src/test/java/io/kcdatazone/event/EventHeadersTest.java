@@ -20,11 +20,16 @@ class EventHeadersTest {
 
     private static final Instant NOW = Instant.parse("2026-03-02T10:00:09Z");
     private static final RequestCoordinates REQUEST = new RequestCoordinates("requests", 4, 1234L);
-    private static final Map<String, String> CONTEXT = Map.of("traceparent",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "dag", "harvest_sales");
+    /** Ordered, as the ledger entry keeps it: the context headers follow the request's order. */
+    private static final Map<String, String> CONTEXT = new LinkedHashMap<>();
     private static final DataSourceRef SOURCE = new DataSourceRef("dzd_demo", "sales_glue");
 
     private final DataSourceRunEvents events = new DataSourceRunEvents(false);
+
+    static {
+        CONTEXT.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        CONTEXT.put("dag", "harvest_sales");
+    }
 
     private static RunSnapshot run(String status) {
         return new RunSnapshot("run-1", "dzd_demo", "sales_glue", "demo_project", status, "PRIORITIZED", NOW, NOW,
@@ -43,6 +48,18 @@ class EventHeadersTest {
                 Map.entry("datazone.terminal", "false"), Map.entry("datazone.domainId", "dzd_demo"),
                 Map.entry("datazone.dataSourceId", "sales_glue"),
                 Map.entry("traceparent", CONTEXT.get("traceparent")), Map.entry("dag", "harvest_sales"));
+    }
+
+    /** A client token DataZone knew: its run had already ended, so the RUN_STARTED is the request's last event. */
+    @Test
+    void aRunStartedOfAnEndedRunIsTerminalAndFailedUnlessItSucceeded() {
+        Struct failed = events.result(LedgerEntry.started(REQUEST, "token-1", run("FAILED"), null, NOW), NOW);
+        Struct succeeded = events.result(LedgerEntry.started(REQUEST, "token-1", run("SUCCESS"), null, NOW), NOW);
+
+        assertThat(text(EventHeaders.of(failed, true))).containsEntry("datazone.eventType", "RUN_STARTED")
+                .containsEntry("datazone.terminal", "true").containsEntry("datazone.failed", "true");
+        assertThat(text(EventHeaders.of(succeeded, true))).containsEntry("datazone.terminal", "true")
+                .doesNotContainKey("datazone.failed");
     }
 
     @Test

@@ -8,8 +8,10 @@ import io.kcdatazone.datazone.RunSnapshot.RunStatistics;
 import io.kcdatazone.ledger.ProgressMark.Below;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,23 @@ class LedgerFormatV1Test {
                 .containsExactlyEntriesOf(context);
         assertThat(LedgerCodec.decode(fixture("run-started.json")).context()).isNull();
         assertThat(LedgerCodec.decode(fixture("run-start-failed.json")).context()).isNull();
+    }
+
+    /** Another writer's entry (or a hand-edited one) with null context values must not fail the source task. */
+    @Test
+    void aContextsNullNamesAndValuesAreLeftOut() {
+        String json = new String(fixture("run-started-with-context.json"), StandardCharsets.UTF_8)
+                .replace("\"dag\":\"harvest_sales\"", "\"dag\":null");
+        assertThat(LedgerCodec.decode(json.getBytes(StandardCharsets.UTF_8)).context()).containsOnlyKeys(
+                "traceparent", "task");
+        Map<String, String> nulls = new HashMap<>();
+        nulls.put(null, "x");
+        nulls.put("y", null);
+        assertThat(LedgerEntry.started(REQUEST, "order-1842", RUN, null, RECORDED).withContext(nulls).context())
+                .isNull();
+        nulls.put("z", "kept");
+        assertThat(LedgerEntry.started(REQUEST, "order-1842", RUN, null, RECORDED).withContext(nulls).context())
+                .containsExactly(Map.entry("z", "kept"));
     }
 
     @Test

@@ -109,7 +109,7 @@ class SinkBadInputCorpusTest {
             invalid("trailing garbage", "trailing", VALID + " x", "not valid JSON"),
             invalid("duplicate field", "duplicate",
                     "{\"domainIdentifier\":\"dzd_demo\",\"dataSourceIdentifier\":\"sales_glue\","
-                            + "\"dataSourceIdentifier\":\"orders_glue\"}", "Duplicate field 'dataSourceIdentifier'"),
+                            + "\"dataSourceIdentifier\":\"orders_glue\"}", "a field given twice"),
             invalid("deeply nested", "nested", "[".repeat(5000), "not valid JSON"),
             invalid("UTF-8 byte order mark", "bom", "\uFEFF" + VALID, "not valid JSON"),
             invalid("data source id a number", "ds-number",

@@ -51,6 +51,34 @@ class LedgerPartitionStateTest {
     }
 
     @Test
+    void aRunStartedWhoseRunAlreadyEndedIsTerminalAsIsARunStartFailedAndARunsLastEvent() {
+        Emission succeeded = take(started(0, "run-a", "SUCCESS")).result();
+        Emission failed = take(started(1, "run-b", "FAILED")).result();
+        Emission requested = take(started(2, "run-c")).result();
+        Emission startFailed = take(failed(3)).result();
+
+        assertThat(succeeded.terminal()).as("the source never follows an ended run: nothing comes after").isTrue();
+        assertThat(failed.terminal()).isTrue();
+        assertThat(requested.terminal()).isFalse();
+        assertThat(startFailed.terminal()).isTrue();
+        assertThat(state.statusChanged(followed("run-c"), terminal("run-c", "SUCCESS"), true).terminal()).isTrue();
+    }
+
+    @Test
+    void aFollowedRunWithoutContextTakesTheContextOfAnEntryRevealingItAgain() {
+        take(started(0, "run-a"));
+        Map<String, String> context = Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+        take(started(0, "run-a").withContext(context), 1, "result-0-again");
+        Emission running = state.statusChanged(followed("run-a"), snapshot("run-a", "RUNNING"), false);
+
+        assertThat(running.before().context()).isEqualTo(context);
+        assertThat(running.sourceOffset()).containsKey("context");
+        take(started(0, "run-a").withContext(Map.of("other", "x")), 2, "result-0-third");
+        assertThat(followed("run-a").run().context()).as("a context once carried stays").isEqualTo(context);
+    }
+
+    @Test
     void theLowPassesAnEntryOnlyOnceItsResultAndTheLastEventOfItsRunAreAcknowledged() {
         Emission result = take(started(0, "run-a")).result();
         Emission failure = take(failed(1)).result();

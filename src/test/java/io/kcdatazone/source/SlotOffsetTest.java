@@ -2,6 +2,7 @@ package io.kcdatazone.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,27 @@ class SlotOffsetTest {
         Map<String, Object> offset = SlotOffset.format(3, 10, 12, false, run);
 
         assertThat(offset).doesNotContainKey("context");
+        assertThat(SlotOffset.parse(offset).run().context()).isNull();
+    }
+
+    @Test
+    void theOffsetOfARunsLastEventStoresNoContext() {
+        TrackedRun run = new TrackedRun("run-1", "dzd_demo", "sales_glue", "token-1", "requests", 2, 41, "SUCCESS",
+                1_000L, CONTEXT);
+
+        assertThat(SlotOffset.format(3, 10, 12, true, run)).containsEntry("ended", true)
+                .doesNotContainKey("context");
+    }
+
+    @Test
+    void nullValuesInAStoredContextAreLeftOut() {
+        TrackedRun run = new TrackedRun("run-1", "dzd_demo", "sales_glue", "token-1", "requests", 2, 41, "RUNNING",
+                1_000L, CONTEXT);
+        Map<String, Object> offset = new HashMap<>(SlotOffset.format(3, 10, 12, false, run));
+
+        offset.put("context", "{\"dag\": null, \"task\": \"t\"}");
+        assertThat(SlotOffset.parse(offset).run().context()).containsExactly(Map.entry("task", "t"));
+        offset.put("context", "{\"dag\": null}");
         assertThat(SlotOffset.parse(offset).run().context()).isNull();
     }
 }

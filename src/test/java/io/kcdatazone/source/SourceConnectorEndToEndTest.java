@@ -147,7 +147,9 @@ class SourceConnectorEndToEndTest {
         pipeline = new Pipeline(STACK, "routing");
         String failures = "routing-failures";
         STACK.createTopic(failures, 1);
-        pipeline.withSource("transforms", "failures")
+        // authorization is configured too: the deny list, not the configuration, keeps it off the events.
+        pipeline.withSink("request.context.headers", "traceparent,tracestate,authorization")
+                .withSource("transforms", "failures")
                 .withSource("transforms.failures.type", "org.apache.kafka.connect.transforms.RegexRouter")
                 .withSource("transforms.failures.regex", ".*")
                 .withSource("transforms.failures.replacement", failures)
@@ -221,6 +223,12 @@ class SourceConnectorEndToEndTest {
                     .satisfies(e -> assertThat(e.errorDetail()).isEqualTo(
                             "'context' must be an object of string values; got JSON number at 'attempt'"));
         }
+    }
+
+    /** A traced request of the restart test for data source {@code index}. */
+    private void request(int index) {
+        pipeline.request("restart-" + index, Pipeline.requestValue(Pipeline.dataSourceId(index)),
+                Map.of("traceparent", traceparent(index)));
     }
 
     private static String traceparent(int index) {
@@ -445,14 +453,14 @@ class SourceConnectorEndToEndTest {
         try (OutputTopicReader<ObservedEvent> reader = pipeline.reader(1)) {
             for (int i = 12; i < 16; i++) {
                 // Each run's context must survive the restart: the runs RUNNING by then resume from their slots.
-                pipeline.request("restart-" + i, Pipeline.requestValue(Pipeline.dataSourceId(i)),
-                        Map.of("traceparent", traceparent(i)));
+                request(i);
             }
             reader.awaitEvents("4 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 4, TIMEOUT);
             CLOCK.advance(Pipeline.REQUESTED_FOR);
             reader.awaitEvents("4 runs RUNNING", all -> statusCount(all, "RUNNING") == 4, TIMEOUT);
-            pipeline.request("restart-16", Pipeline.dataSourceId(16));
-            pipeline.request("restart-17", Pipeline.dataSourceId(17));
+            // Still REQUESTED at the restart, so no slot: they resume, context included, from their ledger entries.
+            request(16);
+            request(17);
             reader.awaitEvents("6 results", all -> ObservedEvent.count(all, ObservedEvent::isResult) == 6, TIMEOUT);
 
             for (WorkerHandle worker : List.copyOf(STACK.workers())) {
@@ -480,7 +488,7 @@ class SourceConnectorEndToEndTest {
             byToken.forEach((token, runEvents) -> {
                 int index = Integer.parseInt(token.substring(8));
                 assertThat(runEvents).as(token).allSatisfy(event -> assertThat(event.context()).isEqualTo(
-                        index < 16 ? Map.of("traceparent", traceparent(index)) : null));
+                        Map.of("traceparent", traceparent(index))));
             });
         }
         Awaitility.await("no run followed").atMost(TIMEOUT).untilAsserted(() ->
@@ -517,7 +525,8 @@ class SourceConnectorEndToEndTest {
 
             STACK.connect().resumeConnector(source);
             STACK.awaitConnectorRunning(source, 1, TIMEOUT);
-            pipeline.request("upgrade-6", Pipeline.dataSourceId(6));
+            pipeline.request("upgrade-6", Pipeline.requestValue(Pipeline.dataSourceId(6)),
+                    Map.of("traceparent", traceparent(6)));
             reader.awaitEvents("the new request's result", all -> ObservedEvent.count(all,
                     ObservedEvent::isResult) == 4, TIMEOUT);
             CLOCK.advance(Pipeline.RUNNING_FOR);
@@ -534,11 +543,10 @@ class SourceConnectorEndToEndTest {
             byToken.forEach((token, runEvents) -> assertThat(sequence(runEvents)).as(token).containsExactly(
                     "RUN_STARTED REQUESTED", "RUN_STATUS_CHANGED REQUESTED>RUNNING",
                     "RUN_STATUS_CHANGED RUNNING>" + Pipeline.outcomeOf(Integer.parseInt(token.substring(8)))));
-            byToken.forEach((token, runEvents) -> {
-                int index = Integer.parseInt(token.substring(8));
-                assertThat(runEvents).as(token).allSatisfy(event -> assertThat(event.context()).isEqualTo(
-                        index < 16 ? Map.of("traceparent", traceparent(index)) : null));
-            });
+            // The format 1 runs' requests carried no context; the request after the upgrade carries its own.
+            byToken.forEach((token, runEvents) -> assertThat(runEvents).as(token).allSatisfy(event ->
+                    assertThat(event.context()).isEqualTo("upgrade-6".equals(token)
+                            ? Map.of("traceparent", traceparent(6)) : null)));
         }
         Awaitility.await("the format 1 runs drained").atMost(TIMEOUT).untilAsserted(() ->
                 assertOffsetsFollowNoRun(source, 1, 1));

@@ -3,6 +3,7 @@ package io.kcdatazone.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdatazone.config.DataSourceRunSinkConfig;
 import io.kcdatazone.datazone.RunSnapshot;
 import io.kcdatazone.event.DataSourceRunEventSchema;
 import io.kcdatazone.ledger.LedgerCodec;
@@ -194,6 +195,23 @@ class SourceTaskLedgerReadingTest {
         assertThat(task.poll()).isNull();
         add(0, failed());
         assertThat(eventTypes(task.poll())).as("the recreated log's first entry").containsExactly("RUN_START_FAILED");
+    }
+
+    /** The sink never writes one (its limit is at most that), but another writer could: it must not bloat offsets. */
+    @Test
+    void aContextLargerThanTheSinksLimitIsLeftOutOfTheEventsAndOffsets() {
+        startTask();
+        Map<String, String> small = Map.of("dag", "harvest");
+        String note = "x".repeat(DataSourceRunSinkConfig.CONTEXT_MAX_BYTES_LIMIT);
+        add(0, started("run-a").withContext(Map.of("note", note)));
+        add(1, started("run-b").withContext(small));
+
+        List<SourceRecord> records = task.poll();
+
+        assertThat(records).hasSize(2);
+        assertThat(((Struct) records.get(0).value()).get(DataSourceRunEventSchema.CONTEXT)).isNull();
+        assertThat(records.get(0).headers().lastWithName("note")).isNull();
+        assertThat(((Struct) records.get(1).value()).getMap(DataSourceRunEventSchema.CONTEXT)).isEqualTo(small);
     }
 
     private void add(long offset, LedgerEntry entry) {
