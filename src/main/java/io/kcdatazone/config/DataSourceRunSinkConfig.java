@@ -31,7 +31,7 @@ public final class DataSourceRunSinkConfig extends DataZoneConnectorConfig {
     public static final String CONTEXT_MAX_BYTES = "request.context.max.bytes";
     /** The prefix of the routing headers the source sets: no context entry may take one of their names. */
     public static final String RESERVED_HEADER_PREFIX = "datazone.";
-    /** Bounds the context each run's source offset carries (invariant 5: offset bytes per event stay flat). */
+    /** Bounds the context each run's source offset carries (offset bytes per event stay flat in the runs followed). */
     public static final int CONTEXT_MAX_BYTES_LIMIT = 8192;
 
     /**

@@ -30,7 +30,7 @@ import org.apache.kafka.connect.header.Headers;
  * {@code context} object, which the source puts back on every event of the request and its run.
  *
  * <p>Credentials are never carried: events and their headers reach every consumer of the output topic, and a bearer
- * token there would be a leak (invariant 6). Header names are operator configuration, so any name with a credential
+ * token there would be a leak. Header names are operator configuration, so any name with a credential
  * word in it is refused; the value's keys are the orchestrator's own vocabulary ({@code taskToken} of Step Functions,
  * {@code session_id}), so only the exact names of credential fields are refused there. The headers are read before the
  * body, so a bad body context still leaves the valid headers on the request's RUN_START_FAILED event.
