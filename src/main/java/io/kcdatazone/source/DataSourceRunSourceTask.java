@@ -522,21 +522,24 @@ public class DataSourceRunSourceTask extends SourceTask {
                 break;
             case RUN_STATUS_CHANGED:
                 clientToken = run.clientToken();
-                event = DataSourceRunEvents.withContext(events.statusChanged(clientToken, run.request(),
-                        emission.snapshot(), run.lastStatus(), now), run.context());
+                event = events.statusChanged(clientToken, run.request(), emission.snapshot(), run.lastStatus(), now);
                 break;
             case RUN_VANISHED:
                 clientToken = run.clientToken();
-                event = DataSourceRunEvents.withContext(events.vanished(clientToken, run.request(), run.dataSource(),
-                        run.runId(), run.lastStatus(), emission.detail(), now), run.context());
+                event = events.vanished(clientToken, run.request(), run.dataSource(), run.runId(), run.lastStatus(),
+                        emission.detail(), now);
                 break;
             case RUN_TRACKING_STOPPED:
                 clientToken = run.clientToken();
-                event = DataSourceRunEvents.withContext(events.trackingStopped(clientToken, run.request(),
-                        run.dataSource(), run.runId(), run.lastStatus(), emission.detail(), now), run.context());
+                event = events.trackingStopped(clientToken, run.request(), run.dataSource(), run.runId(),
+                        run.lastStatus(), emission.detail(), now);
                 break;
             default:
                 throw new IllegalStateException("no event for " + emission.type());
+        }
+        if (run != null) {
+            // An event of a followed run carries the context of the request that revealed it (a result's is its own).
+            DataSourceRunEvents.withContext(event, run.context());
         }
         counters.onEvent(emission.type());
         SourceRecord record = new SourceRecord(emission.sourcePartition(), emission.sourceOffset(),
