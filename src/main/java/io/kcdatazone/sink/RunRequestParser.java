@@ -43,7 +43,6 @@ public final class RunRequestParser {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    /** Jackson quotes the offending input; a bad value must not make a long log line or error header. */
     /** How Jackson's strict duplicate detection begins its message. */
     private static final String DUPLICATE_FIELD = "Duplicate field";
     /** A context key named in an error: keys are the requester's, not bounded by anything before the size check. */
